@@ -1,0 +1,32 @@
+package io.beamflow.core.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Ingest-node settings. */
+public final class IngestConfig {
+    /** ZeroMQ endpoints the node binds, e.g. {@code tcp://127.0.0.1:9999}; one receive agent each. */
+    public List<String> endpoints = new ArrayList<>(List.of("tcp://127.0.0.1:9999"));
+    /** Protocol spoken on the endpoints: {@code native} or {@code dectris-stream-v1}. */
+    public String protocol = "native";
+    /** Socket mode: {@code pull} (default) or {@code sub}. */
+    public String socketMode = "pull";
+    /** ZeroMQ receive high-water mark (messages). */
+    public int receiveHighWaterMark = 1000;
+    /** Kernel receive buffer size in bytes (0: system default). */
+    public int receiveBufferBytes = 0;
+    /** Largest accepted header/JSON part. */
+    public int maxHeaderBytes = 64 * 1024;
+    /** Largest accepted payload part. */
+    public long maxFrameBytes = 64L * 1024 * 1024;
+    /** Journal directory (one sub-directory per endpoint/stream). */
+    public String journalDirectory = "data/journal";
+    /** Chronicle roll cycle of the journal. */
+    public String journalRollCycle = "FIVE_MINUTELY";
+    /** Chronicle block size in bytes. */
+    public long journalBlockSizeBytes = 256L << 20;
+    /** Stop reading the socket when free space on the journal volume drops below this. */
+    public long journalMinFreeBytes = 1L << 30;
+    /** Endpoint of the journal server (replay over ZeroMQ for remote Flink sources); empty: off. */
+    public String journalServerEndpoint = "";
+}

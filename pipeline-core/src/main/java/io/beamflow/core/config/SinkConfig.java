@@ -1,0 +1,13 @@
+package io.beamflow.core.config;
+
+/** HDF5/NeXus output settings. */
+public final class SinkConfig {
+    /** Root of the beamline filesystem where series are written. */
+    public String outputRoot = "data/raw";
+    /** Beamtime (proposal) directory under the root. */
+    public String beamtime = "commissioning";
+    /** Frames per data file. */
+    public int framesPerFile = 1000;
+    /** Compression: {@code bslz4} (default), {@code deflate} or {@code none}. */
+    public String compression = "bslz4";
+}

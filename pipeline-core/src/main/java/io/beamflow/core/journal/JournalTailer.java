@@ -1,0 +1,69 @@
+package io.beamflow.core.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Reads a journal from an index onwards without copying: each record is offered to the handler as a
+ * view of the mapped file. Not thread-safe; one thread per tailer.
+ */
+public final class JournalTailer implements AutoCloseable {
+    private final ExcerptTailer tailer;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private byte[] copy = new byte[0];
+
+    JournalTailer(SingleChronicleQueue queue, long fromIndex) {
+        this.tailer = queue.createTailer();
+        if (fromIndex >= 0 && !tailer.moveToIndex(fromIndex)) {
+            // The index is beyond the end (not written yet) or was deleted: position at the nearest valid place.
+            long last = queue.lastIndex();
+            if (last >= 0 && fromIndex > last) {
+                tailer.toEnd();
+            } else {
+                tailer.toStart();
+            }
+        }
+    }
+
+    /**
+     * Reads at most one record.
+     *
+     * @param handler receives the record
+     * @return 1 if a record was read, 0 if none is available yet
+     */
+    public int poll(JournalRecordHandler handler) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return 0;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            long start = bytes.readPosition();
+            int length = (int) bytes.readRemaining();
+            long index = dc.index();
+            if (bytes.isDirectMemory()) {
+                view.wrap(bytes.addressForRead(start), length);
+            } else {
+                if (copy.length < length) {
+                    copy = new byte[length];
+                }
+                bytes.read(copy, 0, length);
+                view.wrap(copy, 0, length);
+            }
+            handler.onRecord(index, view, 0, length);
+            return 1;
+        }
+    }
+
+    /** @return the index of the next record to be read */
+    public long index() {
+        return tailer.index();
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

@@ -1,0 +1,26 @@
+package io.beamflow.core.metrics;
+
+/** Names of Beamflow's Micrometer meters, shared by all modules so dashboards can rely on them. */
+public final class MetricNames {
+    /** Frames accepted and journaled by an ingest node (tags: stream, series). */
+    public static final String INGEST_FRAMES = "beamflow.ingest.frames";
+    /** Payload bytes accepted by an ingest node. */
+    public static final String INGEST_BYTES = "beamflow.ingest.bytes";
+    /** Messages rejected by an ingest node (tag: reason). */
+    public static final String INGEST_REJECTED = "beamflow.ingest.rejected";
+    /** Frames missing from a series (gaps in frame numbers). */
+    public static final String INGEST_GAPS = "beamflow.ingest.gaps";
+    /** Times the ingest node stopped reading because the journal volume was full. */
+    public static final String INGEST_BACKPRESSURE = "beamflow.ingest.backpressure";
+    /** Bytes used by the journal on disk. */
+    public static final String JOURNAL_BYTES = "beamflow.journal.bytes";
+    /** Frames processed by a reduction stage (tag: stage). */
+    public static final String STAGE_FRAMES = "beamflow.stage.frames";
+    /** Frames written to HDF5. */
+    public static final String SINK_FRAMES_WRITTEN = "beamflow.sink.frames.written";
+    /** Frames vetoed by a rule (tag: rule version). */
+    public static final String FRAMES_VETOED = "beamflow.frames.vetoed";
+
+    private MetricNames() {
+    }
+}

@@ -1,0 +1,107 @@
+package io.beamflow.core.result;
+
+import io.beamflow.core.frame.FrameHeader;
+import io.beamflow.core.frame.PixelType;
+import java.io.Serializable;
+
+/**
+ * What the reduction job hands to sinks and live view: either a processed frame (with features and
+ * decision) or a series marker. One type for all so that markers travel in order with the frames of
+ * their series.
+ *
+ * <p>Mutable public fields so that Flink handles it as a POJO.
+ */
+public final class FrameResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Kind of result. */
+    public enum Kind {
+        /** A processed frame. */
+        FRAME,
+        /** A series started; {@link #metadataJson} carries the series metadata. */
+        SERIES_START,
+        /** A series ended; {@link #frameNumber} carries the number of frames the sender says it sent. */
+        SERIES_END
+    }
+
+    /** Kind of this result. */
+    public Kind kind = Kind.FRAME;
+    /** Series id. */
+    public String seriesId;
+    /** Frame number (FRAME) or announced frame count (SERIES_END). */
+    public long frameNumber;
+    /** Assembled frame width. */
+    public int width;
+    /** Assembled frame height. */
+    public int height;
+    /** Pixel type of {@link #pixels}. */
+    public PixelType pixelType = PixelType.UINT16;
+    /** Acquisition time, ns since epoch. */
+    public long acquisitionTimeNs;
+    /** Ingest receive time of the (first) module part, ns since epoch. */
+    public long receiveTimeNs;
+    /** Little-endian pixel data; {@code null} when the decision drops the pixels. */
+    public byte[] pixels;
+    /** Whether module parts were missing at assembly (their pixels are masked). */
+    public boolean incomplete;
+    /** The decision. */
+    public Decision decision = Decision.KEEP;
+    /** Name of the rule that decided (empty: default keep). */
+    public String ruleName = "";
+    /** Version of the rule document that decided. */
+    public long ruleVersion;
+    /** Reduced data. */
+    public FrameFeatures features = new FrameFeatures();
+    /** Series metadata JSON (SERIES_START only). */
+    public String metadataJson;
+
+    /**
+     * @param header header of the (assembled) frame
+     * @param pixels its pixel bytes
+     * @return a KEEP frame result without features
+     */
+    public static FrameResult frame(FrameHeader header, byte[] pixels) {
+        FrameResult r = new FrameResult();
+        r.kind = Kind.FRAME;
+        r.seriesId = header.seriesId();
+        r.frameNumber = header.frameNumber();
+        r.width = header.width();
+        r.height = header.height();
+        r.pixelType = header.pixelType();
+        r.acquisitionTimeNs = header.acquisitionTimeNs();
+        r.receiveTimeNs = header.receiveTimeNs();
+        r.pixels = pixels;
+        return r;
+    }
+
+    /**
+     * @param seriesId     series
+     * @param metadataJson series metadata
+     * @return a SERIES_START marker
+     */
+    public static FrameResult seriesStart(String seriesId, String metadataJson) {
+        FrameResult r = new FrameResult();
+        r.kind = Kind.SERIES_START;
+        r.seriesId = seriesId;
+        r.metadataJson = metadataJson;
+        return r;
+    }
+
+    /**
+     * @param seriesId   series
+     * @param frameCount frames the sender says it sent
+     * @return a SERIES_END marker
+     */
+    public static FrameResult seriesEnd(String seriesId, long frameCount) {
+        FrameResult r = new FrameResult();
+        r.kind = Kind.SERIES_END;
+        r.seriesId = seriesId;
+        r.frameNumber = frameCount;
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return "FrameResult{" + kind + ' ' + seriesId + '#' + frameNumber + ' ' + decision + '}';
+    }
+}

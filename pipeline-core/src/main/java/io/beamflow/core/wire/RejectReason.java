@@ -1,0 +1,40 @@
+package io.beamflow.core.wire;
+
+/**
+ * Why an incoming message was rejected. Every reason has its own counter (tag {@code reason}) and a
+ * rate-limited log line, so that a DAQ operator can see exactly what is wrong with what they send.
+ */
+public enum RejectReason {
+    /** The multipart message has a part count the message type does not allow. */
+    WRONG_PART_COUNT,
+    /** The header part is shorter than the fixed header or than its declared series id. */
+    TRUNCATED_HEADER,
+    /** The header part is longer than the configured maximum header size. */
+    HEADER_TOO_LARGE,
+    /** The header does not start with the protocol magic. */
+    BAD_MAGIC,
+    /** The protocol version is not one this node understands. */
+    UNSUPPORTED_VERSION,
+    /** The message type code is unknown. */
+    UNKNOWN_MESSAGE_TYPE,
+    /** The pixel type is unknown. */
+    UNKNOWN_PIXEL_TYPE,
+    /** Width, height or module fields are out of range. */
+    BAD_SHAPE,
+    /** The series id is empty, too long or has characters outside {@code [A-Za-z0-9._-]}. */
+    BAD_SERIES_ID,
+    /** The declared or actual frame size exceeds the configured maximum frame size. */
+    FRAME_TOO_LARGE,
+    /** The payload length differs from shape x pixel size, or from the declared payload length. */
+    PAYLOAD_LENGTH_MISMATCH,
+    /** A JSON part does not parse or lacks a required field. */
+    BAD_JSON,
+    /** Payload compression could not be decoded. */
+    BAD_ENCODING,
+    /** A frame number went backwards within a series and module. */
+    NON_MONOTONIC_FRAME_NUMBER,
+    /** A frame number was seen before within a series and module. */
+    DUPLICATE_FRAME_NUMBER,
+    /** A frame arrived for a series that was not started (or already ended) where one is required. */
+    UNKNOWN_SERIES
+}
