@@ -11,7 +11,8 @@ for k in sorted(m['/entry/data'].keys()):
         continue
     d = m['/entry/data/' + k]
     out['data_files'].append(k)
-    out['filters'].append(list(d._filter_pipeline.keys()) if hasattr(d, '_filter_pipeline') else str(d.compression))
+    pl = d.id.get_create_plist()
+    out['filters'].append([pl.get_filter(i)[0] for i in range(pl.get_nfilters())])
     fnums = d.file['/entry/data/frame_number'][:]
     assert d.shape[0] == len(fnums), (d.shape, len(fnums))
     assert d.chunks == (1,) + d.shape[1:], d.chunks

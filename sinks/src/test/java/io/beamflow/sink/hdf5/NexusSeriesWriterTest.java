@@ -104,6 +104,29 @@ class NexusSeriesWriterTest {
     }
 
     @Test
+    void shouldWriteBitshuffleLz4FramesReadableByH5pyAndH5dump() throws Exception {
+        NexusSeriesWriter w = NexusSeriesWriter.start(settings(Compression.BSLZ4), "bs", "{}");
+        feed(w, "bs", 1, 10);
+        w.finish(10);
+        publishAll(w.drainCompleted());
+        Path master = root.resolve("mx-2026/bs/bs_master.h5");
+        JsonNode j = SeriesFixture.readWithH5py(master);
+        assertEquals("[32008]", j.at("/filters/0").toString());
+        for (long f = 1; f <= 10; f++) {
+            if (SeriesFixture.decision(f) == Decision.KEEP) {
+                assertEquals(SeriesFixture.sha1(SeriesFixture.pixels(f)), j.at("/frames/" + f).asText(), "frame " + f);
+            }
+        }
+        String px = SeriesFixture.h5dump("-d", "/entry/data/data[1,0,0;;1,1,3]", "-y", "-w", "0",
+                root.resolve("mx-2026/bs/bs_data_000001.h5").toString());
+        byte[] p2 = SeriesFixture.pixels(2);
+        String expect = ((p2[0] & 0xff) | (p2[1] & 0xff) << 8) + ", " + ((p2[2] & 0xff) | (p2[3] & 0xff) << 8);
+        assertTrue(px.contains(expect), "expected " + expect + " in\n" + px);
+        assertTrue(SeriesFixture.h5dump("-p", "-H", master.getParent().resolve("bs_data_000001.h5").toString())
+                .contains("32008"));
+    }
+
+    @Test
     void shouldResumeFromSnapshotWithoutDuplicatingOrLosingFrames() throws Exception {
         Hdf5SinkSettings st = settings(Compression.DEFLATE);
         NexusSeriesWriter w = NexusSeriesWriter.start(st, "s2", SeriesFixture.series("s2", 1).get(0).metadataJson);
