@@ -403,6 +403,22 @@ public final class Hdf5FileWriter implements Closeable {
         }
     }
 
+    /**
+     * Closes the file handle without finishing the file, keeping it for {@link #resume} (task shutdown
+     * or failure: the in-progress file is truncated to the last snapshot on restore).
+     */
+    public void release() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to keep: the snapshot decides what survives
+        } finally {
+            channel = null;
+        }
+    }
+
     /** Closes the file without finishing it and deletes it. */
     public void abort() {
         try {

@@ -107,6 +107,14 @@ public final class NexusSeriesWriter {
         st.startTimeMs = System.currentTimeMillis();
         NexusSeriesWriter w = new NexusSeriesWriter(settings, st);
         Files.createDirectories(w.paths.seriesDir());
+        // in-progress files left by an attempt that failed before its first checkpoint of this series
+        try (java.util.stream.Stream<Path> old = Files.list(w.paths.seriesDir())) {
+            for (Path p : (Iterable<Path>) old::iterator) {
+                if (SeriesPaths.isInProgress(p)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
         w.master = Hdf5FileWriter.create(SeriesPaths.inProgress(w.paths.master()));
         return w;
     }
@@ -418,6 +426,14 @@ public final class NexusSeriesWriter {
         List<Hdf5Committable> out = new ArrayList<>(completed);
         completed.clear();
         return out;
+    }
+
+    /** Closes the open files without finishing them; they stay for {@link #resume}. */
+    public void release() {
+        if (data != null) {
+            data.release();
+        }
+        master.release();
     }
 
     /** Closes and deletes the in-progress files (used when a series is abandoned). */
