@@ -123,11 +123,14 @@ public final class Bitshuffle {
             m[r] = (a & 0xFFFFFFFFL) | b << 32;
             m[r + 4] = a >>> 32 | (b & 0xFFFFFFFF00000000L);
         }
-        for (int r : new int[] {0, 1, 4, 5}) {
+        for (int r = 0; r < 8; r = r == 1 ? 4 : r + 1) {
             long a = m[r];
             long b = m[r + 2];
             m[r] = (a & 0x0000FFFF0000FFFFL) | (b & 0x0000FFFF0000FFFFL) << 16;
             m[r + 2] = (a >>> 16 & 0x0000FFFF0000FFFFL) | (b & 0xFFFF0000FFFF0000L);
+            if (r == 5) {
+                break;
+            }
         }
         for (int r = 0; r < 8; r += 2) {
             long a = m[r];
