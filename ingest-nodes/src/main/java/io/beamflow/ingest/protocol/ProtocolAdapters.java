@@ -16,6 +16,8 @@ public final class ProtocolAdapters {
         String p = protocol == null ? NativeProtocolAdapter.NAME : protocol;
         return switch (p) {
             case NativeProtocolAdapter.NAME -> new NativeProtocolAdapter(writer, limits);
+            case SimplonProtocolAdapter.NAME -> new SimplonProtocolAdapter(writer, limits,
+                    new SimplonImageDecoder(BitshuffleSupport.decoder()));
             default -> throw new IllegalArgumentException("unknown ingest protocol '" + protocol
                     + "' (expected native or dectris-stream-v1)");
         };
