@@ -21,9 +21,17 @@ public final class NativeSender implements AutoCloseable {
 
     /** Opens a socket of {@code type}, binding or connecting to {@code endpoint}. */
     public NativeSender(String endpoint, SocketType type, boolean bind) {
+        this(endpoint, type, bind, 1000, 0);
+    }
+
+    /** Opens a socket with a send high-water mark and kernel send buffer (0: default), then binds or connects. */
+    public NativeSender(String endpoint, SocketType type, boolean bind, int sendHighWaterMark, int sendBufferBytes) {
         context.setLinger(10_000);
         socket = context.createSocket(type);
-        socket.setSndHWM(1000);
+        socket.setSndHWM(sendHighWaterMark);
+        if (sendBufferBytes > 0) {
+            socket.setSendBufferSize(sendBufferBytes);
+        }
         socket.setSendTimeOut(10_000);
         if (bind) {
             socket.bind(endpoint);
