@@ -6,7 +6,12 @@ import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.flink.source.JournalSource;
+import io.beamflow.reduce.flink.rules.RuleDecisionFunction;
+import io.beamflow.reduce.flink.rules.RuleFileSource;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -33,6 +38,17 @@ public final class ReductionJob {
         DataStream<JournalRecord> records = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "journal-source")
                 .uid("journal-source");
-        return records.map(new ReduceFrameFunction(rc)).name("reduce-frames").uid("reduce-frames");
+        DataStream<FrameResult> reduced = records.map(new ReduceFrameFunction(rc)).name("reduce-frames")
+                .uid("reduce-frames");
+        BroadcastStream<String> rules = env
+                .fromSource(new RuleFileSource(rc.rulesDirectory, rc.rulePollIntervalMs,
+                        config.ingest.journalDirectory, expected, rc.stopAfterSeriesEnd),
+                        WatermarkStrategy.noWatermarks(), "rule-source")
+                .uid("rule-source").setParallelism(1)
+                .broadcast(RuleDecisionFunction.RULES_STATE);
+        Set<String> roiNames = new LinkedHashSet<>();
+        rc.rois.forEach(r -> roiNames.add(r.name));
+        return reduced.connect(rules).process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
+                .name("decide").uid("decide");
     }
 }

@@ -43,7 +43,9 @@ public final class FeatureVariables {
         c.set("max", r.features.max);
         c.set("mean", r.features.mean);
         c.set("saturated", r.features.saturatedPixels);
-        c.set("peaks", Map.of("count", r.features.peakCount()));
+        Map<String, Object> peaks = new HashMap<>();
+        peaks.put("count", r.features.peakCount());
+        c.set("peaks", peaks);
         c.set("roi", new HashMap<>(r.features.roiSums));
         return c;
     }

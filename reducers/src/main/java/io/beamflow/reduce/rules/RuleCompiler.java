@@ -46,10 +46,13 @@ public final class RuleCompiler implements RuleValidator {
                 .methodCall(false).lambda(false).fatArrow(false).pragma(false).annotation(false)
                 .namespacePragma(false).importPragma(false).localVar(false).register(false)
                 .structuredLiteral(false);
+        // Deny every class except reading entries of the HashMaps that carry the features.
+        JexlSandbox sandbox = new JexlSandbox(false);
+        sandbox.permissions(java.util.HashMap.class.getName(), true, false, false);
         return new JexlBuilder()
                 .features(features)
                 .permissions(JexlPermissions.RESTRICTED)
-                .sandbox(new JexlSandbox(false))
+                .sandbox(sandbox)
                 .strict(true)
                 .safe(false)
                 .silent(false)
