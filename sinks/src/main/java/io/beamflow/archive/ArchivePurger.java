@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li>with {@code reverify} (the default) those copies still verify now, on configured targets;</li>
  *   <li>the bytes on the beamline filesystem still match the catalog checksums.</li>
  * </ul>
- * The master file of a series is purged last, so a partly purged series never looks closed and complete.
+ * The master file of a series is purged last, and only once every other file of the series is gone, so a
+ * partly purged series still looks closed and its remaining copies can be repaired by the migrator.
  */
 public final class ArchivePurger {
     private static final Logger LOG = LoggerFactory.getLogger(ArchivePurger.class);
@@ -75,8 +76,10 @@ public final class ArchivePurger {
             List<CatalogFile> files = new ArrayList<>(e.getValue());
             files.sort(Comparator.comparing((CatalogFile f) -> f.path().endsWith("/" + seriesId + ClosedSeriesPredicate.MASTER_SUFFIX))
                     .thenComparing(CatalogFile::path));
+            boolean othersGone = true;
             for (CatalogFile f : files) {
-                purgeFile(f, dryRun, report);
+                boolean master = f.path().endsWith("/" + seriesId + ClosedSeriesPredicate.MASTER_SUFFIX);
+                othersGone &= purgeFile(f, dryRun, !master || othersGone, report);
             }
             if (!dryRun) {
                 removeIfEmpty(root.resolve(e.getKey()));
@@ -86,19 +89,25 @@ public final class ArchivePurger {
         return report;
     }
 
-    private void purgeFile(CatalogFile f, boolean dryRun, PurgeReport report) {
+    /** @return true when the file is (or, in a dry run, would be) gone from the beamline filesystem */
+    private boolean purgeFile(CatalogFile f, boolean dryRun, boolean mayDelete, PurgeReport report) {
         List<CatalogCopy> copies = catalog.copies(f.path());
         Optional<Long> from = policy.purgeableFrom(copies);
         if (from.isEmpty()) {
             report.keptPolicyNotMet++;
             LOG.debug("{} kept: {} of {} required copies verified", f.path(),
                     copies.stream().filter(CatalogCopy::verified).count(), policy.requiredCopies());
-            return;
+            return false;
         }
         if (clock.millis() < from.get()) {
             report.keptRetention++;
             LOG.debug("{} kept in retention until {}", f.path(), Instant.ofEpochMilli(from.get()));
-            return;
+            return false;
+        }
+        if (!mayDelete) {
+            report.keptMasterLast++;
+            LOG.debug("{} kept until every other file of the series is purged", f.path());
+            return false;
         }
         if (reverify) {
             int good = 0;
@@ -121,7 +130,7 @@ public final class ArchivePurger {
             if (good < policy.requiredCopies()) {
                 refuse(report, f.path() + ": only " + good + " of " + policy.requiredCopies()
                         + " required copies verify now " + bad);
-                return;
+                return false;
             }
         }
         Path source = root.resolve(f.path());
@@ -131,14 +140,14 @@ public final class ArchivePurger {
             if (!dryRun) {
                 catalog.markPurged(f.path());
             }
-            return;
+            return true;
         }
         try {
             FileChecksums now = ChecksumAccumulator.of(source);
             String mismatch = f.checksums().mismatch(now);
             if (mismatch != null) {
                 refuse(report, f.path() + ": bytes on the beamline filesystem differ from the catalog (" + mismatch + ")");
-                return;
+                return false;
             }
             if (!dryRun) {
                 Files.delete(source);
@@ -146,8 +155,10 @@ public final class ArchivePurger {
             }
             report.filesPurged++;
             report.bytesFreed += f.sizeBytes();
+            return true;
         } catch (IOException e) {
             refuse(report, f.path() + ": " + e);
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ public final class PurgeReport {
     int filesAlreadyGone;
     int keptPolicyNotMet;
     int keptRetention;
+    int keptMasterLast;
     int refused;
     boolean dryRun;
     private final List<String> refusals = new ArrayList<>();
@@ -45,6 +46,11 @@ public final class PurgeReport {
         return keptRetention;
     }
 
+    /** @return master files eligible but kept because other files of their series remain */
+    public int keptMasterLast() {
+        return keptMasterLast;
+    }
+
     /** @return files refused although the policy looked met (a copy failed re-verification, the source changed) */
     public int refused() {
         return refused;
@@ -58,7 +64,7 @@ public final class PurgeReport {
     @Override
     public String toString() {
         return String.format("%s%d files purged (%s), %d already gone, kept: %d lacking verified copies, %d in retention,"
-                + " %d refused", dryRun ? "dry run: " : "", filesPurged, ProgressSnapshot.bytes(bytesFreed),
-                filesAlreadyGone, keptPolicyNotMet, keptRetention, refused);
+                + " %d master files waiting for their series, %d refused", dryRun ? "dry run: " : "", filesPurged,
+                ProgressSnapshot.bytes(bytesFreed), filesAlreadyGone, keptPolicyNotMet, keptRetention, keptMasterLast, refused);
     }
 }

@@ -79,27 +79,42 @@ public final class WebDavTarget implements ArchiveTarget {
         }
     }
 
+    /** Creates the collection {@code relDir} below the base, and its missing parents (base included). */
     private void mkcols(String relDir) throws IOException {
-        if (relDir.isEmpty() || knownCollections.contains(relDir)) {
+        mkcol(absolute(relDir));
+    }
+
+    private String absolute(String relDir) {
+        String basePath = base.getPath();
+        return relDir.isEmpty() ? basePath : basePath + "/" + relDir;
+    }
+
+    private void mkcol(String absDir) throws IOException {
+        if (absDir.isEmpty() || absDir.equals("/") || knownCollections.contains(absDir)) {
             return;
         }
-        String[] segs = relDir.split("/");
-        StringBuilder p = new StringBuilder();
-        for (String seg : segs) {
-            p.append(p.length() > 0 ? "/" : "").append(seg);
-            String dir = p.toString();
-            if (knownCollections.contains(dir)) {
-                continue;
-            }
-            HttpRequest req = request(urlOf(dir + "/")).timeout(requestTimeout)
-                    .method("MKCOL", HttpRequest.BodyPublishers.noBody()).build();
-            int code = send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-            // 201 created; 405 already exists (Apache, dCache); 301 when the server redirects to the slash form
-            if (code != 201 && code != 405 && code != 301) {
-                throw new IOException("MKCOL " + req.uri() + " failed: HTTP " + code);
-            }
-            knownCollections.add(dir);
+        int code = mkcolRequest(absDir);
+        if (code == 409) {
+            // RFC 4918: the parent collection is missing; create it, then retry
+            mkcol(absDir.substring(0, absDir.lastIndexOf('/')));
+            code = mkcolRequest(absDir);
         }
+        // 201 created; 405 already exists (Apache, dCache); 301 when the server redirects to the slash form
+        if (code != 201 && code != 405 && code != 301) {
+            throw new IOException("MKCOL " + absDir + " on " + base.getAuthority() + " failed: HTTP " + code);
+        }
+        knownCollections.add(absDir);
+    }
+
+    private int mkcolRequest(String absDir) throws IOException {
+        URI url;
+        try {
+            url = new URI(base.getScheme(), base.getAuthority(), absDir + "/", null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid collection " + absDir, e);
+        }
+        HttpRequest req = request(url).timeout(requestTimeout).method("MKCOL", HttpRequest.BodyPublishers.noBody()).build();
+        return send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Override
