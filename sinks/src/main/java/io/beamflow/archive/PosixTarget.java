@@ -25,7 +25,9 @@ public final class PosixTarget implements ArchiveTarget {
     /** @param root the target directory (created when missing) */
     public PosixTarget(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.uri = this.root.toUri().toString();
+        // Path.toUri() appends '/' only when the directory exists: strip it so the catalog key is stable
+        String u = this.root.toUri().toString();
+        this.uri = u.endsWith("/") && u.length() > "file:///".length() ? u.substring(0, u.length() - 1) : u;
     }
 
     /** @return the target directory */

@@ -38,11 +38,11 @@ final class ApacheDavServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server whose DAV root is {@code <dir>/data}.
-     *
-     * @param dir an empty temporary directory
+     * Starts a server in a new temporary directory (directly under the system temp directory, so that the
+     * unprivileged Apache user can reach it), whose DAV root is {@code <dir>/data}; {@link #close()} deletes it.
      */
-    static ApacheDavServer start(Path dir) throws IOException, InterruptedException {
+    static ApacheDavServer start() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("beamflow-dav");
         if (!Files.isExecutable(APACHE) || !Files.exists(MODULES.resolve("mod_dav_fs.so"))) {
             throw new AssertionError("Apache httpd with mod_dav is required for the WebDAV target tests: "
                     + "apt-get install apache2 (listed in .ci/apt-packages); not found at " + APACHE);
@@ -151,6 +151,13 @@ final class ApacheDavServer implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // leave the temporary directory behind
         }
     }
 }

@@ -30,8 +30,6 @@ class ArchiveMigrationTest {
     private static final int DATA_FILES = 4;
     private static final int FILE_BYTES = 3 * 1024 * 1024 + 17;
 
-    @TempDir
-    static Path serverDir;
     static ApacheDavServer dav;
 
     @TempDir
@@ -45,7 +43,7 @@ class ArchiveMigrationTest {
 
     @BeforeAll
     static void startDav() throws Exception {
-        dav = ApacheDavServer.start(serverDir);
+        dav = ApacheDavServer.start();
     }
 
     @AfterAll
