@@ -20,9 +20,19 @@ public final class ArchiveTargets {
      * @throws IllegalArgumentException for an unsupported scheme
      */
     public static ArchiveTarget of(String spec, String authorization) {
+        return of(spec, authorization, DEFAULT_HTTP_TIMEOUT_MS);
+    }
+
+    /**
+     * @param spec          as for {@link #of(String, String)}
+     * @param authorization HTTP {@code Authorization} header value for WebDAV targets, or null
+     * @param httpTimeoutMs WebDAV connect and request timeout
+     * @return the target
+     */
+    public static ArchiveTarget of(String spec, String authorization, long httpTimeoutMs) {
         String s = spec.trim();
         if (s.startsWith("http://") || s.startsWith("https://")) {
-            return new WebDavTarget(URI.create(s), DEFAULT_HTTP_TIMEOUT_MS, authorization);
+            return new WebDavTarget(URI.create(s), httpTimeoutMs, authorization);
         }
         if (s.startsWith("file:")) {
             return new PosixTarget(Path.of(URI.create(s)));
@@ -40,9 +50,19 @@ public final class ArchiveTargets {
      * @return targets in the given order
      */
     public static List<ArchiveTarget> of(List<String> specs, String authorization) {
+        return of(specs, authorization, DEFAULT_HTTP_TIMEOUT_MS);
+    }
+
+    /**
+     * @param specs         target strings
+     * @param authorization HTTP authorization, or null
+     * @param httpTimeoutMs WebDAV connect and request timeout
+     * @return targets in the given order
+     */
+    public static List<ArchiveTarget> of(List<String> specs, String authorization, long httpTimeoutMs) {
         List<ArchiveTarget> out = new ArrayList<>();
         for (String s : specs) {
-            out.add(of(s, authorization));
+            out.add(of(s, authorization, httpTimeoutMs));
         }
         return out;
     }
