@@ -1,12 +1,17 @@
 package io.beamflow.archive;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,21 +37,40 @@ public final class ArchiveMigrator {
     private final ArchiveCatalog catalog;
     private final List<ArchiveTarget> targets;
     private final Throttle throttle;
+    private final int parallelFiles;
 
     /**
+     * A migrator that copies one file at a time.
+     *
      * @param scanner  finds closed series
      * @param catalog  the catalog
      * @param targets  archive targets (at least one)
      * @param throttle transfer limit shared by all copies
      */
     public ArchiveMigrator(SeriesScanner scanner, ArchiveCatalog catalog, List<ArchiveTarget> targets, Throttle throttle) {
+        this(scanner, catalog, targets, throttle, 1);
+    }
+
+    /**
+     * @param scanner       finds closed series
+     * @param catalog       the catalog
+     * @param targets       archive targets (at least one)
+     * @param throttle      transfer limit shared by all copies
+     * @param parallelFiles files copied concurrently (checksumming is CPU-bound: up to the number of cores)
+     */
+    public ArchiveMigrator(SeriesScanner scanner, ArchiveCatalog catalog, List<ArchiveTarget> targets, Throttle throttle,
+            int parallelFiles) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("no archive targets configured");
+        }
+        if (parallelFiles < 1) {
+            throw new IllegalArgumentException("parallelFiles must be at least 1, got " + parallelFiles);
         }
         this.scanner = scanner;
         this.catalog = catalog;
         this.targets = List.copyOf(targets);
         this.throttle = throttle;
+        this.parallelFiles = parallelFiles;
     }
 
     private record Work(SeriesFile file, CatalogFile registered, List<ArchiveTarget> targets) {
@@ -92,14 +116,45 @@ public final class ArchiveMigrator {
         }
         report.filesPlanned = plan.size();
         TransferProgress progress = new TransferProgress(plan.size(), plannedBytes, reporter);
-        for (Work w : plan) {
-            migrateFile(w, report, progress);
-            progress.fileDone();
+        if (parallelFiles == 1 || plan.size() < 2) {
+            for (Work w : plan) {
+                migrateFile(w, report, progress);
+                progress.fileDone();
+            }
+        } else {
+            runParallel(plan, report, progress);
         }
         progress.finish();
         report.elapsedNanos = System.nanoTime() - start;
         LOG.info("archive migration: {}", report);
         return report;
+    }
+
+    private void runParallel(List<Work> plan, MigrationReport report, TransferProgress progress) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelFiles, plan.size()), r -> {
+            Thread t = new Thread(r, "archive-copy");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (Work w : plan) {
+                done.add(pool.submit(() -> {
+                    migrateFile(w, report, progress);
+                    progress.fileDone();
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("migration interrupted");
+        } catch (ExecutionException e) {
+            throw new ArchiveException("migration worker failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private void migrateFile(Work w, MigrationReport report, TransferProgress progress) {
@@ -111,8 +166,7 @@ public final class ArchiveMigrator {
                     VerifyOutcome existing = t.verify(f.relPath(), reg.checksums(), reg.sizeBytes());
                     if (existing.ok()) {
                         catalog.recordCopy(f.relPath(), t.uri(), existing.state(), existing.method(), null);
-                        report.copiesVerified++;
-                        report.copiesAdoptedAfterCrash++;
+                        report.copyVerified(true);
                         progress.addBytes(f.sizeBytes());
                         continue;
                     }
@@ -122,9 +176,10 @@ public final class ArchiveMigrator {
                     return;
                 }
             } catch (IOException | ArchiveException | IllegalArgumentException e) {
-                fail(report, f.relPath() + " -> " + t.uri() + ": " + e.getMessage());
+                String why = e.getMessage() != null ? e.getMessage() : e.toString();
+                fail(report, f.relPath() + " -> " + t.uri() + ": " + why);
                 if (reg != null) {
-                    catalog.recordCopy(f.relPath(), t.uri(), CopyState.FAILED, null, String.valueOf(e.getMessage()));
+                    catalog.recordCopy(f.relPath(), t.uri(), CopyState.FAILED, null, why);
                 }
             }
         }
@@ -137,8 +192,7 @@ public final class ArchiveMigrator {
             long before = progress.doneBytes();
             BasicFileAttributes pre = Files.readAttributes(f.source(), BasicFileAttributes.class);
             FileChecksums sent = t.store(f.relPath(), f.source(), throttle, progress::addBytes);
-            report.copiesWritten++;
-            report.bytesWritten += f.sizeBytes();
+            report.copyWritten(f.sizeBytes());
             if (!unchanged(f.source(), pre)) {
                 fail(report, f.relPath() + ": source changed while it was copied; not archived");
                 return null;
@@ -154,7 +208,7 @@ public final class ArchiveMigrator {
             VerifyOutcome v = t.verify(f.relPath(), reg.checksums(), reg.sizeBytes());
             catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
             if (v.ok()) {
-                report.copiesVerified++;
+                report.copyVerified(false);
                 LOG.debug("{} -> {} verified ({})", f.relPath(), t.uri(), v.method());
                 return reg;
             }

@@ -20,6 +20,18 @@ public final class MigrationReport {
         errors.add(message);
     }
 
+    synchronized void copyWritten(long bytes) {
+        copiesWritten++;
+        bytesWritten += bytes;
+    }
+
+    synchronized void copyVerified(boolean adopted) {
+        copiesVerified++;
+        if (adopted) {
+            copiesAdoptedAfterCrash++;
+        }
+    }
+
     /** @return closed series found on the beamline filesystem */
     public int seriesClosed() {
         return seriesClosed;
@@ -36,22 +48,22 @@ public final class MigrationReport {
     }
 
     /** @return copies written in this pass */
-    public int copiesWritten() {
+    public synchronized int copiesWritten() {
         return copiesWritten;
     }
 
     /** @return copies verified in this pass (written, or found complete after an interrupted pass) */
-    public int copiesVerified() {
+    public synchronized int copiesVerified() {
         return copiesVerified;
     }
 
     /** @return copies found complete under their final name after an interrupted pass, and verified */
-    public int copiesAdoptedAfterCrash() {
+    public synchronized int copiesAdoptedAfterCrash() {
         return copiesAdoptedAfterCrash;
     }
 
     /** @return bytes written to targets */
-    public long bytesWritten() {
+    public synchronized long bytesWritten() {
         return bytesWritten;
     }
 
@@ -71,7 +83,7 @@ public final class MigrationReport {
     }
 
     @Override
-    public String toString() {
+    public synchronized String toString() {
         double s = elapsedNanos / 1e9;
         return String.format(java.util.Locale.ROOT,
                 "%d closed series, %d files to copy, %d already archived; %d copies written (%s), %d verified,"

@@ -80,7 +80,7 @@ public final class WebDavTarget implements ArchiveTarget {
     }
 
     /** Creates the collection {@code relDir} below the base, and its missing parents (base included). */
-    private void mkcols(String relDir) throws IOException {
+    private synchronized void mkcols(String relDir) throws IOException {
         mkcol(absolute(relDir));
     }
 

@@ -166,11 +166,14 @@ public final class ArchiveCommand implements Runnable {
         String series;
         @Option(names = "--throttle-bytes-per-second", description = "Transfer limit (default archive.throttleBytesPerSecond; 0 = none).")
         Long throttle;
+        @Option(names = "--parallel", description = "Files copied concurrently (default archive.parallelFiles).")
+        Integer parallel;
 
         @Override
         int execute(Setup s, PrintWriter out) throws IOException {
             ArchiveMigrator m = new ArchiveMigrator(new SeriesScanner(s.root), s.catalog, s.targets,
-                    new Throttle(throttle != null ? throttle : s.config.throttleBytesPerSecond));
+                    new Throttle(throttle != null ? throttle : s.config.throttleBytesPerSecond),
+                    parallel != null ? parallel : s.config.parallelFiles);
             MigrationReport r = m.migrate(series, s.reporter);
             r.errors().forEach(e -> out.println("ERROR " + e));
             out.println("migrate: " + r);
@@ -249,7 +252,7 @@ public final class ArchiveCommand implements Runnable {
         @Override
         int execute(Setup s, PrintWriter out) {
             ArchiveMigrator m = new ArchiveMigrator(new SeriesScanner(s.root), s.catalog, s.targets,
-                    new Throttle(s.config.throttleBytesPerSecond));
+                    new Throttle(s.config.throttleBytesPerSecond), s.config.parallelFiles);
             ArchivePurger p = purge || s.config.purgeInService
                     ? new ArchivePurger(s.catalog, s.targets, s.policy, s.root, s.clock, s.config.reverifyBeforePurge)
                     : null;

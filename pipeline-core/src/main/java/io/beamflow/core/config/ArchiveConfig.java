@@ -19,6 +19,8 @@ public final class ArchiveConfig {
     public long pollIntervalMs = 60_000;
     /** Transfer limit in bytes per second shared by all copies; 0 means unlimited. */
     public long throttleBytesPerSecond = 0;
+    /** Files copied concurrently (checksumming is CPU-bound: at most the number of cores). */
+    public int parallelFiles = 2;
     /** Whether {@code beamflow archive run} also purges what the policy allows after each pass. */
     public boolean purgeInService = false;
     /** Whether purge re-reads the counted archive copies right before deleting the beamline file. */
