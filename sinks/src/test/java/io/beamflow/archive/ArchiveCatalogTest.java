@@ -25,34 +25,39 @@ class ArchiveCatalogTest {
     void shouldUpsertCopiesAndKeepRetentionClockAcrossReverification() {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (ArchiveCatalog c = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("sub/dir/cat.db"), clock)) {
-            SeriesFile f = new SeriesFile("bt/s1/s1_master.h5", tmp.resolve("x"), 3, 42);
-            CatalogFile first = c.registerFile(f, SUMS);
-            assertEquals(SUMS, first.checksums());
-            assertEquals("bt/s1", first.series());
-            FileChecksums other = new FileChecksums("00000001", SUMS.sha256());
-            assertEquals(SUMS, c.registerFile(f, other).checksums(), "the first registration wins");
-
-            c.recordCopy(f.relPath(), "file:///a", CopyState.VERIFIED, "readback", null);
-            long t0 = clock.millis();
-            clock.advance(Duration.ofDays(3));
-            c.recordCopy(f.relPath(), "file:///a", CopyState.VERIFIED, "readback", null);
-            assertArrayEquals(new long[] {1, 1}, c.rowCounts());
-            CatalogCopy copy = c.copies(f.relPath()).get(0);
-            assertEquals(t0, copy.firstVerifiedMs(), "re-verification keeps the retention clock");
-            assertEquals(clock.millis(), copy.lastCheckedMs());
-
-            c.recordCopy(f.relPath(), "file:///a", CopyState.CORRUPT, "readback", "adler32 differs");
-            copy = c.copies(f.relPath()).get(0);
-            assertEquals(CopyState.CORRUPT, copy.state());
-            assertNull(copy.firstVerifiedMs());
-            c.recordCopy(f.relPath(), "file:///a", CopyState.VERIFIED, "readback", null);
-            assertEquals(clock.millis(), c.copies(f.relPath()).get(0).firstVerifiedMs(), "a repaired copy restarts it");
-
-            c.markPurged(f.relPath());
-            assertTrue(c.file(f.relPath()).orElseThrow().purged());
-            assertEquals(1, c.files("s1").size());
-            assertEquals(0, c.files("s2").size());
+            exerciseUpserts(c, clock, tmp);
         }
+    }
+
+    /** The catalog contract, run on SQLite here and on PostgreSQL by {@link PostgresCatalogTest}. */
+    static void exerciseUpserts(ArchiveCatalog c, MutableClock clock, Path tmp) {
+        SeriesFile f = new SeriesFile("bt/s1/s1_master.h5", tmp.resolve("x"), 3, 42);
+        CatalogFile first = c.registerFile(f, SUMS);
+        assertEquals(SUMS, first.checksums());
+        assertEquals("bt/s1", first.series());
+        FileChecksums other = new FileChecksums("00000001", SUMS.sha256());
+        assertEquals(SUMS, c.registerFile(f, other).checksums(), "the first registration wins");
+
+        c.recordCopy(f.relPath(), "file:///a", CopyState.VERIFIED, "readback", null);
+        long t0 = clock.millis();
+        clock.advance(Duration.ofDays(3));
+        c.recordCopy(f.relPath(), "file:///a", CopyState.VERIFIED, "readback", null);
+        assertArrayEquals(new long[] {1, 1}, c.rowCounts());
+        CatalogCopy copy = c.copies(f.relPath()).get(0);
+        assertEquals(t0, copy.firstVerifiedMs(), "re-verification keeps the retention clock");
+        assertEquals(clock.millis(), copy.lastCheckedMs());
+
+        c.recordCopy(f.relPath(), "file:///a", CopyState.CORRUPT, "readback", "adler32 differs");
+        copy = c.copies(f.relPath()).get(0);
+        assertEquals(CopyState.CORRUPT, copy.state());
+        assertNull(copy.firstVerifiedMs());
+        c.recordCopy(f.relPath(), "file:///a", CopyState.VERIFIED, "readback", null);
+        assertEquals(clock.millis(), c.copies(f.relPath()).get(0).firstVerifiedMs(), "a repaired copy restarts it");
+
+        c.markPurged(f.relPath());
+        assertTrue(c.file(f.relPath()).orElseThrow().purged());
+        assertEquals(1, c.files("s1").size());
+        assertEquals(0, c.files("s2").size());
     }
 
     @Test
