@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             IngestCommand.class,
             SimulateCommand.class,
+            ArchiveCommand.class,
         })
 public final class BeamflowCli implements Runnable {
 
