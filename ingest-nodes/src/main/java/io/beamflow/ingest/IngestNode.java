@@ -11,6 +11,7 @@ import io.beamflow.ingest.accounting.StreamSummary;
 import io.beamflow.ingest.protocol.IngestRecordWriter;
 import io.beamflow.ingest.protocol.ProtocolAdapters;
 import io.beamflow.ingest.receive.JournalSpaceGuard;
+import io.beamflow.ingest.receive.PooledMsgAllocator;
 import io.beamflow.ingest.receive.ReceiveAgent;
 import io.beamflow.ingest.receive.ReceiveSockets;
 import io.micrometer.core.instrument.Gauge;
@@ -47,6 +48,10 @@ public final class IngestNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestNode.class);
     /** Messages a receive agent handles per duty cycle before it checks the journal volume again. */
     public static final int MESSAGES_PER_DUTY_CYCLE = 16;
+    /** Message parts of at least this size are received into pooled direct buffers. */
+    static final int DIRECT_PART_THRESHOLD = 64 * 1024;
+    /** Idle receive buffers kept per part size and stream. */
+    static final long POOLED_BYTES_PER_SIZE = 128L << 20;
     private static final long SPACE_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long REJECT_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
@@ -104,8 +109,9 @@ public final class IngestNode implements AutoCloseable {
             FrameJournal journal = FrameJournal.open(new JournalConfig(dir, config.journalRollCycle,
                     config.journalBlockSizeBytes));
             ZMQ.Socket socket;
+            PooledMsgAllocator allocator = new PooledMsgAllocator(DIRECT_PART_THRESHOLD, POOLED_BYTES_PER_SIZE);
             try {
-                socket = ReceiveSockets.open(context, endpoint, config, maxMessageBytes);
+                socket = ReceiveSockets.open(context, endpoint, config, maxMessageBytes, allocator);
             } catch (RuntimeException e) {
                 journal.close();
                 throw e;
@@ -117,7 +123,7 @@ public final class IngestNode implements AutoCloseable {
                     System::nanoTime, SPACE_CHECK_INTERVAL_NS);
             ReceiveAgent agent = new ReceiveAgent(streamId, socket,
                     ProtocolAdapters.create(config.protocol, writer, limits), journal, guard, accounting,
-                    MESSAGES_PER_DUTY_CYCLE);
+                    MESSAGES_PER_DUTY_CYCLE, allocator);
             Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes).tag("stream", streamId)
                     .baseUnit("bytes").register(registry);
             streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));

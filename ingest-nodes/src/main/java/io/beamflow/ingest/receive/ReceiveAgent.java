@@ -25,7 +25,7 @@ public final class ReceiveAgent implements Agent {
     private final JournalSpaceGuard spaceGuard;
     private final StreamAccounting accounting;
     private final int maxMessagesPerCycle;
-    private final MessageParts parts = new MessageParts();
+    private final MessageParts parts;
     private final AtomicLong releaseBelowIndex = new AtomicLong(-1);
     private long releasedBelowIndex = -1;
 
@@ -37,9 +37,12 @@ public final class ReceiveAgent implements Agent {
      * @param spaceGuard          journal volume free-space check
      * @param accounting          the stream's counters
      * @param maxMessagesPerCycle bound on messages handled per {@link #doWork()}
+     * @param allocator           the socket's message allocator (its direct buffers are recycled), or {@code null}
      */
     public ReceiveAgent(String streamId, ZMQ.Socket socket, ProtocolAdapter adapter, FrameJournal journal,
-            JournalSpaceGuard spaceGuard, StreamAccounting accounting, int maxMessagesPerCycle) {
+            JournalSpaceGuard spaceGuard, StreamAccounting accounting, int maxMessagesPerCycle,
+            PooledMsgAllocator allocator) {
+        this.parts = new MessageParts(allocator);
         this.streamId = streamId;
         this.socket = socket;
         this.adapter = adapter;
