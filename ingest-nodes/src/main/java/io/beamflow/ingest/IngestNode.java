@@ -14,6 +14,7 @@ import io.beamflow.ingest.receive.JournalSpaceGuard;
 import io.beamflow.ingest.receive.PooledMsgAllocator;
 import io.beamflow.ingest.receive.ReceiveAgent;
 import io.beamflow.ingest.receive.ReceiveSockets;
+import io.beamflow.ingest.server.JournalServerAgent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -129,6 +131,25 @@ public final class IngestNode implements AutoCloseable {
             streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));
             LOG.info("ingest stream {}: {} {} on {} -> journal {}", streamId, config.protocol, config.socketMode,
                     endpoint, dir.toAbsolutePath());
+        }
+        if (config.journalServerEndpoint != null && !config.journalServerEndpoint.isBlank()) {
+            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+            router.setLinger(0);
+            try {
+                router.bind(ReceiveSockets.address(config.journalServerEndpoint));
+            } catch (RuntimeException e) {
+                router.close();
+                throw new IllegalArgumentException("cannot bind journal server " + config.journalServerEndpoint
+                        + ": " + e.getMessage(), e);
+            }
+            Map<String, Path> dirs = new LinkedHashMap<>();
+            streams.forEach((id, s) -> dirs.put(id, s.directory()));
+            JournalServerAgent server = new JournalServerAgent(router, dirs, this::releaseJournalBelow);
+            AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000),
+                    t -> LOG.error("journal server error", t), null, server);
+            runners.add(runner);
+            AgentRunner.startOnThread(runner);
+            LOG.info("journal server on {}", config.journalServerEndpoint);
         }
         for (Stream s : streams.values()) {
             AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000),
