@@ -17,6 +17,8 @@ import org.zeromq.ZMQ;
  */
 public final class ReceiveAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiveAgent.class);
+    /** Longest time {@link #onClose()} spends journaling messages already queued in the socket. */
+    public static final long DRAIN_TIMEOUT_NS = 5_000_000_000L;
 
     private final String streamId;
     private final ZMQ.Socket socket;
@@ -104,8 +106,30 @@ public final class ReceiveAgent implements Agent {
         return journal;
     }
 
+    /**
+     * Journals what is already queued in the socket (bounded by {@link #DRAIN_TIMEOUT_NS}) so that a
+     * graceful stop does not discard frames the node had received; then closes socket and journal.
+     */
     @Override
     public void onClose() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT_NS;
+        int drained = 0;
+        try {
+            while (System.nanoTime() - deadline < 0 && !spaceGuard.full() && parts.receive(socket)) {
+                accounting.messageReceived();
+                try {
+                    adapter.onMessage(parts);
+                } finally {
+                    parts.clear();
+                }
+                drained++;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("stream {}: draining the socket at close failed", streamId, e);
+        }
+        if (drained > 0) {
+            LOG.info("stream {}: journaled {} queued message(s) while stopping", streamId, drained);
+        }
         socket.close();
         journal.close();
     }
