@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * frames, and azimuthal integration against pyFAI's CSR integrator (OMP_NUM_THREADS=1) measured in
  * the same run on the same frame and geometry.
  *
- * <p>Run: {@code mvn -o -q -pl benchmarks -am compile exec:java -Dexec.mainClass=io.beamflow.bench.reduce.ReductionKernelBenchmark}
- * (optional argument: seconds per measurement, default 3).
+ * <p>Run: {@code benchmarks/target/bench io.beamflow.bench.reduce.ReductionKernelBenchmark [seconds]} after
+ * {@code mvn -q -DskipTests package} (argument: seconds per measurement, default 3).
  */
 public final class ReductionKernelBenchmark {
     private static final int BINS = 1000;
