@@ -152,6 +152,7 @@ public final class ArchivePurger {
             if (!dryRun) {
                 Files.delete(source);
                 catalog.markPurged(f.path());
+                ArchiveMetrics.purged();
             }
             report.filesPurged++;
             report.bytesFreed += f.sizeBytes();
@@ -164,6 +165,7 @@ public final class ArchivePurger {
 
     private static void refuse(PurgeReport report, String line) {
         LOG.error("archive purge refused: {}", line);
+        ArchiveMetrics.error("purge");
         report.refuse(line);
     }
 

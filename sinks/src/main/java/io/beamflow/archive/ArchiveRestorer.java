@@ -108,6 +108,7 @@ public final class ArchiveRestorer {
                 Files.deleteIfExists(tmp);
                 LOG.error("archive restore: {} on {} is CORRUPT ({}); trying the next copy", f.path(), t.uri(), mismatch);
                 catalog.recordCopy(f.path(), t.uri(), CopyState.CORRUPT, VerifyOutcome.METHOD_READBACK, mismatch);
+                ArchiveMetrics.copy("restore", CopyState.CORRUPT);
                 tried.add(t.uri() + ": corrupt (" + mismatch + ")");
                 progress.addBytes(before - progress.doneBytes());
                 continue;
@@ -119,6 +120,7 @@ public final class ArchiveRestorer {
         }
         String line = f.path() + ": no good copy on any target " + tried;
         LOG.error("archive restore: {}", line);
+        ArchiveMetrics.error("restore");
         report.error(line);
     }
 
