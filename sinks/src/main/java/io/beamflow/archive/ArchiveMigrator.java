@@ -83,8 +83,18 @@ public final class ArchiveMigrator {
      * @param reporter  progress output
      * @return what was done
      * @throws IOException when the beamline root cannot be listed
+     * @throws ArchiveException when another migration or purge holds the catalog's pass lock
      */
     public MigrationReport migrate(String selection, ProgressReporter reporter) throws IOException {
+        ArchiveCatalog.PassLock lock = catalog.lockPass();
+        try {
+            return migrateLocked(selection, reporter);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private MigrationReport migrateLocked(String selection, ProgressReporter reporter) throws IOException {
         long start = System.nanoTime();
         MigrationReport report = new MigrationReport();
         List<ArchiveSeries> series = scanner.closedSeries(selection);

@@ -61,8 +61,18 @@ public final class ArchivePurger {
      * @param selection null for all, or a series key / id
      * @param dryRun    only report what would be purged
      * @return what was done
+     * @throws ArchiveException when another migration or purge holds the catalog's pass lock
      */
     public PurgeReport purge(String selection, boolean dryRun) {
+        ArchiveCatalog.PassLock lock = catalog.lockPass();
+        try {
+            return purgeLocked(selection, dryRun);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private PurgeReport purgeLocked(String selection, boolean dryRun) {
         PurgeReport report = new PurgeReport();
         report.dryRun = dryRun;
         Map<String, List<CatalogFile>> bySeries = new LinkedHashMap<>();
