@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
         description = "Streaming detector-data acquisition for X-ray beamlines.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            IngestCommand.class,
+            SimulateCommand.class,
+            ArchiveCommand.class,
         })
 public final class BeamflowCli implements Runnable {
 
