@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.config.BeamflowConfig;
-import io.beamflow.core.result.Decision;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.rules.RuleDocument;
-import io.beamflow.core.rules.TriggerRule;
+import io.beamflow.reduce.rules.CompiledRules;
+import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.live.LiveViewPublisher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,22 +71,17 @@ class DashboardBrowserTest {
         return d.findElement(By.id(id)).getDomAttribute(name);
     }
 
-    /** Stand-in for the job's rule engine: understands {@code peaks.count >= N} rules. */
-    static void decide(RuleDocument doc, FrameResult r) {
-        Pattern p = Pattern.compile("\\s*peaks\\.count\\s*>=\\s*(\\d+)\\s*");
-        r.decision = doc.defaultAction();
-        r.ruleName = "";
-        for (TriggerRule rule : doc.rules()) {
-            Matcher m = p.matcher(rule.expression());
-            if (m.matches() && r.features.peakCount() >= Integer.parseInt(m.group(1))) {
-                r.decision = rule.action();
-                r.ruleName = rule.name();
-                break;
+    /** The job's rule engine, recompiled when the active version changes. */
+    static final class RuleEngine {
+        private CompiledRules compiled;
+
+        synchronized void decide(RuleDocument doc, FrameResult r) {
+            if (compiled == null || compiled.document().version() != doc.version()) {
+                RuleCompiler.Compilation c = new RuleCompiler().compile(doc);
+                assertTrue(c.ok(), "active document does not compile: " + c.problems());
+                compiled = c.rules();
             }
-        }
-        r.ruleVersion = doc.version();
-        if (r.decision != Decision.KEEP) {
-            r.pixels = null;
+            compiled.decide(r);
         }
     }
 
@@ -103,9 +96,9 @@ class DashboardBrowserTest {
         Path screenshot = Path.of("target", "dashboard-screenshot.png");
         try (LiveViewPublisher pub = new LiveViewPublisher(c.control.liveViewEndpoint, c.control.liveViewMaxRateHz,
                 c.control.liveViewMaxEdge, registry);
-                ControlServer server = ControlServer.start(c, registry, RuleStoreTest.VALIDATOR, SeriesControl.NONE);
+                ControlServer server = ControlServer.start(c, registry, new RuleCompiler(), SeriesControl.NONE);
                 SyntheticResultFeed feed = new SyntheticResultFeed(512, 40, pub, dir.resolve("rules"),
-                        DashboardBrowserTest::decide)) {
+                        new RuleEngine()::decide)) {
             WebDriver d = headlessChromium(dir.resolve("chromium-profile"));
             try {
                 WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(30), Duration.ofMillis(100));
