@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             SimulateCommand.class,
             ArchiveCommand.class,
+            RulesCommand.class,
         })
 public final class BeamflowCli implements Runnable {
 
