@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Streaming detector-data acquisition for X-ray beamlines.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             IngestCommand.class,
             SimulateCommand.class,
             ArchiveCommand.class,
