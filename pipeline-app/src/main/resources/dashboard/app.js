@@ -227,7 +227,9 @@ function onStatus(s) {
   for (const st of s.stages || []) {
     const tr = document.createElement('tr');
     const cells = [st.stage, (st.framesPerSec || 0).toFixed(1), ((st.bytesPerSec || 0) / 1e6).toFixed(1),
-      st.backlog === undefined ? '–' : st.backlog.toFixed(0), (st.frames || 0).toFixed(0)];
+      st.backlog === undefined ? '–' : st.backlog.toFixed(0),
+      st.backPressuredMsPerSec === undefined ? '–' : (st.backPressuredMsPerSec / 10).toFixed(0) + '%',
+      (st.frames || 0).toFixed(0)];
     for (const c of cells) { const td = document.createElement('td'); td.textContent = c; tr.appendChild(td); }
     body.appendChild(tr);
   }

@@ -64,6 +64,7 @@ class FlinkLiveViewAndMetricsITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 FlinkMicrometerReporter.enable(new Configuration()));
         env.setParallelism(2);
+        env.enableCheckpointing(500);
         DataStream<FrameResult> results = env.fromSequence(0, 100_000).map(FlinkLiveViewAndMetricsITCase::frame)
                 .returns(FrameResult.class).name("make-frames");
         assertNotNull(LiveViewSink.attach(results, control));
@@ -96,6 +97,18 @@ class FlinkLiveViewAndMetricsITCase {
             assertTrue(scrape.contains("flink_taskmanager_job_task_") && scrape.contains("numRecordsIn"),
                     "Flink metrics missing from the scrape");
             assertTrue(scrape.contains("beamflow_live_published_total"), "live-view counter missing");
+            PipelineStatusReporter status = new PipelineStatusReporter(registry, () -> 0, SeriesControl.NONE);
+            status.sample();
+            Thread.sleep(1500);
+            java.util.Map<String, Object> sample = status.sample();
+            assertNotNull(sample.get("checkpointAgeS"), "checkpoint age from Flink's lastCheckpointCompletedTimestamp");
+            assertTrue((Double) sample.get("checkpointAgeS") < 30, sample.toString());
+            @SuppressWarnings("unchecked")
+            java.util.List<java.util.Map<String, Object>> stages =
+                    (java.util.List<java.util.Map<String, Object>>) sample.get("stages");
+            assertTrue(stages.stream().anyMatch(st -> String.valueOf(st.get("stage")).contains("live-view")
+                    && ((Double) st.getOrDefault("framesPerSec", 0.0)) > 10), "Flink stage rates: " + stages);
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "flink-metrics-scrape.txt"), registry.scrape());
             assertEquals(0, sub.undecodable());
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
