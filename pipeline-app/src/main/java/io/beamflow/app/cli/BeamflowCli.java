@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             ArchiveCommand.class,
             InspectCommand.class,
+            RulesCommand.class,
         })
 public final class BeamflowCli implements Runnable {
 
