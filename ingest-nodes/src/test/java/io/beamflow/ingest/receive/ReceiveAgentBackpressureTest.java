@@ -1,0 +1,94 @@
+package io.beamflow.ingest.receive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beamflow.core.config.IngestConfig;
+import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.journal.FrameJournal;
+import io.beamflow.core.journal.JournalConfig;
+import io.beamflow.core.wire.MessageType;
+import io.beamflow.core.wire.WireLimits;
+import io.beamflow.ingest.accounting.RejectLog;
+import io.beamflow.ingest.accounting.StreamAccounting;
+import io.beamflow.ingest.protocol.IngestRecordWriter;
+import io.beamflow.ingest.protocol.NativeProtocolAdapter;
+import io.beamflow.ingest.testutil.Await;
+import io.beamflow.ingest.testutil.JournalRecords;
+import io.beamflow.ingest.testutil.NativeSender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/** Drives a receive agent by hand with an injected clock and free-space figure. */
+class ReceiveAgentBackpressureTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldStopReadingWhenJournalVolumeIsFullPushBackOnSenderAndResumeWithoutLoss() {
+        int w = 512;
+        int h = 512;
+        AtomicLong usable = new AtomicLong(0);
+        AtomicLong nanos = new AtomicLong();
+        String endpoint = "tcp://127.0.0.1:" + Await.freePort();
+        IngestConfig cfg = new IngestConfig();
+        cfg.receiveHighWaterMark = 2;
+        cfg.receiveBufferBytes = 64 * 1024;
+        StreamAccounting acct = new StreamAccounting("bp", endpoint, new SimpleMeterRegistry(),
+                new RejectLog(nanos::get, 1));
+        try (ZContext ctx = new ZContext(1)) {
+            ZMQ.Socket socket = ReceiveSockets.open(ctx, endpoint, cfg, 8 << 20);
+            FrameJournal journal = FrameJournal.open(new JournalConfig(tmp.resolve("bp"), "FIVE_MINUTELY", 16L << 20));
+            ReceiveAgent agent = new ReceiveAgent("bp", socket, new NativeProtocolAdapter(
+                    new IngestRecordWriter(journal, acct, new SystemEpochNanoClock()), WireLimits.DEFAULT), journal,
+                    new JournalSpaceGuard(usable::get, 1000, nanos::get, 100), acct, 4, null);
+            int sent = 0;
+            try (NativeSender s = new NativeSender(endpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
+                s.socket().setSendTimeOut(300);
+                byte[] payload = new byte[w * h * 2];
+                // The volume is full: the agent takes nothing from the socket, so the sender blocks.
+                while (sent < 500) {
+                    assertEquals(0, agent.doWork());
+                    byte[] hdr = NativeSender.header(MessageType.FRAME, "bp", sent, 0, 1, w, h, PixelType.UINT16,
+                            payload.length);
+                    if (!s.socket().send(hdr, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                        if (!s.socket().send(hdr, ZMQ.SNDMORE)) {
+                            break;
+                        }
+                    }
+                    s.socket().send(payload, 0);
+                    sent++;
+                }
+                assertTrue(sent < 500, "sender was pushed back after " + sent + " frames");
+                assertEquals(0, acct.summary().framesJournaled());
+                assertEquals(1, acct.summary().backpressureEvents());
+                assertTrue(acct.summary().backpressured());
+                // Space returns: after the next sample the agent drains everything that was sent.
+                usable.set(1 << 30);
+                nanos.addAndGet(1000);
+                final int expected = sent;
+                Await.until(30, () -> acct.summary().toString(), () -> {
+                    agent.doWork();
+                    return acct.summary().framesJournaled() == expected;
+                });
+                assertFalse(acct.summary().backpressured());
+                assertEquals(1, acct.summary().backpressureEvents());
+            } finally {
+                agent.onClose();
+            }
+            List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve("bp"));
+            assertEquals(sent, recs.size());
+            for (int i = 0; i < sent; i++) {
+                assertEquals(i, recs.get(i).frameNumber());
+            }
+        }
+    }
+}

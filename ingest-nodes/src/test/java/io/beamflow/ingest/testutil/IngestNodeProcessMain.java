@@ -1,0 +1,40 @@
+package io.beamflow.ingest.testutil;
+
+import io.beamflow.core.config.IngestConfig;
+import io.beamflow.ingest.IngestNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+
+/**
+ * Runs an ingest node in its own JVM for crash tests: prints {@code READY}, then
+ * {@code JOURNALED <n>} each time the journaled-frame counter changes (the counter moves only after
+ * the journal append returned).
+ */
+public final class IngestNodeProcessMain {
+    private IngestNodeProcessMain() {
+    }
+
+    /**
+     * @param args endpoint, journal directory
+     */
+    public static void main(String[] args) throws InterruptedException {
+        IngestConfig c = new IngestConfig();
+        c.endpoints = List.of(args[0]);
+        c.journalDirectory = args[1];
+        c.journalBlockSizeBytes = 16L << 20;
+        c.journalMinFreeBytes = 1L << 20;
+        IngestNode node = IngestNode.start(c, new SimpleMeterRegistry());
+        System.out.println("READY");
+        System.out.flush();
+        long last = -1;
+        while (true) {
+            long n = node.framesJournaled();
+            if (n != last) {
+                System.out.println("JOURNALED " + n);
+                System.out.flush();
+                last = n;
+            }
+            Thread.sleep(1);
+        }
+    }
+}
