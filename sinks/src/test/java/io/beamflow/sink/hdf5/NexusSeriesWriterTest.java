@@ -92,6 +92,9 @@ class NexusSeriesWriterTest {
         }
         String header = SeriesFixture.h5dump("-H", master.toString());
         assertTrue(header.contains("EXTERNAL_LINK \"data_000001\""), header);
+        // libhdf5 reads every dataset of the master (reduction data, metadata) without error
+        String all = SeriesFixture.h5dump(master.toString());
+        assertTrue(all.contains("\"REDUCED_ONLY\"") && all.contains("\"NXmx\""), all);
         // h5dump reads pixel values of frame 1 (first stored frame) from the first data file
         String px = SeriesFixture.h5dump("-d", "/entry/data/data[0,0,0;;1,1,4]", "-y", "-w", "0",
                 root.resolve("mx-2026/s1/s1_data_000001.h5").toString());
