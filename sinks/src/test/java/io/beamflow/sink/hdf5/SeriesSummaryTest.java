@@ -50,6 +50,23 @@ class SeriesSummaryTest {
     }
 
     @Test
+    void shouldWriteAndSummariseSeriesWithoutFrames() throws Exception {
+        Hdf5SinkSettings st = new Hdf5SinkSettings(root.toString(), "bt", 4, Compression.BSLZ4, 0,
+                Hdf5SinkSettings.Detector.of(new DetectorInfo()));
+        NexusSeriesWriter w = NexusSeriesWriter.start(st, "empty", "{}");
+        w.finish(3);
+        for (Hdf5Committable c : w.drainCompleted()) {
+            FilePublisher.publish(c);
+        }
+        Path master = root.resolve("bt/empty/empty_master.h5");
+        SeriesSummary s = SeriesSummary.read(master);
+        assertEquals(0, s.framesReceived());
+        assertEquals(3, s.framesMissing());
+        assertEquals(0, s.dataFiles().size());
+        assertTrue(SeriesFixture.h5dump(master.toString()).contains("frames_missing"));
+    }
+
+    @Test
     void shouldRejectFileThatIsNotAMasterWithClearMessage() throws Exception {
         Path p = root.resolve("junk_master.h5");
         Files.writeString(p, "not hdf5");
