@@ -220,6 +220,12 @@ public final class NexusSeriesWriter {
      */
     public void frame(FrameResult r) throws IOException {
         if (!s.shapeKnown) {
+            if (r.width < 1 || r.height < 1) {
+                s.framesReceived++;
+                s.framesRejected++;
+                s.rejectReasons.merge("frame without shape (" + r.width + "x" + r.height + ")", 1L, Long::sum);
+                return;
+            }
             initShape(r);
         }
         s.framesReceived++;

@@ -64,6 +64,24 @@ class Hdf5SinkWriterTest {
     }
 
     @Test
+    void shouldCountMalformedFramesInsteadOfFailing() throws Exception {
+        Hdf5SinkWriter w = new Hdf5SinkWriter(settings(root.toString()), new UnregisteredMetricsGroup(), List.of());
+        w.write(FrameResult.seriesStart("bad", "{}"), null);
+        FrameResult noShape = SeriesFixture.frame("bad", 1);
+        noShape.width = 0;
+        w.write(noShape, null);
+        FrameResult wrongSize = SeriesFixture.frame("bad", 2);
+        w.write(SeriesFixture.frame("bad", 4), null);
+        wrongSize.pixels = new byte[7];
+        w.write(wrongSize, null);
+        w.write(FrameResult.seriesEnd("bad", 4), null);
+        publish(w);
+        w.close();
+        SeriesSummary s = SeriesSummary.read(root.resolve("mx-2026/bad/bad_master.h5"));
+        assertTrue(s.framesRejected() == 2 && s.framesStored() == 1 && s.framesReceived() == 3, s.format());
+    }
+
+    @Test
     void shouldReportUnusableOutputRootClearly() throws Exception {
         Path notADir = Files.writeString(root.resolve("file"), "x");
         Hdf5SinkWriter w = new Hdf5SinkWriter(settings(notADir.toString()), new UnregisteredMetricsGroup(), List.of());
