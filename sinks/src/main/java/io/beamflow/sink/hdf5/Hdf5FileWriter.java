@@ -49,6 +49,16 @@ public final class Hdf5FileWriter implements Closeable {
     private State state;
     private final Map<ChunkedDataset, ChunkEncoder> encoders = new java.util.IdentityHashMap<>();
     private byte[] encodeBuffer = new byte[0];
+    /** Written bytes after which the data is flushed to disk in the background (bounds dirty pages). */
+    static final long BACKGROUND_SYNC_BYTES = 64L << 20;
+    private static final java.util.concurrent.ExecutorService SYNCER =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "hdf5-background-sync");
+                t.setDaemon(true);
+                return t;
+            });
+    private long unsyncedBytes;
+    private java.util.concurrent.Future<?> pendingSync;
 
     private Hdf5FileWriter(Path path, FileChannel channel, State state) {
         this.path = path;
@@ -118,6 +128,7 @@ public final class Hdf5FileWriter implements Closeable {
      * @throws IOException when the data cannot be forced to disk
      */
     public byte[] snapshot() throws IOException {
+        awaitBackgroundSync();
         channel.force(false);
         state.path = path.toString();
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
@@ -374,7 +385,35 @@ public final class Hdf5FileWriter implements Closeable {
             pos += channel.write(bb, pos);
         }
         state.eof = pos;
+        unsyncedBytes += len;
+        if (unsyncedBytes >= BACKGROUND_SYNC_BYTES && (pendingSync == null || pendingSync.isDone())) {
+            awaitBackgroundSync();
+            unsyncedBytes = 0;
+            FileChannel ch = channel;
+            pendingSync = SYNCER.submit(() -> {
+                ch.force(false);
+                return null;
+            });
+        }
         return addr;
+    }
+
+    /** Waits for the background flush and reports its failure (e.g. disk full) as this writer's. */
+    private void awaitBackgroundSync() throws IOException {
+        java.util.concurrent.Future<?> f = pendingSync;
+        pendingSync = null;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while flushing " + path);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof IOException ? (IOException) c : new IOException("flushing " + path + " failed: " + c, c);
+        }
     }
 
     // ------------------------------------------------------------------ close
@@ -390,6 +429,7 @@ public final class Hdf5FileWriter implements Closeable {
             return;
         }
         try {
+            awaitBackgroundSync();
             long rootAddress = writeObject(state.root);
             LeBuffer sb = new LeBuffer(SUPERBLOCK_SIZE);
             sb.bytes(SIGNATURE).u8(2).u8(8).u8(8).u8(0);
