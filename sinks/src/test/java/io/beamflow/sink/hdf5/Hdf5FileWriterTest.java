@@ -102,4 +102,13 @@ class Hdf5FileWriterTest {
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("DEFLATE"), out);
     }
+
+    @Test
+    void shouldStayReadableWhenDataIsWrittenBackInTheBackgroundDuringWriting() throws Exception {
+        Path f = dir.resolve("large.h5");
+        int frames = (int) (Hdf5FileWriter.BACKGROUND_SYNC_BYTES / (1024 * 512 * 2)) + 6;
+        writeFrames(f, Compression.NONE, frames, 1024, 512);
+        assertTrue(Files.size(f) > Hdf5FileWriter.BACKGROUND_SYNC_BYTES);
+        verify(f, frames, 1024, 512);
+    }
 }
