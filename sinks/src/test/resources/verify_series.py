@@ -39,6 +39,7 @@ out['nx_class'] = m['/entry'].attrs['NX_class'].decode()
 out['definition'] = m['/entry/definition'][()].decode()
 out['series_id'] = m['/entry/series_id'][()].decode()
 out['x_pixel_size'] = float(m['/entry/instrument/detector/x_pixel_size'][()])
+out['wavelength'] = float(m['/entry/instrument/beam_incident_wavelength'][()])
 out['distance'] = float(m['/entry/instrument/detector/distance'][()])
 out['rule_versions'] = [int(v) for v in m['/entry/rule_versions'][:]]
 print(json.dumps(out))

@@ -554,7 +554,7 @@ public final class NexusSeriesWriter {
         m.attribute("/entry/instrument", "NX_class", "NXinstrument");
         String det = "/entry/instrument/detector";
         m.attribute(det, "NX_class", "NXdetector");
-        m.stringDataset(det + "/description", text(meta, "description", d.description()));
+        m.stringDataset(det + "/description", text(meta, "description", text(meta, "detector_description", d.description())));
         m.stringDataset(det + "/sensor_material", text(meta, "sensor_material", d.sensorMaterial()));
         m.scalarDataset(det + "/sensor_thickness", num(meta, "sensor_thickness", d.sensorThicknessM()), "m");
         m.scalarDataset(det + "/x_pixel_size", num(meta, "x_pixel_size", d.xPixelSizeM()), "m");
@@ -568,8 +568,11 @@ public final class NexusSeriesWriter {
         ByteBuffer shape = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(s.height).putInt(s.width);
         m.dataset(det + "/module_shape", H5Type.INT32, new long[] {2}, shape.array());
         m.stringDataset(det + "/pixel_type", s.pixelType == null ? "unknown" : s.pixelType.wireName());
-        m.scalarDataset("/entry/instrument/beam_incident_wavelength",
-                num(meta, "wavelength", d.wavelengthA()), "angstrom");
+        double wavelength = num(meta, "wavelength", d.wavelengthA());
+        if (wavelength > 0 && wavelength < 1e-6) {
+            wavelength *= 1e10; // sent in metres (SI) rather than angstrom (SIMPLON)
+        }
+        m.scalarDataset("/entry/instrument/beam_incident_wavelength", wavelength, "angstrom");
 
         m.attribute("/entry/sample", "NX_class", "NXsample");
         m.stringDataset("/entry/sample/name", text(meta, "sample_name", ""));

@@ -67,6 +67,7 @@ class NexusSeriesWriterTest {
         assertEquals("NXentry", j.get("nx_class").asText());
         assertEquals("NXmx", j.get("definition").asText());
         assertEquals(0.25, j.get("distance").asDouble());
+        assertEquals(0.98, j.get("wavelength").asDouble(), 1e-12, "wavelength sent in metres is stored in angstrom");
         assertEquals(0.3, j.at("/radial_axis/2").asDouble());
         assertEquals("[1,2]", j.get("rule_versions").toString());
     }

@@ -72,7 +72,7 @@ final class SeriesFixture {
 
     static List<FrameResult> series(String series, int frames) {
         List<FrameResult> out = new ArrayList<>();
-        out.add(FrameResult.seriesStart(series, "{\"detector_distance\": 0.25, \"radial_axis\": [0.1, 0.2, 0.3]}"));
+        out.add(FrameResult.seriesStart(series, "{\"detector_distance\": 0.25, \"wavelength\": 0.98e-10, \"radial_axis\": [0.1, 0.2, 0.3]}"));
         for (int n = 1; n <= frames; n++) {
             out.add(frame(series, n));
         }
