@@ -761,6 +761,24 @@ public final class Hdf5FileWriter implements Closeable {
         byte[] pending;
         int pendingRows;
 
+        /** Serializes only the used part of the partial chunk. */
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            byte[] full = pending;
+            pending = Arrays.copyOf(full, Math.min(full.length, pendingRows * rowBytes));
+            try {
+                out.defaultWriteObject();
+            } finally {
+                pending = full;
+            }
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            if (pendingRows > 0) {
+                pending = Arrays.copyOf(pending, rowBytes * chunkRows);
+            }
+        }
+
         void addChunk(long address, int size) {
             if (chunkCount == chunkAddress.length) {
                 chunkAddress = Arrays.copyOf(chunkAddress, chunkCount * 2);
