@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             SimulateCommand.class,
             ArchiveCommand.class,
+            InspectCommand.class,
             RulesCommand.class,
         })
 public final class BeamflowCli implements Runnable {
