@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code beamflow demo}: the whole pipeline in one JVM on a simulated series. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs an ingest node, the reduction job on an embedded Flink MiniCluster, the HDF5 sink,",
-            "the control server and a simulated detector in one JVM, sends one series and prints a summary."})
+        description = {"Runs the whole pipeline on one simulated series in one JVM and prints a summary.",
+            "Starts an ingest node, the reduction job on an embedded Flink MiniCluster, the HDF5 sink, the",
+            "control server with the dashboard, and a simulated detector."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "configuration file (default: config/demo.yaml if present)")
     Path config;
