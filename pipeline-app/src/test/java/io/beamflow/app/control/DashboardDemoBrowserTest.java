@@ -32,15 +32,6 @@ class DashboardDemoBrowserTest {
         BeamflowConfig config = DemoConfigs.paced(work, TOKEN, "browser-demo-0001", 2000, 512, 25);
         config.control.liveViewMaxRateHz = 10;
         config.control.liveViewMaxEdge = 512;
-        // the shipped demo has peak finding and integration off; switch them on, with the simulator's geometry
-        // (beam centre 259.5, 253.5 px for a 512x512 frame, 75 um pixels)
-        config.reduction.peaks.enabled = true;
-        Path poni = java.nio.file.Files.writeString(work.resolve("demo.poni"), String.join("\n", "poni_version: 2",
-                "Detector_config: {\"pixel1\": 7.5e-05, \"pixel2\": 7.5e-05, \"max_shape\": [512, 512]}",
-                "Distance: 0.1", "Poni1: 0.0190125", "Poni2: 0.0194625", "Rot1: 0", "Rot2: 0", "Rot3: 0",
-                "Wavelength: 1e-10", ""));
-        config.reduction.integration.poniFile = poni.toString();
-        config.reduction.integration.bins = 200;
         CompletableFuture<DemoReport> run = CompletableFuture.supplyAsync(() -> {
             try {
                 return new DemoRunner(config, true).run(Duration.ofMinutes(3));
