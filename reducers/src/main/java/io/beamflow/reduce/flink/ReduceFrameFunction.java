@@ -23,7 +23,9 @@ public final class ReduceFrameFunction extends RichMapFunction<JournalRecord, Fr
 
     private final ReductionConfig config;
     private transient FrameReducer reducer;
+    private transient boolean calibrated;
     private transient Counter framesReduced;
+    private transient Counter framesWithoutCorrections;
 
     /** @param config reduction settings */
     public ReduceFrameFunction(ReductionConfig config) {
@@ -33,6 +35,7 @@ public final class ReduceFrameFunction extends RichMapFunction<JournalRecord, Fr
     @Override
     public void open(OpenContext openContext) {
         framesReduced = getRuntimeContext().getMetricGroup().counter("framesReduced");
+        framesWithoutCorrections = getRuntimeContext().getMetricGroup().counter("framesReducedWithoutCalibration");
     }
 
     @Override
@@ -54,7 +57,21 @@ public final class ReduceFrameFunction extends RichMapFunction<JournalRecord, Fr
     private FrameResult reduce(JournalRecord r) {
         if (reducer == null || reducer.width() != r.width || reducer.height() != r.height) {
             LOG.info("building reducer for {}x{} {} frames", r.width, r.height, r.pixelType);
-            reducer = FrameReducerFactory.create(config, r.width, r.height, r.pixelType);
+            try {
+                reducer = FrameReducerFactory.create(config, r.width, r.height, r.pixelType);
+                calibrated = true;
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                // A calibration or geometry file that is missing or does not fit these frames must not stop
+                // the acquisition: reduce with statistics only, keep the pixels, say so loudly and count.
+                LOG.error("series {}: cannot set up the configured reduction for {}x{} frames ({}); frames are "
+                        + "kept with uncorrected statistics only", r.seriesId, r.width, r.height, e.getMessage());
+                reducer = FrameReducerFactory.create(FrameReducerFactory.statisticsOnly(config), r.width, r.height,
+                        r.pixelType);
+                calibrated = false;
+            }
+        }
+        if (!calibrated) {
+            framesWithoutCorrections.inc();
         }
         FrameResult out = new FrameResult();
         out.kind = FrameResult.Kind.FRAME;

@@ -13,6 +13,17 @@ public final class FrameReducerFactory {
 
     /**
      * @param config reduction settings
+     * @return a copy with corrections, integration, peak finding and mask ROIs off (needs no files)
+     */
+    public static ReductionConfig statisticsOnly(ReductionConfig config) {
+        ReductionConfig c = new ReductionConfig();
+        c.corrections.saturationThreshold = config.corrections.saturationThreshold;
+        c.rois = new ArrayList<>(config.rois.stream().filter(r -> r.maskFile.isEmpty()).toList());
+        return c;
+    }
+
+    /**
+     * @param config reduction settings
      * @param width  image width
      * @param height image height
      * @param type   pixel type (for the default saturation level)
@@ -32,7 +43,14 @@ public final class FrameReducerFactory {
         PixelCorrector corrector = new PixelCorrector(n, pedestal, gain, flat, mask, saturation);
         List<Roi> rois = new ArrayList<>();
         for (ReductionConfig.RoiConfig r : config.rois) {
-            rois.add(Roi.rectangle(r.name, r.x, r.y, r.width, r.height));
+            if (r.maskFile.isEmpty()) {
+                rois.add(Roi.rectangle(r.name, r.x, r.y, r.width, r.height));
+            } else {
+                byte[] roiMask = CalibrationLoader.readMask(Path.of(r.maskFile), r.maskDataset, n);
+                boolean whole = r.width == 0 || r.height == 0;
+                rois.add(new Roi(r.name, whole ? 0 : r.x, whole ? 0 : r.y, whole ? width : r.width,
+                        whole ? height : r.height, roiMask));
+            }
         }
         AzimuthalIntegrator integrator = null;
         if (!config.integration.poniFile.isEmpty()) {
