@@ -63,7 +63,7 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
         Counter malformed = context.metricGroup().counter("journalRecordsMalformed");
         WireLimits limits = new WireLimits(maxHeaderBytes, maxFrameBytes);
         return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed),
-                new Configuration(), context);
+                new Configuration(), context, new CheckpointedIndexPublisher(journalDirectory));
     }
 
     @Override
