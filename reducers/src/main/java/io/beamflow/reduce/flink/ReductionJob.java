@@ -42,7 +42,7 @@ public final class ReductionJob {
             records = records.keyBy(r -> r.seriesId)
                     .process(new AssembleModulesFunction(rc.assembly)).name("assemble-modules").uid("assemble-modules");
         }
-        DataStream<FrameResult> reduced = records.map(new ReduceFrameFunction(rc)).name("reduce-frames")
+        DataStream<FrameResult> reduced = records.flatMap(new ReduceFrameFunction(rc)).name("reduce-frames")
                 .uid("reduce-frames");
         BroadcastStream<String> rules = env
                 .fromSource(new RuleFileSource(rc.rulesDirectory, rc.rulePollIntervalMs,

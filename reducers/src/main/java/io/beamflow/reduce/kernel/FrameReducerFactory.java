@@ -53,16 +53,20 @@ public final class FrameReducerFactory {
             }
         }
         AzimuthalIntegrator integrator = null;
+        PoniGeometry poni = null;
         if (!config.integration.poniFile.isEmpty()) {
-            integrator = new AzimuthalIntegrator(PoniGeometry.read(Path.of(config.integration.poniFile)), width, height,
-                    config.integration.bins, RadialUnit.fromPyFaiName(config.integration.unit), mask);
+            poni = PoniGeometry.read(Path.of(config.integration.poniFile));
+            integrator = new AzimuthalIntegrator(poni, width, height, config.integration.bins,
+                    RadialUnit.fromPyFaiName(config.integration.unit), mask);
         }
         PeakFinder8 peaks = null;
         ReductionConfig.PeakFinderConfig p = config.peaks;
         if (p.enabled) {
-            peaks = new PeakFinder8(width, height, p.beamCenterX < 0 ? width / 2.0 : p.beamCenterX,
-                    p.beamCenterY < 0 ? height / 2.0 : p.beamCenterY, p.radialBinWidthPx, p.minSnr, p.minAdc,
-                    p.minPixels, p.maxPixels, p.backgroundIterations);
+            // Beam centre: configured, else the PONI (exact for an untilted detector), else the image centre.
+            double cx = p.beamCenterX >= 0 ? p.beamCenterX : poni != null ? poni.poni2M() / poni.pixel2M() : width / 2.0;
+            double cy = p.beamCenterY >= 0 ? p.beamCenterY : poni != null ? poni.poni1M() / poni.pixel1M() : height / 2.0;
+            peaks = new PeakFinder8(width, height, cx, cy, p.radialBinWidthPx, p.minSnr, p.minAdc, p.minPixels,
+                    p.maxPixels, p.backgroundIterations);
         }
         return new FrameReducer(width, height, corrector, new FrameStatistics(width, height, rois), integrator, peaks);
     }
