@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class ArchiveCatalog implements AutoCloseable {
     private static final String SCHEMA = "catalog-schema.sql";
+    /** Advisory lock key of migration and purge passes on PostgreSQL ("BFAR"). */
+    private static final long PG_LOCK_KEY = 0x42464152L;
 
     private final Connection conn;
     private final Clock clock;
@@ -302,6 +304,82 @@ public final class ArchiveCatalog implements AutoCloseable {
 
     private ArchiveException fail(String what, SQLException e) {
         return new ArchiveException("archive catalog " + url + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Takes the catalog's exclusive lock for a migration or purge pass, so that two processes (a service
+     * and a manual command) never copy or delete the same files at once. SQLite: an OS file lock on
+     * {@code <db>.lock}; PostgreSQL: a session advisory lock. Both are released by {@link PassLock#close()}
+     * and by the operating system or server when the process dies (kill -9 included).
+     *
+     * @return the held lock
+     * @throws ArchiveException when another process holds it
+     */
+    public synchronized PassLock lockPass() {
+        if (url.startsWith("jdbc:sqlite:")) {
+            String file = url.substring("jdbc:sqlite:".length());
+            int q = file.indexOf('?');
+            file = q < 0 ? file : file.substring(0, q);
+            if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file:")) {
+                return () -> { };
+            }
+            Path lockFile = Path.of(file + ".lock");
+            try {
+                java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    lock = null;
+                }
+                if (lock == null) {
+                    ch.close();
+                    throw new ArchiveException("another archive migration or purge is running against " + url
+                            + " (lock " + lockFile + " is held)", null);
+                }
+                java.nio.channels.FileLock held = lock;
+                return () -> {
+                    try {
+                        held.release();
+                        ch.close();
+                    } catch (IOException e) {
+                        // released with the channel or at process exit
+                    }
+                };
+            } catch (IOException e) {
+                throw new ArchiveException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+            }
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            try (Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + PG_LOCK_KEY + ")")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new ArchiveException("another archive migration or purge is running against " + url
+                            + " (advisory lock " + PG_LOCK_KEY + " is held)", null);
+                }
+            } catch (SQLException e) {
+                throw fail("take the advisory lock", e);
+            }
+            return () -> {
+                synchronized (this) {
+                    try (Statement st = conn.createStatement()) {
+                        st.execute("SELECT pg_advisory_unlock(" + PG_LOCK_KEY + ")");
+                    } catch (SQLException e) {
+                        // released when the session ends
+                    }
+                }
+            };
+        }
+        return () -> { };
+    }
+
+    /** A held pass lock; closing releases it. */
+    @FunctionalInterface
+    public interface PassLock extends AutoCloseable {
+        @Override
+        void close();
     }
 
     @Override

@@ -83,8 +83,18 @@ public final class ArchiveMigrator {
      * @param reporter  progress output
      * @return what was done
      * @throws IOException when the beamline root cannot be listed
+     * @throws ArchiveException when another migration or purge holds the catalog's pass lock
      */
     public MigrationReport migrate(String selection, ProgressReporter reporter) throws IOException {
+        ArchiveCatalog.PassLock lock = catalog.lockPass();
+        try {
+            return migrateLocked(selection, reporter);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private MigrationReport migrateLocked(String selection, ProgressReporter reporter) throws IOException {
         long start = System.nanoTime();
         MigrationReport report = new MigrationReport();
         List<ArchiveSeries> series = scanner.closedSeries(selection);
@@ -193,6 +203,7 @@ public final class ArchiveMigrator {
             BasicFileAttributes pre = Files.readAttributes(f.source(), BasicFileAttributes.class);
             FileChecksums sent = t.store(f.relPath(), f.source(), throttle, progress::addBytes);
             report.copyWritten(f.sizeBytes());
+            ArchiveMetrics.bytes(f.sizeBytes());
             if (!unchanged(f.source(), pre)) {
                 fail(report, f.relPath() + ": source changed while it was copied; not archived");
                 return null;
@@ -207,6 +218,7 @@ public final class ArchiveMigrator {
             }
             VerifyOutcome v = t.verify(f.relPath(), reg.checksums(), reg.sizeBytes());
             catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
+            ArchiveMetrics.copy("migrate", v.state());
             if (v.ok()) {
                 report.copyVerified(false);
                 LOG.debug("{} -> {} verified ({})", f.relPath(), t.uri(), v.method());
@@ -229,6 +241,7 @@ public final class ArchiveMigrator {
 
     private static void fail(MigrationReport report, String message) {
         LOG.error("archive migration: {}", message);
+        ArchiveMetrics.error("migrate");
         report.error(message);
     }
 }

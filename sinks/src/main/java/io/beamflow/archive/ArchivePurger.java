@@ -61,8 +61,18 @@ public final class ArchivePurger {
      * @param selection null for all, or a series key / id
      * @param dryRun    only report what would be purged
      * @return what was done
+     * @throws ArchiveException when another migration or purge holds the catalog's pass lock
      */
     public PurgeReport purge(String selection, boolean dryRun) {
+        ArchiveCatalog.PassLock lock = catalog.lockPass();
+        try {
+            return purgeLocked(selection, dryRun);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private PurgeReport purgeLocked(String selection, boolean dryRun) {
         PurgeReport report = new PurgeReport();
         report.dryRun = dryRun;
         Map<String, List<CatalogFile>> bySeries = new LinkedHashMap<>();
@@ -152,6 +162,7 @@ public final class ArchivePurger {
             if (!dryRun) {
                 Files.delete(source);
                 catalog.markPurged(f.path());
+                ArchiveMetrics.purged();
             }
             report.filesPurged++;
             report.bytesFreed += f.sizeBytes();
@@ -164,6 +175,7 @@ public final class ArchivePurger {
 
     private static void refuse(PurgeReport report, String line) {
         LOG.error("archive purge refused: {}", line);
+        ArchiveMetrics.error("purge");
         report.refuse(line);
     }
 

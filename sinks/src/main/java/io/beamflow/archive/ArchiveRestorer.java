@@ -28,16 +28,30 @@ public final class ArchiveRestorer {
     private final ArchiveCatalog catalog;
     private final List<ArchiveTarget> targets;
     private final Throttle throttle;
+    private final boolean overwrite;
 
     /**
+     * A restorer that refuses to replace destination files whose bytes differ from the archive.
+     *
      * @param catalog  the catalog
      * @param targets  configured targets, in order of preference
      * @param throttle transfer limit
      */
     public ArchiveRestorer(ArchiveCatalog catalog, List<ArchiveTarget> targets, Throttle throttle) {
+        this(catalog, targets, throttle, false);
+    }
+
+    /**
+     * @param catalog   the catalog
+     * @param targets   configured targets, in order of preference
+     * @param throttle  transfer limit
+     * @param overwrite replace destination files whose bytes differ from the archive
+     */
+    public ArchiveRestorer(ArchiveCatalog catalog, List<ArchiveTarget> targets, Throttle throttle, boolean overwrite) {
         this.catalog = catalog;
         this.targets = List.copyOf(targets);
         this.throttle = throttle;
+        this.overwrite = overwrite;
     }
 
     /**
@@ -79,11 +93,20 @@ public final class ArchiveRestorer {
 
     private void restoreFile(CatalogFile f, Path dest, List<CatalogCopy> copies, RestoreReport report,
             TransferProgress progress) throws IOException {
-        if (Files.isRegularFile(dest) && Files.size(dest) == f.sizeBytes()
-                && f.checksums().mismatch(ChecksumAccumulator.of(dest)) == null) {
-            report.filesAlreadyPresent++;
-            progress.addBytes(f.sizeBytes());
-            return;
+        if (Files.exists(dest)) {
+            if (Files.isRegularFile(dest) && Files.size(dest) == f.sizeBytes()
+                    && f.checksums().mismatch(ChecksumAccumulator.of(dest)) == null) {
+                report.filesAlreadyPresent++;
+                progress.addBytes(f.sizeBytes());
+                return;
+            }
+            if (!overwrite) {
+                String line = f.path() + ": " + dest + " exists with other content; not replaced (use overwrite)";
+                LOG.error("archive restore: {}", line);
+                ArchiveMetrics.error("restore");
+                report.error(line);
+                return;
+            }
         }
         Files.createDirectories(dest.getParent());
         Path tmp = dest.resolveSibling("." + dest.getFileName() + ".beamflow-part");
@@ -108,6 +131,7 @@ public final class ArchiveRestorer {
                 Files.deleteIfExists(tmp);
                 LOG.error("archive restore: {} on {} is CORRUPT ({}); trying the next copy", f.path(), t.uri(), mismatch);
                 catalog.recordCopy(f.path(), t.uri(), CopyState.CORRUPT, VerifyOutcome.METHOD_READBACK, mismatch);
+                ArchiveMetrics.copy("restore", CopyState.CORRUPT);
                 tried.add(t.uri() + ": corrupt (" + mismatch + ")");
                 progress.addBytes(before - progress.doneBytes());
                 continue;
@@ -119,6 +143,7 @@ public final class ArchiveRestorer {
         }
         String line = f.path() + ": no good copy on any target " + tried;
         LOG.error("archive restore: {}", line);
+        ArchiveMetrics.error("restore");
         report.error(line);
     }
 

@@ -53,6 +53,7 @@ public final class ArchiveVerifier {
                 }
                 VerifyOutcome v = check(t, f);
                 progress.addBytes(f.sizeBytes());
+                ArchiveMetrics.copy("verify", v == null ? CopyState.FAILED : v.state());
                 if (v == null) {
                     report.copiesFailed++;
                     report.problem(f.path() + " on " + t.uri() + ": FAILED (target unreachable)");

@@ -63,8 +63,9 @@ public final class PurgeReport {
 
     @Override
     public String toString() {
-        return String.format("%s%d files purged (%s), %d already gone, kept: %d lacking verified copies, %d in retention,"
-                + " %d master files waiting for their series, %d refused", dryRun ? "dry run: " : "", filesPurged,
-                ProgressSnapshot.bytes(bytesFreed), filesAlreadyGone, keptPolicyNotMet, keptRetention, keptMasterLast, refused);
+        return String.format("%d files %s (%s), %d already gone; kept: %d lacking verified copies, %d in retention,"
+                + " %d master files waiting for their series; %d refused", filesPurged, dryRun ? "would be purged (dry run)"
+                : "purged", ProgressSnapshot.bytes(bytesFreed), filesAlreadyGone, keptPolicyNotMet, keptRetention,
+                keptMasterLast, refused);
     }
 }

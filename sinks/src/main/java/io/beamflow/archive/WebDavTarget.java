@@ -126,7 +126,7 @@ public final class WebDavTarget implements ArchiveTarget {
         long size = Files.size(source);
         ChecksumAccumulator sums = new ChecksumAccumulator();
         try {
-            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublisher body = size == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.fromPublisher(
                     HttpRequest.BodyPublishers.ofInputStream(() -> {
                         try {
                             return new TransferInputStream(Files.newInputStream(source), sums, throttle, progress);

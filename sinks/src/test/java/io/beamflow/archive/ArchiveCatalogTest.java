@@ -61,6 +61,32 @@ class ArchiveCatalogTest {
     }
 
     @Test
+    void shouldRefuseSecondMigrationWhileAnotherHoldsTheCatalogLock() throws Exception {
+        String url = "jdbc:sqlite:" + tmp.resolve("locked.db");
+        try (ArchiveCatalog a = ArchiveCatalog.open(url, new MutableClock(Instant.EPOCH));
+             ArchiveCatalog b = ArchiveCatalog.open(url, new MutableClock(Instant.EPOCH))) {
+            assertLockIsExclusive(a, b, tmp);
+        }
+    }
+
+    /** Shared with {@link PostgresCatalogTest}: a second pass on the same catalog is refused with a clear error. */
+    static void assertLockIsExclusive(ArchiveCatalog a, ArchiveCatalog b, Path tmp) throws Exception {
+        Path beamline = tmp.resolve("locked-beamline");
+        SeriesFixture.write(beamline, "bt", "s1", 1, 1000, 1);
+        ArchiveMigrator second = new ArchiveMigrator(new SeriesScanner(beamline), b,
+                List.of(new PosixTarget(tmp.resolve("locked-target"))), Throttle.NONE);
+        ArchiveCatalog.PassLock held = a.lockPass();
+        try {
+            ArchiveException e = org.junit.jupiter.api.Assertions.assertThrows(ArchiveException.class,
+                    () -> second.migrate(null, ProgressReporter.NONE));
+            assertTrue(e.getMessage().contains("another archive migration or purge is running"), e.getMessage());
+        } finally {
+            held.close();
+        }
+        assertTrue(second.migrate(null, ProgressReporter.NONE).ok(), "runs once the lock is released");
+    }
+
+    @Test
     void shouldAdoptCompleteCopyLeftUnderFinalNameByInterruptedPass() throws Exception {
         Path beamline = tmp.resolve("beamline");
         List<Path> files = SeriesFixture.write(beamline, "bt", "s1", 2, 200_000, 9);

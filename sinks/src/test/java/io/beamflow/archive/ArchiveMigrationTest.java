@@ -229,6 +229,36 @@ class ArchiveMigrationTest {
 
         RestoreReport again = new ArchiveRestorer(catalog, targets(), Throttle.NONE).restore("p1234/s0004", dest, ProgressReporter.NONE);
         assertEquals(files.size(), again.filesAlreadyPresent());
+
+        Path edited = dest.resolve("s0004_data_000001.h5");
+        Files.write(edited, new byte[] {1, 2, 3});
+        RestoreReport refused = new ArchiveRestorer(catalog, targets(), Throttle.NONE).restore("s0004", dest, ProgressReporter.NONE);
+        assertEquals(1, refused.errors().size(), "a different file in the destination is not replaced silently");
+        assertEquals(3, Files.size(edited));
+        RestoreReport forced = new ArchiveRestorer(catalog, targets(), Throttle.NONE, true).restore("s0004", dest, ProgressReporter.NONE);
+        assertTrue(forced.ok(), forced.errors().toString());
+        assertArrayEquals(original.get("s0004_data_000001.h5"), Files.readAllBytes(edited));
+    }
+
+    @Test
+    void shouldArchiveEmptyAndNestedFilesOnBothTargets() throws Exception {
+        List<Path> files = new ArrayList<>(SeriesFixture.write(beamline, "p1234", "s0007", 1, 1000, 7));
+        files.add(Files.write(beamline.resolve("p1234/s0007/s0007_empty.h5"), new byte[0]));
+        files.add(Files.write(Files.createDirectories(beamline.resolve("p1234/s0007/processed")).resolve("s0007 pf.h5"),
+                new byte[] {9, 8, 7}));
+        MigrationReport m = migrate();
+        assertTrue(m.ok(), m.errors().toString());
+        assertEquals(files.size() * 2, m.copiesVerified());
+        for (Path f : files) {
+            String rel = beamline.relativize(f).toString();
+            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(davDir.resolve(rel)), rel);
+            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(posix.fileOf(rel)), rel);
+        }
+        Path dest = tmp.resolve("back");
+        assertEquals(files.size(), purger(0).purge(null, false).filesPurged());
+        assertTrue(new ArchiveRestorer(catalog, targets(), Throttle.NONE).restore("s0007", dest, ProgressReporter.NONE).ok());
+        assertEquals(0, Files.size(dest.resolve("s0007_empty.h5")));
+        assertArrayEquals(new byte[] {9, 8, 7}, Files.readAllBytes(dest.resolve("processed/s0007 pf.h5")));
     }
 
     @Test

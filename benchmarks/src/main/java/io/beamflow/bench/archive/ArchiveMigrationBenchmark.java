@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * Archive migration throughput against {@code cp -r} of the same files in the same run. Creates one
  * series of {@code totalMiB} in files of {@code fileMiB} under {@code workDir}, then alternates, for
  * {@code rounds} rounds: {@code cp -r} to a fresh directory, {@code cp -r} followed by {@code sync -f}
- * (the migrator fsyncs every copy), and migrations with one and two files in parallel (fresh catalog, one
+ * (the migrator fsyncs every copy), {@code cp -r} + {@code sync} + {@code sha256sum} of source and copy
+ * (the same work done with shell tools), and migrations with one and two files in parallel (fresh catalog, one
  * POSIX target: copy with ADLER32 + SHA-256, fsync, rename, read-back verification with both checksums,
  * catalog upsert). Reports the best round of
  * each and the ratios. All reads come from the page cache for every contestant (the files were just
@@ -52,6 +53,7 @@ public final class ArchiveMigrationBenchmark {
 
         double bestCp = 0;
         double bestCpSync = 0;
+        double bestCpSum = 0;
         double bestMigrate = 0;
         double bestMigrate2 = 0;
         for (int r = 1; r <= rounds; r++) {
@@ -60,10 +62,16 @@ public final class ArchiveMigrationBenchmark {
             double cpSync = run(List.of("cp", "-r", root.toString(), work.resolve("cpsync").toString()),
                     work.resolve("cpsync"), bytes);
             deleteTree(work.resolve("cpsync"));
+            // the same work as the migrator with shell tools: copy, flush, checksum source and copy
+            double cpSum = run(List.of("sh", "-c", "cp -r \"$0\" \"$1\" && sync -f \"$1\" && find \"$0\" \"$1\" -type f"
+                    + " -exec sha256sum {} + > /dev/null", root.toString(), work.resolve("cpsum").toString()), null, bytes);
+            deleteTree(work.resolve("cpsum"));
             double mig = migrate(root, work, bytes, 1);
             double mig2 = migrate(root, work, bytes, 2);
-            System.out.printf(Locale.ROOT, "round %d: cp -r %.0f MB/s, cp -r + sync %.0f MB/s, migrate %.0f MB/s,"
-                    + " migrate with 2 files in parallel %.0f MB/s%n", r, cp, cpSync, mig, mig2);
+            System.out.printf(Locale.ROOT, "round %d: cp -r %.0f MB/s, cp -r + sync %.0f MB/s, cp -r + sync + sha256sum"
+                    + " of both %.0f MB/s, migrate %.0f MB/s, migrate with 2 files in parallel %.0f MB/s%n",
+                    r, cp, cpSync, cpSum, mig, mig2);
+            bestCpSum = Math.max(bestCpSum, cpSum);
             bestMigrate2 = Math.max(bestMigrate2, mig2);
             bestCp = Math.max(bestCp, cp);
             bestCpSync = Math.max(bestCpSync, cpSync);
@@ -74,6 +82,8 @@ public final class ArchiveMigrationBenchmark {
         System.out.printf(Locale.ROOT, "ratio migrate / cp -r = %.2f, migrate / (cp -r + sync) = %.2f;"
                 + " parallel 2: %.2f, %.2f%n", bestMigrate / bestCp, bestMigrate / bestCpSync,
                 bestMigrate2 / bestCp, bestMigrate2 / bestCpSync);
+        System.out.printf(Locale.ROOT, "same work with shell tools (cp -r + sync + sha256sum of source and copy): %.0f MB/s;"
+                + " ratio migrate / that = %.2f, parallel 2: %.2f%n", bestCpSum, bestMigrate / bestCpSum, bestMigrate2 / bestCpSum);
         deleteTree(work);
     }
 

@@ -227,11 +227,13 @@ public final class ArchiveCommand implements Runnable {
         String series;
         @Option(names = "--to", required = true, description = "Destination directory (the series' files land in it).")
         Path dest;
+        @Option(names = "--overwrite", description = "Replace destination files whose bytes differ from the archive.")
+        boolean overwrite;
 
         @Override
         int execute(Setup s, PrintWriter out) throws IOException {
-            RestoreReport r = new ArchiveRestorer(s.catalog, s.targets, new Throttle(s.config.throttleBytesPerSecond))
-                    .restore(series, dest, s.reporter);
+            RestoreReport r = new ArchiveRestorer(s.catalog, s.targets, new Throttle(s.config.throttleBytesPerSecond),
+                    overwrite).restore(series, dest, s.reporter);
             r.errors().forEach(e -> out.println("ERROR " + e));
             out.println("restore: " + r);
             return r.ok() ? 0 : PROBLEMS;

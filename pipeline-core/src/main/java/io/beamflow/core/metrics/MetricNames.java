@@ -33,6 +33,14 @@ public final class MetricNames {
     public static final String CONTROL_REJECTED = "beamflow.control.rejected";
     /** Rule versions activated through the control API (tag: action). */
     public static final String RULE_ACTIVATIONS = "beamflow.rules.activations";
+    /** Bytes written to archive targets. */
+    public static final String ARCHIVE_BYTES = "beamflow.archive.bytes";
+    /** Archive copies checked (tags: op = migrate/verify/purge/restore, state = VERIFIED/CORRUPT/MISSING/FAILED). */
+    public static final String ARCHIVE_COPIES = "beamflow.archive.copies";
+    /** Archive operations that failed or were refused (tag: op). */
+    public static final String ARCHIVE_ERRORS = "beamflow.archive.errors";
+    /** Files removed from the beamline filesystem after their archive policy was met. */
+    public static final String ARCHIVE_PURGED = "beamflow.archive.purged";
 
     private MetricNames() {
     }
