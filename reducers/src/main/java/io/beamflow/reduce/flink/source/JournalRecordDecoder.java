@@ -36,12 +36,6 @@ public final class JournalRecordDecoder {
         if (!header.wrapRecord(buffer, offset, length)) {
             return reject("record of " + length + " bytes is shorter than a header");
         }
-        // The record is header + body: validate the header part only (its length follows from the series id).
-        int idLength = header.seriesIdLength();
-        if (idLength < 0 || idLength > length - NativeHeaderFlyweight.FIXED_LENGTH) {
-            return reject("series id length " + idLength + " does not fit a record of " + length + " bytes");
-        }
-        header.wrap(buffer, offset, NativeHeaderFlyweight.FIXED_LENGTH + idLength);
         RejectReason reason = header.validate(limits);
         if (reason != null) {
             return reject(reason.name());
