@@ -184,4 +184,35 @@ class ReductionJobITCase {
         }
         assertTrue(hits > 0 && hits < frames, "series has hits and non-hits: " + hits);
     }
+
+    @Test
+    @Timeout(180)
+    void shouldDiscoverAStreamThatAppearsWhileTheJobRuns() throws Exception {
+        Path journals = dir.resolve("journal");
+        SimulationParameters p = SimulationParameters.defaults(128, 96).withHitFraction(0.0);
+        try (JournalFixture a = new JournalFixture(journals, "early")) {
+            a.series("early-1", new FrameSynthesizer(p), 5);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        List<FrameResult> results = new ArrayList<>();
+        try (CloseableIterator<FrameResult> it = ReductionJob.build(env, boundedConfig(journals, 2))
+                .executeAndCollect("late-stream")) {
+            FrameResult r;
+            do {
+                r = it.next();
+                results.add(r);
+            } while (r.kind != FrameResult.Kind.SERIES_END);
+            // The job is running and has finished the first stream; now a second ingest stream appears.
+            try (JournalFixture b = new JournalFixture(journals, "late")) {
+                b.series("late-1", new FrameSynthesizer(p.withSeed(3)), 7);
+            }
+            it.forEachRemaining(results::add);
+        }
+        assertEquals(5 + 2, results.stream().filter(r -> r.seriesId.equals("early-1")).count());
+        List<FrameResult> late = results.stream().filter(r -> r.seriesId.equals("late-1")).toList();
+        assertEquals(7 + 2, late.size());
+        assertEquals(FrameResult.Kind.SERIES_END, late.get(late.size() - 1).kind);
+    }
 }
