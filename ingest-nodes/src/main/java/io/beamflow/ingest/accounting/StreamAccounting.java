@@ -111,6 +111,31 @@ public final class StreamAccounting {
         lastIndex.set(index);
     }
 
+    /**
+     * Restores the frame-number state of a series and module from a record found in the journal at
+     * start-up (a restarted node then still rejects frames it journaled before); counters are not changed.
+     */
+    public synchronized void restoreFrame(String seriesId, int moduleIndex, long frameNumber, long index) {
+        ModuleAccount m = seriesAccount(seriesId).module(moduleIndex);
+        if (m.first < 0) {
+            m.first = frameNumber;
+        }
+        m.last = Math.max(m.last, frameNumber);
+        lastIndex.set(index);
+    }
+
+    /** Restores the started/ended state of a series from the journal at start-up. */
+    public synchronized void restoreSeries(String seriesId, boolean end, long reportedFrames, long index) {
+        SeriesAccount s = seriesAccount(seriesId);
+        if (end) {
+            s.ended = true;
+            s.reportedFrames = reportedFrames;
+        } else {
+            s.started = true;
+        }
+        lastIndex.set(index);
+    }
+
     /** Counts a journaled series-start record. */
     public synchronized void seriesStarted(String seriesId, long index) {
         seriesAccount(seriesId).started = true;
