@@ -38,13 +38,8 @@ public final class DebianPython {
      */
     public static Result run(String script, long timeoutSeconds, String... args) {
         try {
-            Path file = Files.createTempFile("beamflow-test", ".py");
-            Files.writeString(file, script);
-            List<String> cmd = new ArrayList<>();
-            cmd.add(PYTHON.toString());
-            cmd.add(file.toString());
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
+            Path file = scriptFile(script);
+            ProcessBuilder pb = new ProcessBuilder(command(file, args));
             Path out = Files.createTempFile("beamflow-py", ".out");
             Path err = Files.createTempFile("beamflow-py", ".err");
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -73,12 +68,20 @@ public final class DebianPython {
      * @return the process; the caller destroys it
      */
     public static Process start(String script, String... args) throws IOException {
+        return new ProcessBuilder(command(scriptFile(script), args)).redirectErrorStream(true).start();
+    }
+
+    private static Path scriptFile(String script) throws IOException {
         Path file = Files.createTempFile("beamflow-test", ".py");
         Files.writeString(file, script);
+        return file;
+    }
+
+    private static List<String> command(Path scriptFile, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(PYTHON.toString());
-        cmd.add(file.toString());
+        cmd.add(scriptFile.toString());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return cmd;
     }
 }

@@ -221,7 +221,7 @@ public final class DetectorSimulator implements AutoCloseable {
         String json = String.format(Locale.ROOT, "{\"source\":\"beamflow-simulator\",\"detector_description\":"
                 + "\"Beamflow simulated detector\",\"width\":%d,\"height\":%d,\"pixel_type\":\"uint16\",\"frames\":%d,"
                 + "\"modules\":%d,\"x_pixel_size\":7.5e-5,\"y_pixel_size\":7.5e-5,\"beam_center_x\":%.3f,"
-                + "\"beam_center_y\":%.3f,\"detector_distance\":0.2,\"wavelength\":1.0e-10,\"count_time\":%s,"
+                + "\"beam_center_y\":%.3f,\"detector_distance\":0.12,\"wavelength\":1.0e-10,\"count_time\":%s,"
                 + "\"hit_fraction\":%s,\"seed\":%d}", settings.width(), settings.height(), settings.frames(),
                 settings.modules(), p.beamCenterX(), p.beamCenterY(),
                 settings.rateHz() > 0 ? Double.toString(1.0 / settings.rateHz()) : "null",

@@ -13,4 +13,18 @@ public final class ArchiveConfig {
     public int requiredCopies = 2;
     /** Days a file stays on the beamline filesystem after its copies are verified. */
     public int retentionDays = 180;
+    /** Beamline root to migrate from; null means the sink's {@code outputRoot}. */
+    public String beamlineRoot = null;
+    /** Time between passes of the migration service ({@code beamflow archive run}). */
+    public long pollIntervalMs = 60_000;
+    /** Transfer limit in bytes per second shared by all copies; 0 means unlimited. */
+    public long throttleBytesPerSecond = 0;
+    /** Files copied concurrently (checksumming is CPU-bound: at most the number of cores). */
+    public int parallelFiles = 2;
+    /** Whether {@code beamflow archive run} also purges what the policy allows after each pass. */
+    public boolean purgeInService = false;
+    /** Whether purge re-reads the counted archive copies right before deleting the beamline file. */
+    public boolean reverifyBeforePurge = true;
+    /** Timeout of WebDAV requests without a body transfer, and of connecting. */
+    public long httpTimeoutMs = 30_000;
 }

@@ -6,10 +6,24 @@ public final class ControlConfig {
     public String bindAddress = "127.0.0.1";
     /** HTTP port; 0 picks a free port. */
     public int httpPort = 8080;
-    /** Operator token for mutating calls; empty means mutations are refused. */
+    /**
+     * Operator token for mutating calls; empty means mutations are refused. The environment variable
+     * {@code BEAMFLOW_OPERATOR_TOKEN}, when set, takes precedence (keeps the secret out of the file).
+     */
     public String operatorToken = "";
     /** Live-view ZeroMQ PUB endpoint; empty: off. */
     public String liveViewEndpoint = "tcp://127.0.0.1:9998";
     /** Maximum live-view publish rate (frames per second). */
     public double liveViewMaxRateHz = 5;
+    /** Longest edge (pixels) of live-view images; larger frames are max-pooled down to it. */
+    public int liveViewMaxEdge = 512;
+    /**
+     * Live-view endpoint the dashboard subscribes to; empty: the same as {@link #liveViewEndpoint}
+     * (set it when the job runs on a remote Flink cluster).
+     */
+    public String dashboardSubscribeEndpoint = "";
+    /** Directory of the rule store: every version and the audit log, as JSON-lines files. */
+    public String ruleStoreDirectory = "data/rules-store";
+    /** Largest accepted HTTP request body in bytes. */
+    public int maxRequestBytes = 1 << 20;
 }

@@ -1,7 +1,13 @@
 package io.beamflow.core.config;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
 /** Flink job settings. */
-public final class ReductionConfig {
+public final class ReductionConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Job parallelism. */
     public int parallelism = 1;
     /** Checkpoint interval in milliseconds. */
@@ -12,4 +18,128 @@ public final class ReductionConfig {
     public String rulesDirectory = "data/rules";
     /** Address of a remote Flink JobManager ({@code host:port}); empty: embedded MiniCluster. */
     public String jobManagerAddress = "";
+
+    /** Bounded mode: each stream ends after this many SERIES_END records (0: run until cancelled). */
+    public int stopAfterSeriesEnd = 0;
+    /** Bounded mode: number of journal streams to wait for (0: one per ingest endpoint). */
+    public int expectedStreams = 0;
+    /** How often the source looks for new journal streams, ms. */
+    public long streamDiscoveryIntervalMs = 500;
+    /** How often the rules source polls {@code active.json}, ms. */
+    public long rulePollIntervalMs = 200;
+
+    /** Multi-module assembly; {@code modules} empty: single-module detector, no assembly. */
+    public AssemblyConfig assembly = new AssemblyConfig();
+    /** Pixel corrections (each optional). */
+    public CorrectionConfig corrections = new CorrectionConfig();
+    /** Named rectangular regions of interest summed for every frame. */
+    public List<RoiConfig> rois = new ArrayList<>();
+    /** Azimuthal integration. */
+    public IntegrationConfig integration = new IntegrationConfig();
+    /** Peak finding (peakfinder8-style). */
+    public PeakFinderConfig peaks = new PeakFinderConfig();
+
+    /** Module geometry of a multi-module detector. */
+    public static final class AssemblyConfig implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Assembled image width in pixels (including gaps). */
+        public int width;
+        /** Assembled image height in pixels (including gaps). */
+        public int height;
+        /** A module part missing this long after the first part of its frame arrived makes the frame incomplete. */
+        public long moduleTimeoutMs = 2000;
+        /** Placement of each module, indexed by module index. */
+        public List<ModulePlacement> modules = new ArrayList<>();
+    }
+
+    /** Where a module's pixels go in the assembled image. */
+    public static final class ModulePlacement implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Column of the module's first pixel (after orientation) in the assembled image. */
+        public int x;
+        /** Row of the module's first pixel (after orientation) in the assembled image. */
+        public int y;
+        /** Module orientation: rotation in degrees (0, 90, 180, 270), counter-clockwise, applied before placing. */
+        public int rotationDeg;
+        /** Mirror the module along x (fast axis) before rotating. */
+        public boolean flipX;
+    }
+
+    /** Calibration files and thresholds; empty file names switch a correction off. */
+    public static final class CorrectionConfig implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** HDF5 file with the pedestal/dark image (dataset {@link #pedestalDataset}). */
+        public String pedestalFile = "";
+        /** Dataset path in the pedestal file. */
+        public String pedestalDataset = "/pedestal";
+        /** HDF5 file with per-pixel gain (ADU per photon); pixels are divided by it. */
+        public String gainFile = "";
+        /** Dataset path in the gain file. */
+        public String gainDataset = "/gain";
+        /** HDF5 file with the flat field; pixels are divided by it. */
+        public String flatFieldFile = "";
+        /** Dataset path in the flat-field file. */
+        public String flatFieldDataset = "/flatfield";
+        /** HDF5 file with the bad/hot pixel mask (non-zero: masked). */
+        public String maskFile = "";
+        /** Dataset path in the mask file. */
+        public String maskDataset = "/mask";
+        /** Raw value at or above which a pixel counts as saturated (0: the pixel type's maximum). */
+        public double saturationThreshold = 0;
+    }
+
+    /** A named rectangle. */
+    public static final class RoiConfig implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Name used in rules as {@code roi['name']}. */
+        public String name = "";
+        /** First column. */
+        public int x;
+        /** First row. */
+        public int y;
+        /** Width in pixels. */
+        public int width;
+        /** Height in pixels. */
+        public int height;
+    }
+
+    /** Azimuthal integration settings. */
+    public static final class IntegrationConfig implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** pyFAI {@code .poni} geometry file; empty: integration off. */
+        public String poniFile = "";
+        /** Number of radial bins. */
+        public int bins = 500;
+        /** Radial unit: {@code 2th_deg} or {@code q_nm^-1}. */
+        public String unit = "q_nm^-1";
+    }
+
+    /** Peak finder settings (peakfinder8-style). */
+    public static final class PeakFinderConfig implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Whether peak finding runs. */
+        public boolean enabled = false;
+        /** Minimum signal-to-noise ratio of a peak pixel over the local radial background. */
+        public double minSnr = 6.0;
+        /** Minimum pixel value (ADC) of a peak pixel. */
+        public double minAdc = 20.0;
+        /** Minimum connected pixels per peak. */
+        public int minPixels = 2;
+        /** Maximum connected pixels per peak. */
+        public int maxPixels = 50;
+        /** Rings of the radial background statistics (pixels wide). */
+        public double radialBinWidthPx = 2.0;
+        /** Sigma-clipping iterations of the background statistics. */
+        public int backgroundIterations = 3;
+        /** Beam centre x (pixels); negative: image centre. */
+        public double beamCenterX = -1;
+        /** Beam centre y (pixels); negative: image centre. */
+        public double beamCenterY = -1;
+    }
 }

@@ -21,6 +21,27 @@ public final class MetricNames {
     /** Frames vetoed by a rule (tag: rule version). */
     public static final String FRAMES_VETOED = "beamflow.frames.vetoed";
 
+    /** Live-view messages published. */
+    public static final String LIVE_PUBLISHED = "beamflow.live.published";
+    /** Frames not put on the live view because of its rate limit. */
+    public static final String LIVE_SKIPPED = "beamflow.live.skipped";
+    /** Frames waiting in front of a stage (tag: stage). */
+    public static final String STAGE_BACKLOG = "beamflow.stage.backlog";
+    /** Age of the last completed checkpoint, seconds. */
+    public static final String CHECKPOINT_AGE = "beamflow.checkpoint.age";
+    /** Control API requests refused (tag: reason). */
+    public static final String CONTROL_REJECTED = "beamflow.control.rejected";
+    /** Rule versions activated through the control API (tag: action). */
+    public static final String RULE_ACTIVATIONS = "beamflow.rules.activations";
+    /** Bytes written to archive targets. */
+    public static final String ARCHIVE_BYTES = "beamflow.archive.bytes";
+    /** Archive copies checked (tags: op = migrate/verify/purge/restore, state = VERIFIED/CORRUPT/MISSING/FAILED). */
+    public static final String ARCHIVE_COPIES = "beamflow.archive.copies";
+    /** Archive operations that failed or were refused (tag: op). */
+    public static final String ARCHIVE_ERRORS = "beamflow.archive.errors";
+    /** Files removed from the beamline filesystem after their archive policy was met. */
+    public static final String ARCHIVE_PURGED = "beamflow.archive.purged";
+
     private MetricNames() {
     }
 }

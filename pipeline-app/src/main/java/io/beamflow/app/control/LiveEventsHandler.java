@@ -1,0 +1,60 @@
+package io.beamflow.app.control;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+
+/** {@code /api/live/events}: the server-sent event stream the dashboard listens to. */
+final class LiveEventsHandler extends JsonHandler {
+    private static final long KEEPALIVE_MS = 10_000;
+
+    private final SseHub hub;
+    private volatile boolean open = true;
+
+    LiveEventsHandler(SseHub hub, MeterRegistry registry) {
+        super(registry);
+        this.hub = hub;
+    }
+
+    void shutdown() {
+        open = false;
+        hub.closeAll();
+    }
+
+    @Override
+    void serve(HttpExchange ex, String method, String path) throws IOException {
+        if (!method.equals("GET")) {
+            throw methodNotAllowed(method, path, "GET");
+        }
+        BlockingQueue<String> q = hub.register();
+        if (q == null) {
+            throw new ApiException(503, "too_many_clients", "too many live-event clients connected");
+        }
+        try {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.getResponseHeaders().set("X-Accel-Buffering", "no");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream os = ex.getResponseBody();
+            os.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
+            os.flush();
+            while (open) {
+                String e = SseHub.poll(q, KEEPALIVE_MS);
+                if (SseHub.CLOSE.equals(e)) {
+                    break;
+                }
+                os.write((e == null ? ": keepalive\n\n" : e).getBytes(StandardCharsets.UTF_8));
+                os.flush();
+            }
+        } catch (IOException e) {
+            // the browser went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            hub.unregister(q);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.beamflow.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code beamflow archive ...} end to end on POSIX targets: migrate, status, verify, purge, restore, errors. */
+class ArchiveCommandTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run beamflow(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BeamflowCli());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private List<String> common(String... more) {
+        List<String> a = new ArrayList<>(List.of("--root", tmp.resolve("raw").toString(),
+                "--catalog", "jdbc:sqlite:" + tmp.resolve("cat.db"),
+                "-t", tmp.resolve("arch1").toString(), "-t", tmp.resolve("arch2").toUri().toString(), "--quiet"));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private Run archive(String sub, String... more) {
+        List<String> a = new ArrayList<>(List.of("archive", sub));
+        a.addAll(common(more));
+        return beamflow(a.toArray(String[]::new));
+    }
+
+    @Test
+    void shouldMigrateVerifyPurgeAndRestoreFromCommandLine() throws Exception {
+        Path series = Files.createDirectories(tmp.resolve("raw/p99/scan1"));
+        Random rnd = new Random(3);
+        List<Path> files = new ArrayList<>();
+        for (String name : List.of("scan1_data_000001.h5", "scan1_data_000002.h5", "scan1_master.h5")) {
+            byte[] b = new byte[700_000 + rnd.nextInt(1000)];
+            rnd.nextBytes(b);
+            files.add(Files.write(series.resolve(name), b));
+        }
+        List<byte[]> original = new ArrayList<>();
+        for (Path f : files) {
+            original.add(Files.readAllBytes(f));
+        }
+
+        Run m = archive("migrate");
+        assertEquals(0, m.code(), m.out() + m.err());
+        assertTrue(m.out().contains("6 copies written"), m.out());
+
+        Run st = archive("status");
+        assertEquals(0, st.code(), st.err());
+        assertTrue(st.out().contains("p99/scan1"), st.out());
+        assertTrue(st.out().matches("(?s).*p99/scan1\\s+3\\s+.*\\s3\\s+3\\s+0\\s+3\\s+0\\s+0.*"), st.out());
+
+        Run v = archive("verify");
+        assertEquals(0, v.code(), v.out());
+        Path copy = tmp.resolve("arch1/p99/scan1/scan1_data_000002.h5");
+        byte[] bytes = Files.readAllBytes(copy);
+        bytes[1234] ^= 1;
+        Files.write(copy, bytes);
+        Run bad = archive("verify", "--series", "scan1");
+        assertEquals(1, bad.code(), bad.out());
+        assertTrue(bad.out().contains("BAD p99/scan1/scan1_data_000002.h5 on file://"), bad.out());
+
+        Run kept = archive("purge", "--retention-days", "0");
+        assertEquals(0, kept.code(), kept.out() + kept.err());
+        assertTrue(kept.out().contains("1 files purged"), kept.out());
+        assertTrue(Files.exists(files.get(1)), "the file with a corrupt copy stays");
+        assertFalse(Files.exists(files.get(0)));
+
+        assertEquals(0, archive("migrate").code(), "repairs the corrupt copy");
+        Run purged = archive("purge", "--retention-days", "0");
+        assertEquals(0, purged.code(), purged.out());
+        assertTrue(files.stream().noneMatch(Files::exists));
+
+        Path dest = tmp.resolve("restored");
+        Run r = archive("restore", "--series", "p99/scan1", "--to", dest.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (int i = 0; i < files.size(); i++) {
+            assertArrayEquals(original.get(i), Files.readAllBytes(dest.resolve(files.get(i).getFileName())));
+        }
+    }
+
+    @Test
+    void shouldExplainMissingTargetsAndUnknownSeries() {
+        Run noTargets = beamflow("archive", "migrate", "--root", tmp.toString(), "--catalog", "jdbc:sqlite:" + tmp.resolve("c.db"));
+        assertEquals(2, noTargets.code());
+        assertTrue(noTargets.err().contains("no archive targets"), noTargets.err());
+
+        Run unknown = archive("restore", "--series", "nope", "--to", tmp.resolve("x").toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no archived series matches 'nope'"), unknown.err());
+
+        Run badScheme = beamflow("archive", "status", "--root", tmp.toString(), "-t", "ftp://host/x");
+        assertEquals(2, badScheme.code());
+        assertTrue(badScheme.err().contains("unsupported archive target"), badScheme.err());
+    }
+}

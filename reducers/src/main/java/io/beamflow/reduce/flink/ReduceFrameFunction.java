@@ -1,0 +1,78 @@
+package io.beamflow.reduce.flink;
+
+import io.beamflow.core.config.ReductionConfig;
+import io.beamflow.core.result.FrameResult;
+import io.beamflow.core.wire.MessageType;
+import io.beamflow.reduce.flink.source.JournalRecord;
+import io.beamflow.reduce.kernel.FrameReducer;
+import io.beamflow.reduce.kernel.FrameReducerFactory;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Thin Flink wrapper around {@link FrameReducer}: turns (assembled) frames into {@link FrameResult}s
+ * with features, passes series markers through, and rebuilds the reducer (re-reading calibration
+ * files) at every SERIES_START so that calibration can change between series.
+ */
+public final class ReduceFrameFunction extends RichMapFunction<JournalRecord, FrameResult> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReduceFrameFunction.class);
+
+    private final ReductionConfig config;
+    private transient FrameReducer reducer;
+    private transient Counter framesReduced;
+
+    /** @param config reduction settings */
+    public ReduceFrameFunction(ReductionConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        framesReduced = getRuntimeContext().getMetricGroup().counter("framesReduced");
+    }
+
+    @Override
+    public FrameResult map(JournalRecord r) {
+        switch (r.type) {
+            case SERIES_START -> {
+                reducer = null; // reload calibration for the new series
+                return FrameResult.seriesStart(r.seriesId, r.metadataJson);
+            }
+            case SERIES_END -> {
+                return FrameResult.seriesEnd(r.seriesId, r.frameNumber);
+            }
+            default -> {
+                return reduce(r);
+            }
+        }
+    }
+
+    private FrameResult reduce(JournalRecord r) {
+        if (reducer == null || reducer.width() != r.width || reducer.height() != r.height) {
+            LOG.info("building reducer for {}x{} {} frames", r.width, r.height, r.pixelType);
+            reducer = FrameReducerFactory.create(config, r.width, r.height, r.pixelType);
+        }
+        FrameResult out = new FrameResult();
+        out.kind = FrameResult.Kind.FRAME;
+        out.seriesId = r.seriesId;
+        out.frameNumber = r.frameNumber;
+        out.width = r.width;
+        out.height = r.height;
+        out.pixelType = r.pixelType;
+        out.acquisitionTimeNs = r.acquisitionTimeNs;
+        out.receiveTimeNs = r.receiveTimeNs;
+        out.pixels = r.payload;
+        out.incomplete = r.incomplete;
+        out.features = reducer.reduce(r.payload, r.pixelType, r.invalidMask);
+        framesReduced.inc();
+        return out;
+    }
+
+    static boolean isFrame(JournalRecord r) {
+        return r.type == MessageType.FRAME;
+    }
+}

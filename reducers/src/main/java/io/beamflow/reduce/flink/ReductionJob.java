@@ -1,0 +1,58 @@
+package io.beamflow.reduce.flink;
+
+import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.core.config.ReductionConfig;
+import io.beamflow.core.result.FrameResult;
+import io.beamflow.core.wire.WireLimits;
+import io.beamflow.reduce.flink.source.JournalRecord;
+import io.beamflow.reduce.flink.source.JournalSource;
+import io.beamflow.reduce.flink.rules.RuleDecisionFunction;
+import io.beamflow.reduce.flink.rules.RuleFileSource;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Assembles the reduction job: journal source, module assembly (multi-module detectors), frame
+ * reduction (corrections, statistics, ROIs, azimuthal integration, peaks) and the rule decision fed
+ * by the broadcast rule stream. Returns the {@link FrameResult} stream consumed by sinks and live view.
+ */
+public final class ReductionJob {
+    private ReductionJob() {
+    }
+
+    /**
+     * @param env    execution environment (checkpointing is configured by the caller)
+     * @param config whole configuration
+     * @return FRAME results and series markers, in order per series
+     */
+    public static DataStream<FrameResult> build(StreamExecutionEnvironment env, BeamflowConfig config) {
+        ReductionConfig rc = config.reduction;
+        int expected = rc.expectedStreams > 0 ? rc.expectedStreams : Math.max(1, config.ingest.endpoints.size());
+        JournalSource source = new JournalSource(config.ingest.journalDirectory, rc.streamDiscoveryIntervalMs,
+                rc.stopAfterSeriesEnd, expected,
+                new WireLimits(config.ingest.maxHeaderBytes, config.ingest.maxFrameBytes));
+        DataStream<JournalRecord> records = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "journal-source")
+                .uid("journal-source");
+        if (!rc.assembly.modules.isEmpty()) {
+            records = records.keyBy(r -> r.seriesId)
+                    .process(new AssembleModulesFunction(rc.assembly)).name("assemble-modules").uid("assemble-modules");
+        }
+        DataStream<FrameResult> reduced = records.map(new ReduceFrameFunction(rc)).name("reduce-frames")
+                .uid("reduce-frames");
+        BroadcastStream<String> rules = env
+                .fromSource(new RuleFileSource(rc.rulesDirectory, rc.rulePollIntervalMs,
+                        config.ingest.journalDirectory, expected, rc.stopAfterSeriesEnd),
+                        WatermarkStrategy.noWatermarks(), "rule-source")
+                .uid("rule-source").setParallelism(1)
+                .broadcast(RuleDecisionFunction.RULES_STATE);
+        Set<String> roiNames = new LinkedHashSet<>();
+        rc.rois.forEach(r -> roiNames.add(r.name));
+        return reduced.connect(rules).process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
+                .name("decide").uid("decide");
+    }
+}

@@ -1,0 +1,49 @@
+package io.beamflow.reduce.flink.source;
+
+import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.wire.MessageType;
+
+/**
+ * One journal record copied out of the journal by the source: a frame (or module part) with its
+ * pixels, or a series marker. Mutable public fields so that Flink treats it as a POJO.
+ */
+public final class JournalRecord {
+    /** Kind of record. */
+    public MessageType type = MessageType.FRAME;
+    /** Stream (journal) the record came from. */
+    public String streamId;
+    /** Journal index of the record. */
+    public long journalIndex;
+    /** Series id. */
+    public String seriesId;
+    /** Frame number (FRAME) or frames sent (SERIES_END). */
+    public long frameNumber;
+    /** Module index of this part. */
+    public int moduleIndex;
+    /** Number of modules of the full frame. */
+    public int moduleCount = 1;
+    /** Width of this part. */
+    public int width;
+    /** Height of this part. */
+    public int height;
+    /** Pixel type. */
+    public PixelType pixelType = PixelType.UINT16;
+    /** Acquisition time, ns since epoch. */
+    public long acquisitionTimeNs;
+    /** Ingest receive time, ns since epoch. */
+    public long receiveTimeNs;
+    /** Little-endian pixels (FRAME only). */
+    public byte[] payload;
+    /** Whether module parts were missing at assembly. */
+    public boolean incomplete;
+    /** Pixels invalid from assembly (non-zero: missing module or gap), or {@code null}. */
+    public byte[] invalidMask;
+    /** Series metadata (SERIES_START only). */
+    public String metadataJson;
+
+    @Override
+    public String toString() {
+        return "JournalRecord{" + type + ' ' + streamId + '@' + journalIndex + ' ' + seriesId + '#' + frameNumber
+                + " module " + moduleIndex + '/' + moduleCount + '}';
+    }
+}

@@ -1,0 +1,91 @@
+package io.beamflow.reduce.flink.source;
+
+import io.beamflow.core.wire.WireLimits;
+import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorState;
+import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorStateSerializer;
+import io.beamflow.reduce.flink.source.enumerator.JournalSplitEnumerator;
+import io.beamflow.reduce.flink.source.reader.JournalSourceReader;
+import io.beamflow.reduce.flink.source.reader.JournalSplitReader;
+import io.beamflow.reduce.flink.source.split.JournalSplit;
+import io.beamflow.reduce.flink.source.split.JournalSplitSerializer;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * FLIP-27 source over the ingest nodes' journals: a split is one stream's journal, its state the
+ * journal index of the next record, so a job restored from a checkpoint replays from there.
+ *
+ * <p>Unbounded by default (streams are discovered as they appear). With {@code stopAfterSeriesEnd > 0}
+ * it is bounded: each stream ends after that many SERIES_END records and discovery stops after
+ * {@code expectedStreams} streams, so the job finishes by itself.
+ */
+public final class JournalSource implements Source<JournalRecord, JournalSplit, JournalEnumeratorState> {
+    private static final long serialVersionUID = 1L;
+
+    private final String journalDirectory;
+    private final long discoveryIntervalMs;
+    private final int stopAfterSeriesEnd;
+    private final int expectedStreams;
+    private final int maxHeaderBytes;
+    private final long maxFrameBytes;
+
+    /**
+     * @param journalDirectory    directory with one journal sub-directory per stream
+     * @param discoveryIntervalMs stream discovery period
+     * @param stopAfterSeriesEnd  SERIES_END records per stream after which it ends (0: unbounded)
+     * @param expectedStreams     bounded mode: streams to wait for
+     * @param limits              largest accepted header and frame
+     */
+    public JournalSource(String journalDirectory, long discoveryIntervalMs, int stopAfterSeriesEnd,
+            int expectedStreams, WireLimits limits) {
+        this.journalDirectory = journalDirectory;
+        this.discoveryIntervalMs = discoveryIntervalMs;
+        this.stopAfterSeriesEnd = stopAfterSeriesEnd;
+        this.expectedStreams = expectedStreams;
+        this.maxHeaderBytes = limits.maxHeaderBytes();
+        this.maxFrameBytes = limits.maxFrameBytes();
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return stopAfterSeriesEnd > 0 ? Boundedness.BOUNDED : Boundedness.CONTINUOUS_UNBOUNDED;
+    }
+
+    @Override
+    public SourceReader<JournalRecord, JournalSplit> createReader(SourceReaderContext context) {
+        Counter malformed = context.metricGroup().counter("journalRecordsMalformed");
+        WireLimits limits = new WireLimits(maxHeaderBytes, maxFrameBytes);
+        return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed),
+                new Configuration(), context);
+    }
+
+    @Override
+    public SplitEnumerator<JournalSplit, JournalEnumeratorState> createEnumerator(
+            SplitEnumeratorContext<JournalSplit> context) {
+        return restoreEnumerator(context, null);
+    }
+
+    @Override
+    public SplitEnumerator<JournalSplit, JournalEnumeratorState> restoreEnumerator(
+            SplitEnumeratorContext<JournalSplit> context, JournalEnumeratorState state) {
+        return new JournalSplitEnumerator(context, journalDirectory, discoveryIntervalMs, expectedStreams,
+                stopAfterSeriesEnd > 0, state);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<JournalSplit> getSplitSerializer() {
+        return new JournalSplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<JournalEnumeratorState> getEnumeratorCheckpointSerializer() {
+        return new JournalEnumeratorStateSerializer();
+    }
+}

@@ -1,0 +1,157 @@
+package io.beamflow.reduce.flink.source.reader;
+
+import io.beamflow.core.journal.FrameJournal;
+import io.beamflow.core.journal.JournalConfig;
+import io.beamflow.core.journal.JournalTailer;
+import io.beamflow.core.wire.MessageType;
+import io.beamflow.core.wire.WireLimits;
+import io.beamflow.reduce.flink.source.JournalRecord;
+import io.beamflow.reduce.flink.source.JournalRecordDecoder;
+import io.beamflow.reduce.flink.source.split.JournalSplit;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tails the journals of its assigned streams on the fetcher thread, copying each record out. A split
+ * finishes (bounded mode) after it delivered {@code stopAfterSeriesEnd} SERIES_END records. Malformed
+ * records are skipped, logged and counted.
+ */
+public final class JournalSplitReader implements SplitReader<JournalRecord, JournalSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalSplitReader.class);
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final int maxRecordsPerFetch;
+    private final int stopAfterSeriesEnd;
+    private final JournalRecordDecoder decoder;
+    private final Counter malformedRecords;
+    private final Map<String, OpenSplit> splits = new LinkedHashMap<>();
+    private volatile boolean wakeUp;
+
+    /**
+     * @param limits             largest accepted header and frame
+     * @param maxRecordsPerFetch records read per split per fetch
+     * @param stopAfterSeriesEnd bounded mode: SERIES_END records after which a split ends (0: never)
+     * @param malformedRecords   counter of skipped records
+     */
+    public JournalSplitReader(WireLimits limits, int maxRecordsPerFetch, int stopAfterSeriesEnd,
+            Counter malformedRecords) {
+        this.decoder = new JournalRecordDecoder(limits);
+        this.maxRecordsPerFetch = maxRecordsPerFetch;
+        this.stopAfterSeriesEnd = stopAfterSeriesEnd;
+        this.malformedRecords = malformedRecords;
+    }
+
+    /** One open journal with its tailer. */
+    private static final class OpenSplit {
+        final JournalSplit split;
+        final FrameJournal journal;
+        final JournalTailer tailer;
+        int seriesEnds;
+
+        OpenSplit(JournalSplit split) {
+            this.split = split;
+            this.journal = FrameJournal.open(JournalConfig.of(Path.of(split.directory())));
+            this.tailer = journal.tailer(split.startIndex());
+            this.seriesEnds = split.seriesEndsSeen();
+        }
+
+        void close() {
+            tailer.close();
+            journal.close();
+        }
+    }
+
+    @Override
+    public RecordsWithSplitIds<JournalRecord> fetch() {
+        Map<String, Collection<JournalRecord>> records = new HashMap<>();
+        Set<String> finished = new HashSet<>();
+        int total = 0;
+        for (Iterator<OpenSplit> it = splits.values().iterator(); it.hasNext(); ) {
+            OpenSplit open = it.next();
+            if (isDone(open)) {
+                finished.add(open.split.splitId());
+                open.close();
+                it.remove();
+                continue;
+            }
+            ArrayList<JournalRecord> batch = new ArrayList<>();
+            for (int i = 0; i < maxRecordsPerFetch && !isDone(open); i++) {
+                int read = open.tailer.poll((index, buffer, offset, length) -> {
+                    JournalRecord r = decoder.decode(open.split.streamId(), index, buffer, offset, length);
+                    if (r == null) {
+                        malformedRecords.inc();
+                        LOG.warn("skipping malformed record {} of stream {}: {}", index, open.split.streamId(),
+                                decoder.lastError());
+                        return;
+                    }
+                    if (r.type == MessageType.SERIES_END) {
+                        open.seriesEnds++;
+                    }
+                    batch.add(r);
+                });
+                if (read == 0) {
+                    break;
+                }
+            }
+            if (!batch.isEmpty()) {
+                records.put(open.split.splitId(), batch);
+                total += batch.size();
+            }
+            if (isDone(open)) {
+                finished.add(open.split.splitId());
+                open.close();
+                it.remove();
+            }
+        }
+        if (total == 0 && finished.isEmpty() && !wakeUp) {
+            LockSupport.parkNanos(IDLE_PARK_NS);
+        }
+        wakeUp = false;
+        return new RecordsBySplits<>(records, finished);
+    }
+
+    private boolean isDone(OpenSplit open) {
+        return stopAfterSeriesEnd > 0 && open.seriesEnds >= stopAfterSeriesEnd;
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<JournalSplit> change) {
+        if (!(change instanceof SplitsAddition)) {
+            throw new UnsupportedOperationException("unsupported split change " + change);
+        }
+        for (JournalSplit s : change.splits()) {
+            LOG.info("reading {}", s);
+            splits.put(s.splitId(), new OpenSplit(s));
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        wakeUp = true;
+    }
+
+    @Override
+    public void close() {
+        for (OpenSplit open : splits.values()) {
+            open.close();
+        }
+        splits.clear();
+    }
+}

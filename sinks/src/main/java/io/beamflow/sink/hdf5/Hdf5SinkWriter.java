@@ -1,0 +1,203 @@
+package io.beamflow.sink.hdf5;
+
+import io.beamflow.core.result.FrameResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flink writer of {@link Hdf5Sink}: routes results to one {@link NexusSeriesWriter} per open series,
+ * hands finished files to the committer at each checkpoint and snapshots the open series.
+ */
+public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf5WriterState>,
+        CommittingSinkWriter<FrameResult, Hdf5Committable> {
+    private static final Logger LOG = LoggerFactory.getLogger(Hdf5SinkWriter.class);
+    private static final int REMEMBERED_ENDED_SERIES = 1024;
+
+    private final Hdf5SinkSettings settings;
+    private final Map<String, NexusSeriesWriter> open = new LinkedHashMap<>();
+    private final Set<String> ended = new LinkedHashSet<>();
+    private final List<Hdf5Committable> pending = new ArrayList<>();
+    private final Counter framesStored;
+    private final Counter framesWithoutPixels;
+    private final Counter framesDropped;
+    private final Counter seriesFinished;
+    private final FrameCompressor compressor;
+
+    Hdf5SinkWriter(Hdf5SinkSettings settings, MetricGroup metrics, Collection<Hdf5WriterState> restored)
+            throws IOException {
+        this.settings = settings;
+        this.compressor = new FrameCompressor(settings.compression(), settings.compressionThreads());
+        this.framesStored = metrics.counter("hdf5FramesStored");
+        this.framesWithoutPixels = metrics.counter("hdf5FramesReducedOnly");
+        this.framesDropped = metrics.counter("hdf5FramesDropped");
+        this.seriesFinished = metrics.counter("hdf5SeriesFinished");
+        for (Hdf5WriterState s : restored) {
+            try {
+                open.put(s.seriesId(), NexusSeriesWriter.resume(settings, s.snapshot(), compressor));
+            } catch (IOException e) {
+                throw new IOException("HDF5 sink cannot resume series '" + s.seriesId() + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void write(FrameResult r, Context context) throws IOException {
+        if (r == null || r.seriesId == null || r.kind == null) {
+            framesDropped.inc();
+            LOG.error("HDF5 sink dropped a result without series id or kind: {}", r);
+            return;
+        }
+        try {
+            switch (r.kind) {
+                case SERIES_START:
+                    start(r.seriesId, r.metadataJson);
+                    break;
+                case FRAME:
+                    frame(r);
+                    break;
+                case SERIES_END:
+                    end(r.seriesId, r.frameNumber);
+                    break;
+                default:
+                    throw new IllegalStateException("unknown kind " + r.kind);
+            }
+        } catch (IOException e) {
+            throw new IOException("HDF5 sink cannot write series '" + r.seriesId + "' under "
+                    + settings.outputRoot() + ": " + describe(e), e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains("No space left")) {
+            return "disk full (" + m + ")";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException || m.contains("Permission denied")) {
+            return "permission denied (" + m + ")";
+        }
+        return e.getClass().getSimpleName() + ": " + m;
+    }
+
+    private NexusSeriesWriter start(String seriesId, String metadataJson) throws IOException {
+        NexusSeriesWriter w = open.get(seriesId);
+        if (w != null) {
+            LOG.warn("series {}: SERIES_START while the series is open; metadata ignored", seriesId);
+            return w;
+        }
+        if (Files.exists(SeriesPaths.of(settings, seriesId).master())) {
+            LOG.error("series {}: a committed master file already exists ({}); the series is not overwritten",
+                    seriesId, SeriesPaths.of(settings, seriesId).master());
+            ended.add(seriesId);
+            return null;
+        }
+        ended.remove(seriesId);
+        w = NexusSeriesWriter.start(settings, seriesId, metadataJson, compressor);
+        open.put(seriesId, w);
+        return w;
+    }
+
+    private void frame(FrameResult r) throws IOException {
+        NexusSeriesWriter w = open.get(r.seriesId);
+        if (w == null) {
+            if (ended.contains(r.seriesId)) {
+                framesDropped.inc();
+                LOG.error("series {}: frame {} arrived after the series ended or was refused; dropped",
+                        r.seriesId, r.frameNumber);
+                return;
+            }
+            LOG.warn("series {}: frame {} without SERIES_START; starting the series without metadata",
+                    r.seriesId, r.frameNumber);
+            w = start(r.seriesId, "{}");
+        }
+        long rejectedBefore = w.framesRejected();
+        long storedBefore = w.framesStored();
+        w.frame(r);
+        if (w.framesStored() > storedBefore) {
+            framesStored.inc();
+        } else if (w.framesRejected() > rejectedBefore) {
+            framesDropped.inc();
+            LOG.error("series {}: pixels of frame {} rejected (shape or size differs); reduced data kept",
+                    r.seriesId, r.frameNumber);
+        } else {
+            framesWithoutPixels.inc();
+        }
+        pending.addAll(w.drainCompleted());
+    }
+
+    private void end(String seriesId, long announced) throws IOException {
+        NexusSeriesWriter w = open.remove(seriesId);
+        if (w == null) {
+            LOG.warn("series {}: SERIES_END for a series that is not open; ignored", seriesId);
+            return;
+        }
+        w.finish(announced);
+        pending.addAll(w.drainCompleted());
+        seriesFinished.inc();
+        ended.add(seriesId);
+        if (ended.size() > REMEMBERED_ENDED_SERIES) {
+            ended.remove(ended.iterator().next());
+        }
+        LOG.info("series {} finished: {} (announced {})", seriesId, w.counts(), announced);
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+        if (endOfInput) {
+            for (String id : new ArrayList<>(open.keySet())) {
+                LOG.warn("series {}: input ended without SERIES_END; closing the series", id);
+                end(id, -1);
+            }
+        }
+    }
+
+    @Override
+    public Collection<Hdf5Committable> prepareCommit() throws IOException {
+        for (Map.Entry<String, NexusSeriesWriter> e : open.entrySet()) {
+            try {
+                e.getValue().flush();
+            } catch (IOException ex) {
+                throw new IOException("HDF5 sink cannot flush series '" + e.getKey() + "': " + describe(ex), ex);
+            }
+            pending.addAll(e.getValue().drainCompleted());
+        }
+        List<Hdf5Committable> out = new ArrayList<>(pending);
+        LOG.debug("files to commit: {}", out);
+        pending.clear();
+        return out;
+    }
+
+    @Override
+    public List<Hdf5WriterState> snapshotState(long checkpointId) throws IOException {
+        List<Hdf5WriterState> states = new ArrayList<>(open.size());
+        for (Map.Entry<String, NexusSeriesWriter> e : open.entrySet()) {
+            try {
+                states.add(new Hdf5WriterState(e.getKey(), e.getValue().snapshot()));
+            } catch (IOException ex) {
+                throw new IOException("HDF5 sink cannot checkpoint series '" + e.getKey() + "': " + describe(ex), ex);
+            }
+        }
+        return states;
+    }
+
+    @Override
+    public void close() {
+        for (NexusSeriesWriter w : open.values()) {
+            w.release();
+        }
+        open.clear();
+        compressor.close();
+    }
+}

@@ -1,0 +1,659 @@
+package io.beamflow.sink.hdf5;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.result.Decision;
+import io.beamflow.core.result.FrameFeatures;
+import io.beamflow.core.result.FrameResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes one series as NeXus (NXmx-style) files: a master file with the instrument metadata, the
+ * reduced data of every frame ({@code /entry/reduction}) and external links to data files holding the
+ * stored frames ({@code /entry/data/data}, one bitshuffle/LZ4 chunk per frame), rolled every
+ * {@code framesPerFile} stored frames. Plain Java, no Flink types.
+ *
+ * <p>Everything is written under in-progress names; finished files are handed out by
+ * {@link #drainCompleted()} as {@link Hdf5Committable}s for the caller to rename when durable.
+ * {@link #snapshot()} / {@link #resume} carry an open series across a checkpoint and a restart.
+ *
+ * <p>Memory is bounded: one frame's compressed chunk, per reduction dataset one partly filled chunk
+ * (at most {@value #REDUCTION_CHUNK_BYTES} bytes), and the chunk index (12 bytes per chunk).
+ */
+public final class NexusSeriesWriter {
+    static final int REDUCTION_CHUNK_BYTES = 256 * 1024;
+    static final int MAX_ROWS_PER_CHUNK = 4096;
+    static final int RULE_NAME_BYTES = 64;
+    static final int DECISION_BYTES = 12;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Hdf5SinkSettings settings;
+    private final SeriesPaths paths;
+    private final State s;
+    private Hdf5FileWriter master;
+    private Hdf5FileWriter data;
+    private final List<Hdf5Committable> completed = new ArrayList<>();
+    private final FrameCompressor compressor;
+    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+
+    /** Series state that survives a checkpoint (everything but the open file handles). */
+    static final class State implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String seriesId;
+        String metadataJson = "{}";
+        long startTimeMs;
+        long firstAcqNs;
+        long lastAcqNs;
+        boolean shapeKnown;
+        int width;
+        int height;
+        PixelType pixelType;
+        List<String> roiNames = new ArrayList<>();
+        int radialBins;
+        long framesReceived;
+        long framesStored;
+        long framesReducedOnly;
+        long framesVetoed;
+        long framesRejected;
+        long rawBytes;
+        long storedBytes;
+        long peaksTotal;
+        long featureMismatches;
+        int dataFileIndex;
+        long framesInDataFile;
+        long dataFirstFrame;
+        long dataLastFrame;
+        TreeMap<Long, String> ruleVersions = new TreeMap<>();
+        TreeMap<String, Long> rejectReasons = new TreeMap<>();
+        byte[] masterSnapshot;
+        byte[] dataSnapshot;
+        /** Files finished but not yet handed out by {@link #drainCompleted()} when the snapshot was taken. */
+        ArrayList<Hdf5Committable> undrained = new ArrayList<>();
+    }
+
+    private NexusSeriesWriter(Hdf5SinkSettings settings, State s, FrameCompressor compressor) {
+        this.settings = settings;
+        this.compressor = compressor == null ? new FrameCompressor(settings.compression(), 0) : compressor;
+        this.s = s;
+        this.paths = SeriesPaths.of(settings, s.seriesId);
+    }
+
+    /**
+     * Starts a series: creates the series directory and the in-progress master file.
+     *
+     * @param settings     sink settings
+     * @param seriesId     series id (sanitised for file names)
+     * @param metadataJson series metadata from SERIES_START ({@code null}: none)
+     * @return the writer
+     * @throws IOException when the directory or file cannot be created (permissions, disk full)
+     */
+    public static NexusSeriesWriter start(Hdf5SinkSettings settings, String seriesId, String metadataJson)
+            throws IOException {
+        return start(settings, seriesId, metadataJson, null);
+    }
+
+    /**
+     * Starts a series whose frames are compressed by a shared compressor (possibly multi-threaded).
+     *
+     * @param compressor frame compressor for {@code settings.compression()}; {@code null}: inline
+     * @throws IOException when the directory or file cannot be created
+     */
+    public static NexusSeriesWriter start(Hdf5SinkSettings settings, String seriesId, String metadataJson,
+                                          FrameCompressor compressor) throws IOException {
+        State st = new State();
+        st.seriesId = seriesId;
+        st.metadataJson = metadataJson == null || metadataJson.isBlank() ? "{}" : metadataJson;
+        st.startTimeMs = System.currentTimeMillis();
+        NexusSeriesWriter w = new NexusSeriesWriter(settings, st, compressor);
+        Files.createDirectories(w.paths.seriesDir());
+        // in-progress files left by an attempt that failed before its first checkpoint of this series
+        try (java.util.stream.Stream<Path> old = Files.list(w.paths.seriesDir())) {
+            for (Path p : (Iterable<Path>) old::iterator) {
+                if (SeriesPaths.isInProgress(p)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        w.master = Hdf5FileWriter.create(SeriesPaths.inProgress(w.paths.master()));
+        return w;
+    }
+
+    /**
+     * Restores a series from {@link #snapshot()}, truncating its in-progress files to the snapshot.
+     *
+     * @throws IOException when an in-progress file is missing or shorter than recorded
+     */
+    public static NexusSeriesWriter resume(Hdf5SinkSettings settings, byte[] snapshot) throws IOException {
+        return resume(settings, snapshot, null);
+    }
+
+    /**
+     * Restores a series from {@link #snapshot()} with a shared frame compressor.
+     *
+     * @throws IOException when an in-progress file is missing or shorter than recorded
+     */
+    public static NexusSeriesWriter resume(Hdf5SinkSettings settings, byte[] snapshot, FrameCompressor compressor)
+            throws IOException {
+        State st;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(snapshot))) {
+            st = (State) in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new IOException("unreadable series snapshot: " + e, e);
+        }
+        NexusSeriesWriter w = new NexusSeriesWriter(settings, st, compressor);
+        w.master = Hdf5FileWriter.resume(st.masterSnapshot);
+        if (st.undrained != null) {
+            w.completed.addAll(st.undrained);
+        }
+        if (st.dataSnapshot != null) {
+            w.data = Hdf5FileWriter.resume(st.dataSnapshot);
+        }
+        return w;
+    }
+
+    /**
+     * Forces the open files to disk and returns the series state.
+     *
+     * @throws IOException when data cannot be forced to disk
+     */
+    public byte[] snapshot() throws IOException {
+        drain(true);
+        s.masterSnapshot = master.snapshot();
+        s.dataSnapshot = data == null ? null : data.snapshot();
+        s.undrained = new ArrayList<>(completed);
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
+            out.writeObject(s);
+        }
+        s.masterSnapshot = null;
+        s.dataSnapshot = null;
+        return bos.toByteArray();
+    }
+
+    /** @return the series id */
+    public String seriesId() {
+        return s.seriesId;
+    }
+
+    /** @return the file paths of this series */
+    public SeriesPaths paths() {
+        return paths;
+    }
+
+    /** @return frames received so far */
+    public long framesReceived() {
+        return s.framesReceived;
+    }
+
+    /** @return frames whose pixels were stored */
+    public long framesStored() {
+        return s.framesStored;
+    }
+
+    /** @return frames whose pixels were rejected (wrong shape/size), with their reduced data kept */
+    public long framesRejected() {
+        return s.framesRejected;
+    }
+
+    /**
+     * Records one frame: its reduced data always, its pixels when present.
+     *
+     * @param r a FRAME result of this series
+     * @throws IOException on write errors
+     */
+    public void frame(FrameResult r) throws IOException {
+        if (!s.shapeKnown) {
+            initShape(r);
+        }
+        s.framesReceived++;
+        if (s.framesReceived == 1) {
+            s.firstAcqNs = r.acquisitionTimeNs;
+        }
+        s.lastAcqNs = Math.max(s.lastAcqNs, r.acquisitionTimeNs);
+        boolean stored = false;
+        if (r.pixels != null) {
+            String problem = checkPixels(r);
+            if (problem == null) {
+                storePixels(r);
+                stored = true;
+            } else {
+                s.framesRejected++;
+                s.rejectReasons.merge(problem, 1L, Long::sum);
+            }
+        } else if (r.decision == Decision.VETO) {
+            s.framesVetoed++;
+        } else {
+            s.framesReducedOnly++;
+        }
+        s.ruleVersions.putIfAbsent(r.ruleVersion, r.ruleName == null ? "" : r.ruleName);
+        appendReduction(r, stored);
+    }
+
+    private String checkPixels(FrameResult r) {
+        if (r.width != s.width || r.height != s.height || r.pixelType != s.pixelType) {
+            return "shape " + r.width + "x" + r.height + " " + r.pixelType + " differs from series "
+                    + s.width + "x" + s.height + " " + s.pixelType;
+        }
+        long expected = (long) r.width * r.height * r.pixelType.bytes();
+        if (r.pixels.length != expected) {
+            return "pixel bytes " + r.pixels.length + " != " + expected;
+        }
+        return null;
+    }
+
+    private void initShape(FrameResult r) {
+        if (r.width < 1 || r.height < 1) {
+            throw new IllegalArgumentException("frame " + r.frameNumber + " of " + s.seriesId + " has no shape");
+        }
+        s.shapeKnown = true;
+        s.width = r.width;
+        s.height = r.height;
+        s.pixelType = r.pixelType == null ? PixelType.UINT16 : r.pixelType;
+        FrameFeatures f = r.features == null ? new FrameFeatures() : r.features;
+        s.roiNames = new ArrayList<>(f.roiSums.keySet());
+        s.radialBins = f.radialProfile.length;
+        String g = "/entry/reduction";
+        scalar(g + "/frame_number", H5Type.INT64);
+        scalar(g + "/acquisition_time_ns", H5Type.INT64);
+        scalar(g + "/receive_time_ns", H5Type.INT64);
+        scalar(g + "/sum", H5Type.FLOAT64);
+        scalar(g + "/max", H5Type.FLOAT64);
+        scalar(g + "/mean", H5Type.FLOAT64);
+        scalar(g + "/saturated_pixels", H5Type.INT64);
+        scalar(g + "/decision", H5Type.string(DECISION_BYTES));
+        scalar(g + "/rule_name", H5Type.string(RULE_NAME_BYTES));
+        scalar(g + "/rule_version", H5Type.INT64);
+        scalar(g + "/pixels_stored", H5Type.UINT8);
+        scalar(g + "/data_file", H5Type.INT32);
+        scalar(g + "/incomplete", H5Type.UINT8);
+        scalar(g + "/peak_count", H5Type.INT32);
+        scalar(g + "/peak_start", H5Type.INT64);
+        if (!s.roiNames.isEmpty()) {
+            array(g + "/roi_sums", H5Type.FLOAT64, s.roiNames.size());
+        }
+        if (s.radialBins > 0) {
+            array(g + "/radial_profile", H5Type.FLOAT32, s.radialBins);
+        }
+        for (String p : new String[] {"frame_number"}) {
+            master.chunkedDataset(g + "/peaks/" + p, H5Type.INT64, new long[0], MAX_ROWS_PER_CHUNK, Compression.DEFLATE);
+        }
+        for (String p : new String[] {"x", "y", "intensity"}) {
+            master.chunkedDataset(g + "/peaks/" + p, H5Type.FLOAT32, new long[0], MAX_ROWS_PER_CHUNK, Compression.DEFLATE);
+        }
+    }
+
+    private void scalar(String path, H5Type type) {
+        master.chunkedDataset(path, type, new long[0], MAX_ROWS_PER_CHUNK, Compression.DEFLATE);
+    }
+
+    private void array(String path, H5Type type, int n) {
+        int rows = (int) Math.max(1, Math.min(MAX_ROWS_PER_CHUNK, REDUCTION_CHUNK_BYTES / ((long) n * type.size())));
+        master.chunkedDataset(path, type, new long[] {n}, rows, Compression.DEFLATE);
+    }
+
+    private void storePixels(FrameResult r) throws IOException {
+        s.framesStored++;
+        inFlight.add(new InFlight(compressor.submit(r.pixels, r.pixelType.bytes()), r.frameNumber));
+        drain(false);
+    }
+
+    /** Writes compressed frames in arrival order: all of them, or while too many are in flight. */
+    private void drain(boolean all) throws IOException {
+        while (!inFlight.isEmpty()
+                && (all || inFlight.size() > compressor.maxInFlight() || inFlight.peek().chunk.isDone())) {
+            InFlight f = inFlight.poll();
+            FrameCompressor.EncodedChunk c;
+            try {
+                c = f.chunk.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while compressing frame " + f.frameNumber);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("compressing frame " + f.frameNumber + " failed: " + e.getCause(), e.getCause());
+            }
+            writeEncoded(c, f.frameNumber);
+            compressor.recycle(c);
+        }
+    }
+
+    private void writeEncoded(FrameCompressor.EncodedChunk c, long frameNumber) throws IOException {
+        if (data == null) {
+            s.dataFileIndex++;
+            s.framesInDataFile = 0;
+            data = Hdf5FileWriter.create(SeriesPaths.inProgress(paths.dataFile(s.dataFileIndex)));
+            data.group("/entry/data");
+            data.chunkedDataset("/entry/data/data", H5Type.of(s.pixelType), new long[] {s.height, s.width}, 1,
+                    settings.compression());
+            data.chunkedDataset("/entry/data/frame_number", H5Type.INT64, new long[0],
+                    Math.min(MAX_ROWS_PER_CHUNK, settings.framesPerFile()), Compression.NONE);
+            s.dataFirstFrame = frameNumber;
+        }
+        data.appendEncodedChunk(data.chunked("/entry/data/data"), c.data, 0, c.length);
+        s.storedBytes += c.length;
+        s.rawBytes += c.rawLength;
+        data.appendRows(data.chunked("/entry/data/frame_number"), le8(frameNumber), 0, 1);
+        s.dataLastFrame = frameNumber;
+        s.framesInDataFile++;
+        if (s.framesInDataFile >= settings.framesPerFile()) {
+            closeDataFile();
+        }
+    }
+
+    /** A frame being compressed. */
+    private record InFlight(java.util.concurrent.CompletableFuture<FrameCompressor.EncodedChunk> chunk, long frameNumber) {
+    }
+
+    private void closeDataFile() throws IOException {
+        if (data == null) {
+            return;
+        }
+        data.attribute("/entry", "NX_class", "NXentry");
+        data.attribute("/entry/data", "NX_class", "NXdata");
+        data.attribute("/entry/data", "signal", "data");
+        data.attribute("/entry/data/data", "image_nr_low", s.dataFirstFrame);
+        data.attribute("/entry/data/data", "image_nr_high", s.dataLastFrame);
+        data.attribute("/entry/data/data", "compression", settings.compression().configName());
+        Path temp = data.path();
+        data.close();
+        data = null;
+        completed.add(new Hdf5Committable(s.seriesId, temp.toString(),
+                paths.dataFile(s.dataFileIndex).toString(), Files.size(temp)));
+    }
+
+    private void appendReduction(FrameResult r, boolean stored) throws IOException {
+        String g = "/entry/reduction";
+        FrameFeatures f = r.features == null ? new FrameFeatures() : r.features;
+        row(g + "/frame_number", le8(r.frameNumber));
+        row(g + "/acquisition_time_ns", le8(r.acquisitionTimeNs));
+        row(g + "/receive_time_ns", le8(r.receiveTimeNs));
+        row(g + "/sum", le8(Double.doubleToLongBits(f.sum)));
+        row(g + "/max", le8(Double.doubleToLongBits(f.max)));
+        row(g + "/mean", le8(Double.doubleToLongBits(f.mean)));
+        row(g + "/saturated_pixels", le8(f.saturatedPixels));
+        row(g + "/decision", fixed(r.decision == null ? "" : r.decision.name(), DECISION_BYTES));
+        row(g + "/rule_name", fixed(r.ruleName == null ? "" : r.ruleName, RULE_NAME_BYTES));
+        row(g + "/rule_version", le8(r.ruleVersion));
+        row(g + "/pixels_stored", new byte[] {(byte) (stored ? 1 : 0)});
+        row(g + "/data_file", le4(stored ? (int) ((s.framesStored - 1) / settings.framesPerFile()) + 1 : 0));
+        row(g + "/incomplete", new byte[] {(byte) (r.incomplete ? 1 : 0)});
+        int peaks = Math.min(f.peakX.length, Math.min(f.peakY.length, f.peakIntensity.length));
+        if (peaks != f.peakX.length || peaks != f.peakY.length || peaks != f.peakIntensity.length) {
+            s.featureMismatches++;
+        }
+        row(g + "/peak_count", le4(peaks));
+        row(g + "/peak_start", le8(s.peaksTotal));
+        if (peaks > 0) {
+            ByteBuffer fn = ByteBuffer.allocate(8 * peaks).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer x = ByteBuffer.allocate(4 * peaks).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer y = ByteBuffer.allocate(4 * peaks).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer in = ByteBuffer.allocate(4 * peaks).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < peaks; i++) {
+                fn.putLong(r.frameNumber);
+                x.putFloat(f.peakX[i]);
+                y.putFloat(f.peakY[i]);
+                in.putFloat(f.peakIntensity[i]);
+            }
+            rows(g + "/peaks/frame_number", fn.array(), peaks);
+            rows(g + "/peaks/x", x.array(), peaks);
+            rows(g + "/peaks/y", y.array(), peaks);
+            rows(g + "/peaks/intensity", in.array(), peaks);
+            s.peaksTotal += peaks;
+        }
+        if (!s.roiNames.isEmpty()) {
+            ByteBuffer b = ByteBuffer.allocate(8 * s.roiNames.size()).order(ByteOrder.LITTLE_ENDIAN);
+            if (!f.roiSums.keySet().equals(new java.util.LinkedHashSet<>(s.roiNames))) {
+                s.featureMismatches++;
+            }
+            for (String name : s.roiNames) {
+                Double v = f.roiSums.get(name);
+                b.putDouble(v == null ? Double.NaN : v);
+            }
+            row(g + "/roi_sums", b.array());
+        }
+        if (s.radialBins > 0) {
+            ByteBuffer b = ByteBuffer.allocate(4 * s.radialBins).order(ByteOrder.LITTLE_ENDIAN);
+            if (f.radialProfile.length != s.radialBins) {
+                s.featureMismatches++;
+            }
+            for (int i = 0; i < s.radialBins; i++) {
+                b.putFloat(i < f.radialProfile.length ? f.radialProfile[i] : Float.NaN);
+            }
+            row(g + "/radial_profile", b.array());
+        }
+    }
+
+    private void row(String path, byte[] bytes) throws IOException {
+        master.appendRows(master.chunked(path), bytes, 0, 1);
+    }
+
+    private void rows(String path, byte[] bytes, int n) throws IOException {
+        master.appendRows(master.chunked(path), bytes, 0, n);
+    }
+
+    private byte[] le8(long v) {
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+    }
+
+    private byte[] le4(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    private static byte[] fixed(String v, int len) {
+        byte[] out = new byte[len];
+        byte[] b = v.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(b, 0, out, 0, Math.min(len, b.length));
+        return out;
+    }
+
+    /**
+     * Ends the series: closes the last data file and completes the master file (instrument metadata,
+     * links to all data files, series summary). Both are then available from {@link #drainCompleted()},
+     * the master last.
+     *
+     * @param announcedFrames frame count the sender announced at series end (negative: unknown)
+     * @throws IOException on write errors
+     */
+    public void finish(long announcedFrames) throws IOException {
+        drain(true);
+        closeDataFile();
+        writeMasterMetadata(announcedFrames);
+        Path temp = master.path();
+        master.close();
+        completed.add(new Hdf5Committable(s.seriesId, temp.toString(), paths.master().toString(), Files.size(temp)));
+    }
+
+    /**
+     * Waits for the frames being compressed and writes them (possibly finishing a data file).
+     *
+     * @throws IOException on write errors
+     */
+    public void flush() throws IOException {
+        drain(true);
+    }
+
+    /** @return files finished since the last call, data files before their master */
+    public List<Hdf5Committable> drainCompleted() {
+        List<Hdf5Committable> out = new ArrayList<>(completed);
+        completed.clear();
+        return out;
+    }
+
+    /** Closes the open files without finishing them; they stay for {@link #resume}. */
+    public void release() {
+        inFlight.clear();
+        if (data != null) {
+            data.release();
+        }
+        master.release();
+    }
+
+    /** Closes and deletes the in-progress files (used when a series is abandoned). */
+    public void abort() {
+        inFlight.clear();
+        if (data != null) {
+            data.abort();
+        }
+        master.abort();
+    }
+
+    private void writeMasterMetadata(long announcedFrames) throws IOException {
+        JsonNode meta;
+        try {
+            meta = JSON.readTree(s.metadataJson);
+        } catch (IOException e) {
+            meta = JSON.createObjectNode();
+            s.rejectReasons.merge("unparsable series metadata", 1L, Long::sum);
+        }
+        if (meta == null || !meta.isObject()) {
+            meta = JSON.createObjectNode();
+        }
+        Hdf5SinkSettings.Detector d = settings.detector();
+        Hdf5FileWriter m = master;
+        m.group("/entry/instrument/detector").group("/entry/sample").group("/entry/data").group("/entry/reduction");
+        m.attribute("/", "default", "entry");
+        m.attribute("/", "creator", "Beamflow HDF5 sink");
+        m.attribute("/entry", "NX_class", "NXentry");
+        m.attribute("/entry", "default", "data");
+        m.stringDataset("/entry/definition", "NXmx");
+        m.stringDataset("/entry/series_id", s.seriesId);
+        long startMs = s.firstAcqNs > 0 ? s.firstAcqNs / 1_000_000 : s.startTimeMs;
+        long endMs = s.lastAcqNs > 0 ? s.lastAcqNs / 1_000_000 : System.currentTimeMillis();
+        m.stringDataset("/entry/start_time", Instant.ofEpochMilli(startMs).toString());
+        m.stringDataset("/entry/end_time", Instant.ofEpochMilli(endMs).toString());
+        m.stringDataset("/entry/metadata_json", s.metadataJson);
+        long[] versions = s.ruleVersions.keySet().stream().mapToLong(Long::longValue).toArray();
+        ByteBuffer vb = ByteBuffer.allocate(8 * versions.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : versions) {
+            vb.putLong(v);
+        }
+        m.dataset("/entry/rule_versions", H5Type.INT64, new long[] {versions.length}, vb.array());
+
+        m.attribute("/entry/instrument", "NX_class", "NXinstrument");
+        String det = "/entry/instrument/detector";
+        m.attribute(det, "NX_class", "NXdetector");
+        m.stringDataset(det + "/description", text(meta, "description", d.description()));
+        m.stringDataset(det + "/sensor_material", text(meta, "sensor_material", d.sensorMaterial()));
+        m.scalarDataset(det + "/sensor_thickness", num(meta, "sensor_thickness", d.sensorThicknessM()), "m");
+        m.scalarDataset(det + "/x_pixel_size", num(meta, "x_pixel_size", d.xPixelSizeM()), "m");
+        m.scalarDataset(det + "/y_pixel_size", num(meta, "y_pixel_size", d.yPixelSizeM()), "m");
+        m.scalarDataset(det + "/distance", num(meta, "detector_distance", d.distanceM()), "m");
+        double bx = num(meta, "beam_center_x", d.beamCenterXPx() >= 0 ? d.beamCenterXPx() : s.width / 2.0);
+        double by = num(meta, "beam_center_y", d.beamCenterYPx() >= 0 ? d.beamCenterYPx() : s.height / 2.0);
+        m.scalarDataset(det + "/beam_center_x", bx, "pixel");
+        m.scalarDataset(det + "/beam_center_y", by, "pixel");
+        m.scalarDataset(det + "/count_time", num(meta, "count_time", d.countTimeS()), "s");
+        ByteBuffer shape = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(s.height).putInt(s.width);
+        m.dataset(det + "/module_shape", H5Type.INT32, new long[] {2}, shape.array());
+        m.stringDataset(det + "/pixel_type", s.pixelType == null ? "unknown" : s.pixelType.wireName());
+        m.scalarDataset("/entry/instrument/beam_incident_wavelength",
+                num(meta, "wavelength", d.wavelengthA()), "angstrom");
+
+        m.attribute("/entry/sample", "NX_class", "NXsample");
+        m.stringDataset("/entry/sample/name", text(meta, "sample_name", ""));
+
+        m.attribute("/entry/data", "NX_class", "NXdata");
+        m.attribute("/entry/data", "signal", "data");
+        for (int i = 1; i <= s.dataFileIndex; i++) {
+            m.externalLink(String.format("/entry/data/data_%06d", i), paths.dataFileName(i), "/entry/data/data");
+        }
+        if (s.dataFileIndex > 0) {
+            m.externalLink("/entry/data/data", paths.dataFileName(1), "/entry/data/data");
+        }
+
+        String red = "/entry/reduction";
+        m.attribute(red, "NX_class", "NXprocess");
+        m.attribute(red, "frames_received", s.framesReceived);
+        m.attribute(red, "frames_stored", s.framesStored);
+        m.attribute(red, "frames_reduced_only", s.framesReducedOnly);
+        m.attribute(red, "frames_vetoed", s.framesVetoed);
+        m.attribute(red, "frames_rejected", s.framesRejected);
+        m.attribute(red, "frames_announced", announcedFrames);
+        m.attribute(red, "frames_missing", announcedFrames >= 0 ? Math.max(0, announcedFrames - s.framesReceived) : 0);
+        m.attribute(red, "feature_mismatches", s.featureMismatches);
+        m.attribute(red, "data_files", s.dataFileIndex);
+        m.attribute(red, "frames_per_file", settings.framesPerFile());
+        m.attribute(red, "compression", settings.compression().configName());
+        m.attribute(red, "raw_bytes", s.rawBytes);
+        m.attribute(red, "stored_bytes", s.storedBytes);
+        m.attribute(red, "compression_ratio", s.storedBytes > 0 ? (double) s.rawBytes / s.storedBytes : 0.0);
+        StringBuilder rules = new StringBuilder();
+        for (Map.Entry<Long, String> e : s.ruleVersions.entrySet()) {
+            rules.append(rules.length() == 0 ? "" : "; ").append(e.getKey()).append(':').append(e.getValue());
+        }
+        m.attribute(red, "rule_versions", rules.toString());
+        StringBuilder reasons = new StringBuilder();
+        for (Map.Entry<String, Long> e : s.rejectReasons.entrySet()) {
+            reasons.append(reasons.length() == 0 ? "" : "; ").append(e.getValue()).append(" x ").append(e.getKey());
+        }
+        m.attribute(red, "reject_reasons", reasons.toString());
+        if (!s.shapeKnown) {
+            return;
+        }
+        if (!s.roiNames.isEmpty()) {
+            m.attribute(red + "/roi_sums", "roi_names", String.join(",", s.roiNames));
+        }
+        if (s.radialBins > 0) {
+            double[] axis = new double[s.radialBins];
+            String units = "bin";
+            JsonNode ax = meta.get("radial_axis");
+            if (ax != null && ax.isArray() && ax.size() == s.radialBins) {
+                for (int i = 0; i < axis.length; i++) {
+                    axis[i] = ax.get(i).asDouble();
+                }
+                units = text(meta, "radial_axis_units", "");
+            } else {
+                for (int i = 0; i < axis.length; i++) {
+                    axis[i] = i;
+                }
+            }
+            ByteBuffer ab = ByteBuffer.allocate(8 * axis.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (double v : axis) {
+                ab.putDouble(v);
+            }
+            m.dataset(red + "/radial_axis", H5Type.FLOAT64, new long[] {axis.length}, ab.array());
+            m.attribute(red + "/radial_axis", "units", units);
+            m.attribute(red + "/radial_profile", "axes", "frame_number,radial_axis");
+        }
+        m.attribute(red + "/acquisition_time_ns", "units", "ns");
+        m.attribute(red + "/receive_time_ns", "units", "ns");
+        m.attribute(red + "/peak_start", "description", "index of the frame's first peak in peaks/*");
+    }
+
+    private static String text(JsonNode meta, String key, String fallback) {
+        JsonNode v = meta.get(key);
+        return v != null && v.isValueNode() ? v.asText() : fallback == null ? "" : fallback;
+    }
+
+    private static double num(JsonNode meta, String key, double fallback) {
+        JsonNode v = meta.get(key);
+        return v != null && v.isNumber() ? v.asDouble() : fallback;
+    }
+
+    /** @return counts for logs and summaries */
+    public Map<String, Long> counts() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("received", s.framesReceived);
+        m.put("stored", s.framesStored);
+        m.put("reducedOnly", s.framesReducedOnly);
+        m.put("vetoed", s.framesVetoed);
+        m.put("rejected", s.framesRejected);
+        return m;
+    }
+}

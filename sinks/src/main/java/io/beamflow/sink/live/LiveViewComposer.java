@@ -1,0 +1,152 @@
+package io.beamflow.sink.live;
+
+import io.beamflow.core.result.FrameFeatures;
+import io.beamflow.core.result.FrameResult;
+
+/**
+ * Turns the stream of frame results into live-view messages: counts every frame, lets frames through
+ * at most at the configured rate, downsamples their pixels and fills in the header. Series markers
+ * always pass. Plain Java and single-threaded; {@link LiveViewPublisher} puts it on the wire.
+ */
+public final class LiveViewComposer {
+    private final PublishRateLimiter limiter;
+    private final int maxEdge;
+    private final LiveViewHeader.Window window = new LiveViewHeader.Window();
+    private long windowStartNs = -1;
+    private long skipped;
+
+    /**
+     * @param maxRateHz largest rate of frame messages; {@code <= 0}: every frame
+     * @param maxEdge   longest edge of published images
+     */
+    public LiveViewComposer(double maxRateHz, int maxEdge) {
+        this.limiter = new PublishRateLimiter(maxRateHz);
+        if (maxEdge < 1) {
+            throw new IllegalArgumentException("liveViewMaxEdge must be >= 1, got " + maxEdge);
+        }
+        this.maxEdge = maxEdge;
+    }
+
+    /**
+     * @param result a result from the job
+     * @param nowNs  monotonic time ({@link System#nanoTime()})
+     * @return the message to publish, or {@code null} when this frame is not published (rate limit)
+     */
+    public LiveViewMessage offer(FrameResult result, long nowNs) {
+        if (windowStartNs < 0) {
+            windowStartNs = nowNs;
+        }
+        if (result.kind != FrameResult.Kind.FRAME) {
+            return new LiveViewMessage(marker(result), null);
+        }
+        count(result);
+        if (!limiter.tryPass(nowNs)) {
+            skipped++;
+            return null;
+        }
+        LiveViewHeader h = frameHeader(result);
+        float[] image = null;
+        if (result.pixels != null && result.width > 0 && result.height > 0) {
+            MaxPoolDownsampler.Image img = MaxPoolDownsampler.downsample(result.pixels, result.pixelType, result.width,
+                    result.height, maxEdge);
+            image = img.pixels();
+            h.shape = new int[] {img.height(), img.width()};
+            h.binning = img.binning();
+            h.dtype = "float32";
+            h.byteOrder = "little";
+        }
+        h.window = closeWindow(nowNs);
+        return new LiveViewMessage(h, image);
+    }
+
+    /** @return frames not published because of the rate limit */
+    public long skipped() {
+        return skipped;
+    }
+
+    private void count(FrameResult r) {
+        window.frames++;
+        window.framesTotal++;
+        switch (r.decision) {
+            case KEEP:
+                window.kept++;
+                window.keptTotal++;
+                break;
+            case REDUCED_ONLY:
+                window.reducedOnly++;
+                break;
+            case VETO:
+            default:
+                window.vetoed++;
+                break;
+        }
+        if (r.features != null) {
+            window.peaks += r.features.peakCount();
+        }
+        if (r.incomplete) {
+            window.incomplete++;
+        }
+    }
+
+    private LiveViewHeader.Window closeWindow(long nowNs) {
+        LiveViewHeader.Window w = new LiveViewHeader.Window();
+        w.frames = window.frames;
+        w.kept = window.kept;
+        w.reducedOnly = window.reducedOnly;
+        w.vetoed = window.vetoed;
+        w.peaks = window.peaks;
+        w.incomplete = window.incomplete;
+        w.durationNs = nowNs - windowStartNs;
+        w.framesTotal = window.framesTotal;
+        w.keptTotal = window.keptTotal;
+        window.frames = 0;
+        window.kept = 0;
+        window.reducedOnly = 0;
+        window.vetoed = 0;
+        window.peaks = 0;
+        window.incomplete = 0;
+        windowStartNs = nowNs;
+        return w;
+    }
+
+    private static LiveViewHeader frameHeader(FrameResult r) {
+        LiveViewHeader h = new LiveViewHeader();
+        h.type = "frame";
+        h.series = r.seriesId;
+        h.frame = r.frameNumber;
+        h.acquisitionTimeNs = r.acquisitionTimeNs;
+        h.receiveTimeNs = r.receiveTimeNs;
+        h.publishTimeNs = System.currentTimeMillis() * 1_000_000L;
+        h.sourceShape = new int[] {r.height, r.width};
+        h.decision = r.decision.name();
+        h.ruleName = r.ruleName == null ? "" : r.ruleName;
+        h.ruleVersion = r.ruleVersion;
+        h.incomplete = r.incomplete;
+        FrameFeatures f = r.features == null ? new FrameFeatures() : r.features;
+        LiveViewHeader.Stats s = new LiveViewHeader.Stats();
+        s.sum = f.sum;
+        s.max = f.max;
+        s.mean = f.mean;
+        s.saturated = f.saturatedPixels;
+        s.roi.putAll(f.roiSums);
+        h.stats = s;
+        h.radialProfile = f.radialProfile;
+        LiveViewHeader.Peaks p = new LiveViewHeader.Peaks();
+        p.count = f.peakCount();
+        p.x = f.peakX;
+        p.y = f.peakY;
+        p.intensity = f.peakIntensity;
+        h.peaks = p;
+        return h;
+    }
+
+    private static LiveViewHeader marker(FrameResult r) {
+        LiveViewHeader h = new LiveViewHeader();
+        h.type = r.kind == FrameResult.Kind.SERIES_START ? "series_start" : "series_end";
+        h.series = r.seriesId;
+        h.frame = r.frameNumber;
+        h.publishTimeNs = System.currentTimeMillis() * 1_000_000L;
+        h.metadata = r.metadataJson;
+        return h;
+    }
+}

@@ -1,0 +1,87 @@
+package io.beamflow.sink.live;
+
+import io.beamflow.core.metrics.MetricNames;
+import io.beamflow.core.result.FrameResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Publishes downsampled frames and reduced data on a ZeroMQ PUB socket for the dashboard and existing
+ * beamline GUIs, at most at a configured rate (format: {@link LiveViewCodec}). Slow subscribers lose
+ * messages (small send high-water mark), they never slow down the pipeline. Thread-safe.
+ */
+public final class LiveViewPublisher implements AutoCloseable {
+    private static final int SEND_HIGH_WATER_MARK = 4;
+
+    private final ZContext context;
+    private final ZMQ.Socket socket;
+    private final LiveViewComposer composer;
+    private final String boundEndpoint;
+    private final Counter published;
+    private final Counter skipped;
+    private long skippedReported;
+
+    /**
+     * Binds the PUB socket.
+     *
+     * @param endpoint  ZeroMQ endpoint to bind, e.g. {@code tcp://127.0.0.1:9998} ({@code :*} picks a free port)
+     * @param maxRateHz largest rate of frame messages; {@code <= 0}: every frame
+     * @param maxEdge   longest edge of published images
+     * @param registry  where to count messages ({@code null}: Micrometer's global registry)
+     */
+    public LiveViewPublisher(String endpoint, double maxRateHz, int maxEdge, MeterRegistry registry) {
+        this.composer = new LiveViewComposer(maxRateHz, maxEdge);
+        MeterRegistry r = registry == null ? Metrics.globalRegistry : registry;
+        this.published = Counter.builder(MetricNames.LIVE_PUBLISHED).description("live-view messages published")
+                .register(r);
+        this.skipped = Counter.builder(MetricNames.LIVE_SKIPPED)
+                .description("frames not published on the live view because of its rate limit").register(r);
+        this.context = new ZContext(1);
+        try {
+            this.socket = context.createSocket(SocketType.PUB);
+            socket.setSndHWM(SEND_HIGH_WATER_MARK);
+            socket.setLinger(0);
+            socket.bind(endpoint);
+            this.boundEndpoint = socket.getLastEndpoint();
+        } catch (RuntimeException e) {
+            context.close();
+            throw new IllegalStateException("cannot bind live-view endpoint " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the endpoint actually bound (with the chosen port) */
+    public String boundEndpoint() {
+        return boundEndpoint;
+    }
+
+    /**
+     * Counts the result and publishes it unless the rate limit says otherwise.
+     *
+     * @param result a frame result or series marker
+     * @return whether a message was sent
+     */
+    public synchronized boolean offer(FrameResult result) {
+        LiveViewMessage m = composer.offer(result, System.nanoTime());
+        long nowSkipped = composer.skipped();
+        if (nowSkipped > skippedReported) {
+            skipped.increment(nowSkipped - skippedReported);
+            skippedReported = nowSkipped;
+        }
+        if (m == null) {
+            return false;
+        }
+        socket.sendMore(LiveViewCodec.encodeHeader(m.header()));
+        socket.send(LiveViewCodec.encodeImage(m.image()), ZMQ.DONTWAIT);
+        published.increment();
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,77 @@
+package io.beamflow.sink.live;
+
+import io.beamflow.core.config.ControlConfig;
+import io.beamflow.core.result.FrameResult;
+import java.io.IOException;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+
+/**
+ * Flink wrapper around {@link LiveViewPublisher}. Runs at parallelism 1 (one PUB socket binds the
+ * endpoint); use {@link #attach(DataStream, ControlConfig)}. Counts go to Micrometer's global registry.
+ */
+public final class LiveViewSink implements Sink<FrameResult> {
+    private static final long serialVersionUID = 1L;
+
+    private final String endpoint;
+    private final double maxRateHz;
+    private final int maxEdge;
+
+    /**
+     * @param endpoint  PUB endpoint to bind
+     * @param maxRateHz largest rate of frame messages
+     * @param maxEdge   longest edge of published images
+     */
+    public LiveViewSink(String endpoint, double maxRateHz, int maxEdge) {
+        this.endpoint = endpoint;
+        this.maxRateHz = maxRateHz;
+        this.maxEdge = maxEdge;
+    }
+
+    /**
+     * Adds the live view to a job's results, unless {@code control.liveViewEndpoint} is empty.
+     *
+     * @param results the job's results
+     * @param control control settings (endpoint, rate, image size)
+     * @return the sink, or {@code null} when the live view is off
+     */
+    public static DataStreamSink<FrameResult> attach(DataStream<FrameResult> results, ControlConfig control) {
+        if (control.liveViewEndpoint == null || control.liveViewEndpoint.isBlank()) {
+            return null;
+        }
+        return results.sinkTo(new LiveViewSink(control.liveViewEndpoint, control.liveViewMaxRateHz,
+                control.liveViewMaxEdge)).name("live-view").uid("live-view").setParallelism(1);
+    }
+
+    @Override
+    public SinkWriter<FrameResult> createWriter(WriterInitContext context) throws IOException {
+        return new Writer(new LiveViewPublisher(endpoint, maxRateHz, maxEdge, null));
+    }
+
+    /** Writer that offers each result to the publisher. */
+    private static final class Writer implements SinkWriter<FrameResult> {
+        private final LiveViewPublisher publisher;
+
+        Writer(LiveViewPublisher publisher) {
+            this.publisher = publisher;
+        }
+
+        @Override
+        public void write(FrameResult element, Context context) {
+            publisher.offer(element);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {
+            // nothing buffered: PUB messages are sent or dropped immediately
+        }
+
+        @Override
+        public void close() {
+            publisher.close();
+        }
+    }
+}

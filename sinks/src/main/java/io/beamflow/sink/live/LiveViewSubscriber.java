@@ -1,0 +1,111 @@
+package io.beamflow.sink.live;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Receives live-view messages on a ZeroMQ SUB socket in a background thread and hands them to a
+ * consumer. Undecodable messages are counted and skipped. ZeroMQ reconnects by itself, so the
+ * publisher may start later or restart.
+ */
+public final class LiveViewSubscriber implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveViewSubscriber.class);
+    private static final int POLL_TIMEOUT_MS = 200;
+
+    private final String endpoint;
+    private final Consumer<LiveViewMessage> consumer;
+    private final ZContext context = new ZContext(1);
+    private final Thread thread;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong undecodable = new AtomicLong();
+    private volatile boolean running = true;
+
+    /**
+     * Connects and starts receiving.
+     *
+     * @param endpoint PUB endpoint to connect to
+     * @param consumer called on the receive thread for every message
+     */
+    public LiveViewSubscriber(String endpoint, Consumer<LiveViewMessage> consumer) {
+        this.endpoint = endpoint;
+        this.consumer = consumer;
+        ZMQ.Socket socket = context.createSocket(SocketType.SUB);
+        socket.setRcvHWM(4);
+        socket.setLinger(0);
+        socket.setReceiveTimeOut(POLL_TIMEOUT_MS);
+        socket.subscribe(new byte[0]);
+        socket.connect(endpoint);
+        thread = new Thread(() -> loop(socket), "live-view-subscriber");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop(ZMQ.Socket socket) {
+        while (running) {
+            byte[] header;
+            try {
+                header = socket.recv();
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warn("live-view receive failed on {}: {}", endpoint, e.toString());
+                }
+                return;
+            }
+            if (header == null) {
+                continue;
+            }
+            byte[] data = new byte[0];
+            while (socket.hasReceiveMore()) {
+                byte[] part = socket.recv();
+                if (part != null) {
+                    data = part;
+                }
+            }
+            LiveViewMessage m;
+            try {
+                m = LiveViewCodec.decode(header, data);
+            } catch (IllegalArgumentException e) {
+                undecodable.incrementAndGet();
+                LOG.warn("skipping undecodable live-view message from {}: {}", endpoint, e.getMessage());
+                continue;
+            }
+            received.incrementAndGet();
+            try {
+                consumer.accept(m);
+            } catch (RuntimeException e) {
+                LOG.warn("live-view consumer failed", e);
+            }
+        }
+    }
+
+    /** @return the endpoint subscribed to */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** @return messages received and decoded */
+    public long received() {
+        return received.get();
+    }
+
+    /** @return messages skipped because they could not be decoded */
+    public long undecodable() {
+        return undecodable.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(2 * POLL_TIMEOUT_MS + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.close();
+    }
+}

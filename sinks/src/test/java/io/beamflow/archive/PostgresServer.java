@@ -1,0 +1,128 @@
+package io.beamflow.archive;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away PostgreSQL server for tests: Debian's binaries ({@code /usr/lib/postgresql/<v>/bin}),
+ * {@code initdb} into a temporary directory, {@code postgres} in the foreground on a free loopback port,
+ * stopped and deleted by {@link #close()}. Runs as the {@code postgres} user when the tests run as root.
+ * Fails (does not skip) when PostgreSQL is not installed: CI installs it from {@code .ci/apt-packages}.
+ */
+final class PostgresServer implements AutoCloseable {
+    private static final String USER = "beamflow";
+
+    private final Path dir;
+    private final int port;
+    private final Process process;
+
+    private PostgresServer(Path dir, int port, Process process) {
+        this.dir = dir;
+        this.port = port;
+        this.process = process;
+    }
+
+    static PostgresServer start() throws IOException, InterruptedException {
+        Path bin = findBin();
+        Path dir = Files.createTempDirectory("beamflow-pg");
+        Path data = dir.resolve("data");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.getFileAttributeView(dir, PosixFileAttributeView.class).setOwner(lookup.lookupPrincipalByName("postgres"));
+        }
+        Process init = new ProcessBuilder(asUser(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust",
+                "-U", USER, "--no-sync", "-E", "UTF8")).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("initdb.log").toFile()).start();
+        if (!init.waitFor(120, TimeUnit.SECONDS) || init.exitValue() != 0) {
+            init.destroyForcibly();
+            throw new AssertionError("initdb failed: " + Files.readString(dir.resolve("initdb.log")));
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Process p = new ProcessBuilder(asUser(root, bin.resolve("postgres").toString(), "-D", data.toString(),
+                "-p", Integer.toString(port), "-h", "127.0.0.1", "-k", dir.toString(), "-F"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile()).start();
+        PostgresServer server = new PostgresServer(dir, port, p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                String log = Files.readString(dir.resolve("postgres.log"));
+                server.close();
+                throw new AssertionError("postgres exited: " + log);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                Thread.sleep(300); // accepting TCP before it accepts logins
+                return server;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        server.close();
+        throw new AssertionError("postgres did not listen within 60 s");
+    }
+
+    private static List<String> asUser(boolean root, String... cmd) {
+        List<String> out = new ArrayList<>();
+        if (root) {
+            out.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        out.addAll(List.of(cmd));
+        return out;
+    }
+
+    private static Path findBin() throws IOException {
+        Path base = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(base)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(base)) {
+                for (Path v : ds) {
+                    if (Files.isExecutable(v.resolve("bin/initdb")) && Files.isExecutable(v.resolve("bin/postgres"))) {
+                        return v.resolve("bin");
+                    }
+                }
+            }
+        }
+        throw new AssertionError("PostgreSQL server binaries are required for the PostgreSQL catalog test: "
+                + "apt-get install postgresql (listed in .ci/apt-packages); none under " + base);
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=" + USER;
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM: smart shutdown
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // leave the temporary directory behind
+        }
+    }
+}
