@@ -1,6 +1,7 @@
 package io.beamflow.ingest.receive;
 
 import io.beamflow.core.journal.FrameJournal;
+import io.beamflow.core.wire.RejectReason;
 import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.protocol.ProtocolAdapter;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,14 +68,22 @@ public final class ReceiveAgent implements Agent {
                 break;
             }
             accounting.messageReceived();
-            try {
-                adapter.onMessage(parts);
-            } finally {
-                parts.clear();
-            }
+            handle();
             work++;
         }
         return work;
+    }
+
+    /** Hands the message to the adapter; a failure is counted and logged, never silent, and never stops the agent. */
+    private void handle() {
+        try {
+            adapter.onMessage(parts);
+        } catch (RuntimeException e) {
+            LOG.error("stream {}: failed to handle a message", streamId, e);
+            accounting.rejected(RejectReason.INTERNAL_ERROR, null, -1, e.toString());
+        } finally {
+            parts.clear();
+        }
     }
 
     private int releaseJournalCycles() {
@@ -117,11 +126,7 @@ public final class ReceiveAgent implements Agent {
         try {
             while (System.nanoTime() - deadline < 0 && !spaceGuard.full() && parts.receive(socket)) {
                 accounting.messageReceived();
-                try {
-                    adapter.onMessage(parts);
-                } finally {
-                    parts.clear();
-                }
+                handle();
                 drained++;
             }
         } catch (RuntimeException e) {
