@@ -10,6 +10,7 @@ import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.accounting.StreamSummary;
 import io.beamflow.ingest.protocol.IngestRecordWriter;
 import io.beamflow.ingest.protocol.ProtocolAdapters;
+import io.beamflow.ingest.receive.DisconnectMonitor;
 import io.beamflow.ingest.receive.JournalRecovery;
 import io.beamflow.ingest.receive.JournalSpaceGuard;
 import io.beamflow.ingest.receive.PooledMsgAllocator;
@@ -134,6 +135,7 @@ public final class IngestNode implements AutoCloseable {
                     MESSAGES_PER_DUTY_CYCLE, allocator);
             Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes).tag("stream", streamId)
                     .baseUnit("bytes").register(registry);
+            agent.disconnectMonitor(new DisconnectMonitor(context, socket));
             streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));
             LOG.info("ingest stream {}: {} {} on {} -> journal {}", streamId, config.protocol, config.socketMode,
                     endpoint, dir.toAbsolutePath());

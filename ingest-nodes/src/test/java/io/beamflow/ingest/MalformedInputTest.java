@@ -167,6 +167,8 @@ class MalformedInputTest {
                 return x.series("after-big") != null;
             });
             assertEquals(null, node.summary(stream).series("big"));
+            assertTrue(node.summary(stream).disconnects() >= 1, "the dropped connection is counted: "
+                    + node.formatSummary());
         }
     }
 
