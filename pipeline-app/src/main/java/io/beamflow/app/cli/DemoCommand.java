@@ -55,6 +55,12 @@ public final class DemoCommand implements Callable<Integer> {
         if (httpPort != null) {
             c.control.httpPort = httpPort;
         }
+        String poni = c.reduction.integration.poniFile;
+        if (!poni.isEmpty() && !Files.isReadable(Path.of(poni))) {
+            System.err.printf("beamflow demo: geometry file %s not found (paths in %s are relative to the working "
+                    + "directory: run from the repository root, or set reduction.integration.poniFile)%n", poni, file);
+            return 2;
+        }
         c.simulator.seriesId = seriesId != null ? seriesId
                 : "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         System.out.printf("Beamflow demo: %d frames of %dx%d uint16 (configuration: %s)%n", c.simulator.frames,

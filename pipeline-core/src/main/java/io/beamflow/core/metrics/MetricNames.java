@@ -27,6 +27,8 @@ public final class MetricNames {
     public static final String LIVE_PUBLISHED = "beamflow.live.published";
     /** Frames not put on the live view because of its rate limit. */
     public static final String LIVE_SKIPPED = "beamflow.live.skipped";
+    /** Time from ingest receive to a stage, per frame (tag: stage); a distribution (histogram). */
+    public static final String PIPELINE_LATENCY = "beamflow.pipeline.latency";
     /** Frames waiting in front of a stage (tag: stage). */
     public static final String STAGE_BACKLOG = "beamflow.stage.backlog";
     /** Age of the last completed checkpoint, seconds. */
