@@ -10,6 +10,8 @@ import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.accounting.StreamSummary;
 import io.beamflow.ingest.protocol.IngestRecordWriter;
 import io.beamflow.ingest.protocol.ProtocolAdapters;
+import io.beamflow.ingest.receive.DisconnectMonitor;
+import io.beamflow.ingest.receive.JournalRecovery;
 import io.beamflow.ingest.receive.JournalSpaceGuard;
 import io.beamflow.ingest.receive.PooledMsgAllocator;
 import io.beamflow.ingest.receive.ReceiveAgent;
@@ -119,6 +121,11 @@ public final class IngestNode implements AutoCloseable {
                 throw e;
             }
             StreamAccounting accounting = new StreamAccounting(streamId, endpoint, registry, rejectLog);
+            long restored = JournalRecovery.restore(journal, accounting);
+            if (restored > 0) {
+                LOG.info("ingest stream {}: continuing journal with {} record(s), last index {}", streamId, restored,
+                        journal.lastIndex());
+            }
             IngestRecordWriter writer = new IngestRecordWriter(journal, accounting, new SystemEpochNanoClock());
             FileStore store = fileStore(dir);
             JournalSpaceGuard guard = new JournalSpaceGuard(() -> usableSpace(store), config.journalMinFreeBytes,
@@ -128,6 +135,7 @@ public final class IngestNode implements AutoCloseable {
                     MESSAGES_PER_DUTY_CYCLE, allocator);
             Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes).tag("stream", streamId)
                     .baseUnit("bytes").register(registry);
+            agent.disconnectMonitor(new DisconnectMonitor(context, socket));
             streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));
             LOG.info("ingest stream {}: {} {} on {} -> journal {}", streamId, config.protocol, config.socketMode,
                     endpoint, dir.toAbsolutePath());

@@ -12,6 +12,8 @@ public final class MetricNames {
     public static final String INGEST_GAPS = "beamflow.ingest.gaps";
     /** Times the ingest node stopped reading because the journal volume was full. */
     public static final String INGEST_BACKPRESSURE = "beamflow.ingest.backpressure";
+    /** Peer connections dropped on an ingest endpoint (a sender closing, or a message part over the size limit). */
+    public static final String INGEST_DISCONNECTS = "beamflow.ingest.disconnects";
     /** Bytes used by the journal on disk. */
     public static final String JOURNAL_BYTES = "beamflow.journal.bytes";
     /** Frames processed by a reduction stage (tag: stage). */
