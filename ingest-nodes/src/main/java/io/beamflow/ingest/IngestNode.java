@@ -29,7 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import io.beamflow.ingest.retention.CheckpointReleaseAgent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.slf4j.Logger;
@@ -165,7 +168,17 @@ public final class IngestNode implements AutoCloseable {
             runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
+        CheckpointReleaseAgent retention = new CheckpointReleaseAgent(config.journalDirectory,
+                List.copyOf(streams.keySet()), this::releaseJournalBelow, SystemEpochClock.INSTANCE,
+                CHECKPOINT_RELEASE_POLL_MS);
+        AgentRunner retentionRunner = new AgentRunner(new SleepingMillisIdleStrategy(100),
+                t -> LOG.error("journal retention error", t), null, retention);
+        runners.add(retentionRunner);
+        AgentRunner.startOnThread(retentionRunner);
     }
+
+    /** How often the checkpointed journal indices published by the Flink source are read. */
+    static final long CHECKPOINT_RELEASE_POLL_MS = 1_000;
 
     /** Largest wire part a frame of {@code maxFrameBytes} may need (LZ4 worst case plus headers). */
     static long maxEncodedBytes(long maxFrameBytes) {

@@ -1,5 +1,6 @@
 package io.beamflow.reduce.flink.source;
 
+import io.beamflow.core.journal.CheckpointedIndexFile;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorState;
 import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorStateSerializer;
@@ -67,7 +68,7 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
         WireLimits limits = new WireLimits(maxHeaderBytes, maxFrameBytes);
         return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed,
                 journalSettings),
-                new Configuration(), context, new CheckpointedIndexPublisher(journalDirectory));
+                new Configuration(), context, new CheckpointedIndexFile(journalDirectory));
     }
 
     @Override

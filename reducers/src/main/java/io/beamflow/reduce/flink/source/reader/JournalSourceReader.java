@@ -3,7 +3,7 @@ package io.beamflow.reduce.flink.source.reader;
 import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.flink.source.split.JournalSplit;
 import io.beamflow.reduce.flink.source.split.JournalSplitState;
-import io.beamflow.reduce.flink.source.CheckpointedIndexPublisher;
+import io.beamflow.core.journal.CheckpointedIndexFile;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -23,7 +23,7 @@ public final class JournalSourceReader
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalSourceReader.class);
 
-    private final CheckpointedIndexPublisher publisher;
+    private final CheckpointedIndexFile publisher;
     private final SortedMap<Long, List<JournalSplit>> snapshots = new TreeMap<>();
 
     /**
@@ -33,7 +33,7 @@ public final class JournalSourceReader
      * @param publisher           publishes checkpointed journal positions, or {@code null}
      */
     public JournalSourceReader(Supplier<SplitReader<JournalRecord, JournalSplit>> splitReaderSupplier,
-            Configuration config, SourceReaderContext context, CheckpointedIndexPublisher publisher) {
+            Configuration config, SourceReaderContext context, CheckpointedIndexFile publisher) {
         super(splitReaderSupplier, new JournalRecordEmitter(), config, context);
         this.publisher = publisher;
     }

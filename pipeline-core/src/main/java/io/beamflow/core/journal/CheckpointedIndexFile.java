@@ -1,4 +1,4 @@
-package io.beamflow.reduce.flink.source;
+package io.beamflow.core.journal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +13,14 @@ import java.nio.file.StandardCopyOption;
  * ({@code ReceiveAgent.releaseJournalBelow}); the directory name starts with '.', so stream discovery
  * ignores it.
  */
-public final class CheckpointedIndexPublisher {
+public final class CheckpointedIndexFile {
     /** Sub-directory of the journal directory holding the published indices. */
     public static final String DIRECTORY = ".checkpointed";
 
     private final Path directory;
 
     /** @param journalDirectory the journal directory */
-    public CheckpointedIndexPublisher(String journalDirectory) {
+    public CheckpointedIndexFile(String journalDirectory) {
         this.directory = Path.of(journalDirectory, DIRECTORY);
     }
 
