@@ -134,7 +134,7 @@ function plot(canvas, xs, ys, opts) {
   ctx.clearRect(0, 0, W, H);
   ctx.font = '11px sans-serif';
   ctx.fillStyle = '#8b96a3';
-  if (!ys.length) { ctx.fillText('waiting for data…', L + 10, H / 2); return; }
+  if (!ys.length) { ctx.fillText(opts.empty || 'waiting for data…', L + 10, H / 2); return; }
   let ymin = opts.ymin !== undefined ? opts.ymin : Math.min(...ys);
   let ymax = opts.ymax !== undefined ? opts.ymax : Math.max(...ys);
   if (ymax - ymin < 1e-9) { ymax = ymin + 1; }
@@ -164,7 +164,8 @@ function plot(canvas, xs, ys, opts) {
 function drawProfile(f) {
   const p = f.radialProfile || [];
   const c = $('profile');
-  plot(c, p.map((_, i) => i), Array.from(p), { xlabel: 'radial bin', color: '#ffb74d' });
+  plot(c, p.map((_, i) => i), Array.from(p), { xlabel: 'radial bin', color: '#ffb74d',
+    empty: 'no radial profile in this frame (azimuthal integration not configured: reduction.integration.poniFile)' });
   c.dataset.frame = String(f.frame);
   c.dataset.renders = String(Number(c.dataset.renders) + 1);
 }

@@ -10,6 +10,8 @@ import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.accounting.StreamSummary;
 import io.beamflow.ingest.protocol.IngestRecordWriter;
 import io.beamflow.ingest.protocol.ProtocolAdapters;
+import io.beamflow.ingest.receive.DisconnectMonitor;
+import io.beamflow.ingest.receive.JournalRecovery;
 import io.beamflow.ingest.receive.JournalSpaceGuard;
 import io.beamflow.ingest.receive.PooledMsgAllocator;
 import io.beamflow.ingest.receive.ReceiveAgent;
@@ -27,7 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import io.beamflow.ingest.retention.CheckpointReleaseAgent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.slf4j.Logger;
@@ -119,6 +124,11 @@ public final class IngestNode implements AutoCloseable {
                 throw e;
             }
             StreamAccounting accounting = new StreamAccounting(streamId, endpoint, registry, rejectLog);
+            long restored = JournalRecovery.restore(journal, accounting);
+            if (restored > 0) {
+                LOG.info("ingest stream {}: continuing journal with {} record(s), last index {}", streamId, restored,
+                        journal.lastIndex());
+            }
             IngestRecordWriter writer = new IngestRecordWriter(journal, accounting, new SystemEpochNanoClock());
             FileStore store = fileStore(dir);
             JournalSpaceGuard guard = new JournalSpaceGuard(() -> usableSpace(store), config.journalMinFreeBytes,
@@ -128,6 +138,7 @@ public final class IngestNode implements AutoCloseable {
                     MESSAGES_PER_DUTY_CYCLE, allocator);
             Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes).tag("stream", streamId)
                     .baseUnit("bytes").register(registry);
+            agent.disconnectMonitor(new DisconnectMonitor(context, socket));
             streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));
             LOG.info("ingest stream {}: {} {} on {} -> journal {}", streamId, config.protocol, config.socketMode,
                     endpoint, dir.toAbsolutePath());
@@ -157,7 +168,17 @@ public final class IngestNode implements AutoCloseable {
             runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
+        CheckpointReleaseAgent retention = new CheckpointReleaseAgent(config.journalDirectory,
+                List.copyOf(streams.keySet()), this::releaseJournalBelow, SystemEpochClock.INSTANCE,
+                CHECKPOINT_RELEASE_POLL_MS);
+        AgentRunner retentionRunner = new AgentRunner(new SleepingMillisIdleStrategy(100),
+                t -> LOG.error("journal retention error", t), null, retention);
+        runners.add(retentionRunner);
+        AgentRunner.startOnThread(retentionRunner);
     }
+
+    /** How often the checkpointed journal indices published by the Flink source are read. */
+    static final long CHECKPOINT_RELEASE_POLL_MS = 1_000;
 
     /** Largest wire part a frame of {@code maxFrameBytes} may need (LZ4 worst case plus headers). */
     static long maxEncodedBytes(long maxFrameBytes) {

@@ -19,10 +19,10 @@ public final class IngestSummaryFormat {
         StringBuilder sb = new StringBuilder();
         for (StreamSummary s : streams) {
             sb.append(String.format(Locale.ROOT, "stream %s (%s): messages %d, frames journaled %d (%.1f MiB), "
-                    + "rejected %d %s, backpressure events %d%s, last journal index %d%n", s.streamId(),
-                    s.endpoint(), s.messagesReceived(), s.framesJournaled(), s.bytesJournaled() / 1048576.0,
-                    s.rejectedTotal(), s.rejected(), s.backpressureEvents(), s.backpressured() ? " (PAUSED)" : "",
-                    s.lastJournalIndex()));
+                    + "rejected %d %s, backpressure events %d%s, dropped connections %d, last journal index %d%n",
+                    s.streamId(), s.endpoint(), s.messagesReceived(), s.framesJournaled(),
+                    s.bytesJournaled() / 1048576.0, s.rejectedTotal(), s.rejected(), s.backpressureEvents(),
+                    s.backpressured() ? " (PAUSED)" : "", s.disconnects(), s.lastJournalIndex()));
             for (SeriesSummary series : s.series()) {
                 sb.append(String.format(Locale.ROOT, "  series %s: %s, frames %d, gaps %d, rejected %d%s%n",
                         series.seriesId(), series.ended() ? "ended" : (series.started() ? "open" : "no start"),

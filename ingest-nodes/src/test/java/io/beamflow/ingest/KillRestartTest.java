@@ -82,7 +82,7 @@ class KillRestartTest {
 
         String output() {
             synchronized (output) {
-                return String.join("\n", output.subList(Math.max(0, output.size() - 30), output.size()));
+                return String.join("\n", output.subList(Math.max(0, output.size() - 80), output.size()));
             }
         }
 
@@ -118,6 +118,8 @@ class KillRestartTest {
             Await.until(60, first::output, first.ready::get);
             senderThread = new Thread(() -> {
                 try (NativeSender s = new NativeSender(endpoint)) {
+                    // While no node is bound (between kill and restart) PUSH blocks; a slow restart must not time out.
+                    s.socket().setSendTimeOut(120_000);
                     s.send(NativeSender.header(MessageType.SERIES_START, "crash", 0, 0, 1, W, H, PixelType.UINT16, 2),
                             "{}".getBytes(StandardCharsets.UTF_8));
                     for (int f = 0; f < total && !stopSending.get(); f++) {
@@ -125,6 +127,9 @@ class KillRestartTest {
                         sentUpTo.set(f);
                         Thread.sleep(2);
                     }
+                    // A DAQ re-sending frames the node journaled before its crash must not create duplicates.
+                    s.frame("crash", 0, W, H);
+                    s.frame("crash", total - 1, W, H);
                     s.send(NativeSender.header(MessageType.SERIES_END, "crash", 0, 0, 1, W, H, PixelType.UINT16,
                             total));
                 } catch (InterruptedException e) {
@@ -143,7 +148,7 @@ class KillRestartTest {
 
         try (NodeProcess second = new NodeProcess(endpoint, journalRoot)) {
             Await.until(60, second::output, second.ready::get);
-            senderThread.join(TimeUnit.SECONDS.toMillis(60));
+            senderThread.join(TimeUnit.SECONDS.toMillis(150));
             stopSending.set(true);
             assertTrue(!senderThread.isAlive(), "sender finished");
             Await.until(60, second::output, () -> {

@@ -151,6 +151,27 @@ class MalformedInputTest {
         }
     }
 
+    @Test
+    void shouldDropAPartLargerThanTheSocketLimitBeforeAllocatingItAndKeepServing() {
+        String endpoint = "tcp://127.0.0.1:" + Await.freePort();
+        try (IngestNode node = IngestNode.start(config(endpoint), new SimpleMeterRegistry());
+                NativeSender s = new NativeSender(endpoint)) {
+            String stream = node.streamIds().get(0);
+            // 64 MiB part against a 1 MiB frame limit: ZeroMQ's max message size drops the connection
+            // after reading the part's size field, so the node never allocates it.
+            s.send(header(MessageType.FRAME, "big", 0, 0, 1, 4096, 8192, PixelType.UINT16, 64L << 20),
+                    new byte[64 << 20]);
+            Await.until(30, node::formatSummary, () -> {
+                s.frame("after-big", 0, W, H);
+                StreamSummary x = node.summary(stream);
+                return x.series("after-big") != null;
+            });
+            assertEquals(null, node.summary(stream).series("big"));
+            assertTrue(node.summary(stream).disconnects() >= 1, "the dropped connection is counted: "
+                    + node.formatSummary());
+        }
+    }
+
     /** Part counts the fuzzer uses, up to beyond what the node keeps. */
     private static final class MessagePartsLimit {
         static final int LIMIT = io.beamflow.ingest.receive.MessageParts.MAX_PARTS + 4;

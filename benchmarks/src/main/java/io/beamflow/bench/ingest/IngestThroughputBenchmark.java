@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -67,25 +68,35 @@ public final class IngestThroughputBenchmark {
             dirs = List.of(Path.of("/tmp"), Path.of("/dev/shm"));
         }
         List<FrameShape> shapes = List.of(new FrameShape(1024, 512), new FrameShape(2048, 1024));
-        System.out.printf(Locale.ROOT, "# ingest throughput, %d MiB per measurement, best of %d, GB/s = 1e9 B/s%n",
+        System.out.printf(Locale.ROOT, "# ingest throughput, %d MiB per measurement, median of %d interleaved repetitions, GB/s = 1e9 B/s%n",
                 bytesPerRun >> 20, repeats);
-        System.out.println("| journal dir | frame | raw JeroMQ | raw new-file write | ingest node | ingest / min(raw) |");
+        System.out.println("| journal dir | frame | raw JeroMQ | raw new-file write | ingest node | ingest / min(raw), median (min..max) |");
         System.out.println("|---|---|---|---|---|---|");
         for (Path dir : dirs) {
             for (FrameShape shape : shapes) {
                 int frames = (int) Math.max(16, bytesPerRun / shape.bytes());
-                double zmq = 0;
-                double disk = 0;
-                double ingest = 0;
+                double[] zmq = new double[repeats];
+                double[] disk = new double[repeats];
+                double[] ingest = new double[repeats];
+                double[] ratio = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
-                    zmq = Math.max(zmq, rawJeromq(shape, frames));
-                    disk = Math.max(disk, rawFileWrite(dir, (long) frames * shape.bytes()));
-                    ingest = Math.max(ingest, ingestNode(dir, shape, frames));
+                    // interleaved, so that each ratio compares figures taken moments apart
+                    zmq[r] = rawJeromq(shape, frames);
+                    disk[r] = rawFileWrite(dir, (long) frames * shape.bytes());
+                    ingest[r] = ingestNode(dir, shape, frames);
+                    ratio[r] = ingest[r] / Math.min(zmq[r], disk[r]);
                 }
-                System.out.printf(Locale.ROOT, "| %s | %d MiB | %.2f GB/s | %.2f GB/s | %.2f GB/s | %.2f |%n", dir,
-                        shape.bytes() >> 20, zmq, disk, ingest, ingest / Math.min(zmq, disk));
+                System.out.printf(Locale.ROOT, "| %s | %d MiB | %.2f GB/s | %.2f GB/s | %.2f GB/s | %.2f (%.2f..%.2f) |%n",
+                        dir, shape.bytes() >> 20, median(zmq), median(disk), median(ingest), median(ratio),
+                        Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0));
             }
         }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static int freePort() {

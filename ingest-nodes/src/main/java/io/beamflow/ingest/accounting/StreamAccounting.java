@@ -32,6 +32,7 @@ public final class StreamAccounting {
     private final Map<String, SeriesAccount> series = new LinkedHashMap<>();
     private final Map<RejectReason, Counter> rejectCounters = new EnumMap<>(RejectReason.class);
     private final Counter backpressureCounter;
+    private final Counter disconnectCounter;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -55,6 +56,18 @@ public final class StreamAccounting {
         }
         backpressureCounter = Counter.builder(MetricNames.INGEST_BACKPRESSURE).tag("stream", streamId)
                 .description("times the node stopped reading because the journal volume was full").register(registry);
+        disconnectCounter = Counter.builder(MetricNames.INGEST_DISCONNECTS).tag("stream", streamId)
+                .description("peer connections dropped (sender closed, or a part over the size limit)")
+                .register(registry);
+    }
+
+    /**
+     * Counts dropped peer connections.
+     *
+     * @param n how many
+     */
+    public void peerDisconnected(int n) {
+        disconnectCounter.increment(n);
     }
 
     /** @return the stream id */
@@ -108,6 +121,31 @@ public final class StreamAccounting {
         m.byteCounter.increment(payloadBytes);
         frames.incrementAndGet();
         bytes.addAndGet(payloadBytes);
+        lastIndex.set(index);
+    }
+
+    /**
+     * Restores the frame-number state of a series and module from a record found in the journal at
+     * start-up (a restarted node then still rejects frames it journaled before); counters are not changed.
+     */
+    public synchronized void restoreFrame(String seriesId, int moduleIndex, long frameNumber, long index) {
+        ModuleAccount m = seriesAccount(seriesId).module(moduleIndex);
+        if (m.first < 0) {
+            m.first = frameNumber;
+        }
+        m.last = Math.max(m.last, frameNumber);
+        lastIndex.set(index);
+    }
+
+    /** Restores the started/ended state of a series from the journal at start-up. */
+    public synchronized void restoreSeries(String seriesId, boolean end, long reportedFrames, long index) {
+        SeriesAccount s = seriesAccount(seriesId);
+        if (end) {
+            s.ended = true;
+            s.reportedFrames = reportedFrames;
+        } else {
+            s.started = true;
+        }
         lastIndex.set(index);
     }
 
@@ -195,7 +233,8 @@ public final class StreamAccounting {
             list.add(new SeriesSummary(s.id, s.started, s.ended, s.reportedFrames, List.copyOf(modules)));
         }
         return new StreamSummary(streamId, endpoint, messages.get(), frames.get(), bytes.get(), rej,
-                (long) backpressureCounter.count(), backpressured, lastIndex.get(), List.copyOf(list));
+                (long) backpressureCounter.count(), backpressured, (long) disconnectCounter.count(), lastIndex.get(),
+                List.copyOf(list));
     }
 
     /** @return frames journaled on this stream */
@@ -207,6 +246,7 @@ public final class StreamAccounting {
     public synchronized void removeMeters() {
         rejectCounters.values().forEach(registry::remove);
         registry.remove(backpressureCounter);
+        registry.remove(disconnectCounter);
         series.values().forEach(SeriesAccount::removeMeters);
     }
 

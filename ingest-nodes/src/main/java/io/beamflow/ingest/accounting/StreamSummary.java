@@ -15,12 +15,13 @@ import java.util.Map;
  * @param rejected           rejected messages by reason (all, including those without a known series)
  * @param backpressureEvents times the node stopped reading because the journal volume was full
  * @param backpressured      whether the node is not reading right now because the volume is full
+ * @param disconnects        peer connections dropped (a sender closing, or a part over the size limit)
  * @param lastJournalIndex   index of the last record journaled, -1 if none
  * @param series             per-series figures in order of first appearance
  */
 public record StreamSummary(String streamId, String endpoint, long messagesReceived, long framesJournaled,
         long bytesJournaled, Map<RejectReason, Long> rejected, long backpressureEvents, boolean backpressured,
-        long lastJournalIndex, List<SeriesSummary> series) {
+        long disconnects, long lastJournalIndex, List<SeriesSummary> series) {
 
     /** @return total rejected messages */
     public long rejectedTotal() {

@@ -36,6 +36,14 @@ public final class SimplonImageDecoder {
         this.bitshuffle = bitshuffle;
     }
 
+    /**
+     * @param encoding an {@code encoding} field
+     * @return whether it means uncompressed little-endian pixels
+     */
+    public static boolean isRaw(String encoding) {
+        return encoding.equals("<") || encoding.isEmpty();
+    }
+
     /** @return the buffer holding the last decoded image (valid until the next call) */
     public byte[] output() {
         return output;

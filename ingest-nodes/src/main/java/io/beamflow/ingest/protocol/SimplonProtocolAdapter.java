@@ -198,21 +198,28 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
             return writer.reject(RejectReason.FRAME_TOO_LARGE, seriesId, 0, "frame " + frame + ": shape " + shape
                     + " " + type.wireName() + " is " + raw + " bytes, limit " + limits.maxFrameBytes());
         }
-        byte[] data = parts.part(2);
+        int dataLength = parts.length(2);
         JsonNode size = d.get("size");
-        if (size != null && size.canConvertToLong() && size.asLong() != data.length) {
+        if (size != null && size.canConvertToLong() && size.asLong() != dataLength) {
             return writer.reject(RejectReason.PAYLOAD_LENGTH_MISMATCH, seriesId, 0, "frame " + frame
-                    + ": data part has " + data.length + " bytes, dimage_d size says " + size.asLong());
+                    + ": data part has " + dataLength + " bytes, dimage_d size says " + size.asLong());
         }
         String encoding = d.path("encoding").asText("<");
-        RejectReason bad = decoder.decode(encoding, data, (int) raw, type.bytes());
+        int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, seriesId, frame, 0, 1, (int) w, (int) h,
+                type, 0, 0, raw);
+        if (SimplonImageDecoder.isRaw(encoding)) {
+            if (dataLength != raw) {
+                return writer.reject(RejectReason.PAYLOAD_LENGTH_MISMATCH, seriesId, 0, "frame " + frame
+                        + ": raw data part has " + dataLength + " bytes, shape and type imply " + raw);
+            }
+            // Raw pixels go from the received (direct) buffer to the journal: one copy.
+            return writer.write(header, hl, seriesId, parts.view(2), 0, dataLength);
+        }
+        RejectReason bad = decoder.decode(encoding, parts.part(2), (int) raw, type.bytes());
         if (bad != null) {
             return writer.reject(bad, seriesId, 0, "frame " + frame + ": " + decoder.error());
         }
-        byte[] pixels = encoding.equals("<") || encoding.isEmpty() ? data : decoder.output();
-        int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, seriesId, frame, 0, 1, (int) w, (int) h,
-                type, 0, 0, raw);
-        body.wrap(pixels);
+        body.wrap(decoder.output());
         return writer.write(header, hl, seriesId, body, 0, (int) raw);
     }
 

@@ -1,6 +1,7 @@
 package io.beamflow.ingest.receive;
 
 import io.beamflow.core.journal.FrameJournal;
+import io.beamflow.core.wire.RejectReason;
 import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.protocol.ProtocolAdapter;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +30,8 @@ public final class ReceiveAgent implements Agent {
     private final int maxMessagesPerCycle;
     private final MessageParts parts;
     private final AtomicLong releaseBelowIndex = new AtomicLong(-1);
+    private DisconnectMonitor disconnectMonitor;
+    private long lastDisconnectLogNs = Long.MIN_VALUE;
     private long releasedBelowIndex = -1;
 
     /**
@@ -54,9 +57,18 @@ public final class ReceiveAgent implements Agent {
         this.maxMessagesPerCycle = maxMessagesPerCycle;
     }
 
+    /**
+     * Counts dropped peer connections of the socket (call before the agent starts).
+     *
+     * @param monitor the socket's monitor; owned (closed) by this agent from now on
+     */
+    public void disconnectMonitor(DisconnectMonitor monitor) {
+        this.disconnectMonitor = monitor;
+    }
+
     @Override
     public int doWork() {
-        int work = releaseJournalCycles();
+        int work = releaseJournalCycles() + pollDisconnects();
         if (spaceGuard.full()) {
             accounting.backpressure(true);
             return work;
@@ -67,14 +79,39 @@ public final class ReceiveAgent implements Agent {
                 break;
             }
             accounting.messageReceived();
-            try {
-                adapter.onMessage(parts);
-            } finally {
-                parts.clear();
-            }
+            handle();
             work++;
         }
         return work;
+    }
+
+    /** Hands the message to the adapter; a failure is counted and logged, never silent, and never stops the agent. */
+    private void handle() {
+        try {
+            adapter.onMessage(parts);
+        } catch (RuntimeException e) {
+            LOG.error("stream {}: failed to handle a message", streamId, e);
+            accounting.rejected(RejectReason.INTERNAL_ERROR, null, -1, e.toString());
+        } finally {
+            parts.clear();
+        }
+    }
+
+    private int pollDisconnects() {
+        if (disconnectMonitor == null) {
+            return 0;
+        }
+        int n = disconnectMonitor.poll();
+        if (n > 0) {
+            accounting.peerDisconnected(n);
+            long now = System.nanoTime();
+            if (lastDisconnectLogNs == Long.MIN_VALUE || now - lastDisconnectLogNs > 1_000_000_000L) {
+                lastDisconnectLogNs = now;
+                LOG.info("stream {}: {} peer connection(s) dropped ({} in all); a sender closing, or a message "
+                        + "part larger than the node's limit", streamId, n, accounting.summary().disconnects());
+            }
+        }
+        return n;
     }
 
     private int releaseJournalCycles() {
@@ -117,11 +154,7 @@ public final class ReceiveAgent implements Agent {
         try {
             while (System.nanoTime() - deadline < 0 && !spaceGuard.full() && parts.receive(socket)) {
                 accounting.messageReceived();
-                try {
-                    adapter.onMessage(parts);
-                } finally {
-                    parts.clear();
-                }
+                handle();
                 drained++;
             }
         } catch (RuntimeException e) {
@@ -129,6 +162,9 @@ public final class ReceiveAgent implements Agent {
         }
         if (drained > 0) {
             LOG.info("stream {}: journaled {} queued message(s) while stopping", streamId, drained);
+        }
+        if (disconnectMonitor != null) {
+            disconnectMonitor.close();
         }
         socket.close();
         journal.close();

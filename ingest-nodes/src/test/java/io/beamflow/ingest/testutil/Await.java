@@ -25,13 +25,22 @@ public final class Await {
         }
     }
 
-    /** @return a TCP port that was free a moment ago on 127.0.0.1 */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * @return a TCP port that was free a moment ago on 127.0.0.1 and was not handed out before in this
+     *         JVM (a sender of an earlier test may still be trying to reconnect to its old port)
+     */
     public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
         }
+        throw new AssertionError("no fresh free port");
     }
 }

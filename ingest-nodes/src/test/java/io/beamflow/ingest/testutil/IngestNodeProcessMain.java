@@ -27,7 +27,12 @@ public final class IngestNodeProcessMain {
         System.out.println("READY");
         System.out.flush();
         long last = -1;
+        long nextSummary = System.nanoTime();
         while (true) {
+            if (System.nanoTime() - nextSummary > 0) {
+                System.out.print(node.formatSummary());
+                nextSummary = System.nanoTime() + 2_000_000_000L;
+            }
             long n = node.framesJournaled();
             if (n != last) {
                 System.out.println("JOURNALED " + n);

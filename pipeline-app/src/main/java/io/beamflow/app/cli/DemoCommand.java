@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,6 +37,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-server", description = "do not start the control server and dashboard")
     boolean noServer;
 
+    @Option(names = "--keep-running", description = {"after the series, keep the job, ingest node and dashboard",
+        "running (start more series from the dashboard or control API) until Ctrl-C"})
+    boolean keepRunning;
+
     @Option(names = "--timeout-s", description = "how long the job may run after the last frame was sent (default: ${DEFAULT-VALUE})")
     long timeoutSeconds = 600;
 
@@ -55,17 +60,43 @@ public final class DemoCommand implements Callable<Integer> {
         if (httpPort != null) {
             c.control.httpPort = httpPort;
         }
+        String poni = c.reduction.integration.poniFile;
+        if (!poni.isEmpty() && !Files.isReadable(Path.of(poni))) {
+            System.err.printf("beamflow demo: geometry file %s not found (paths in %s are relative to the working "
+                    + "directory: run from the repository root, or set reduction.integration.poniFile)%n", poni, file);
+            return 2;
+        }
         c.simulator.seriesId = seriesId != null ? seriesId
                 : "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         System.out.printf("Beamflow demo: %d frames of %dx%d uint16 (configuration: %s)%n", c.simulator.frames,
                 c.simulator.width, c.simulator.height, file == null ? "built-in defaults" : file);
-        DemoReport report = new DemoRunner(c, !noServer).run(Duration.ofSeconds(timeoutSeconds));
-        System.out.print(report.format());
+        DemoRunner runner = new DemoRunner(c, !noServer);
+        DemoReport report;
+        if (keepRunning) {
+            report = runner.run(Duration.ofSeconds(timeoutSeconds), r -> {
+                System.out.print(r.format());
+                System.out.println("Still running: the dashboard and control API stay up; press Ctrl-C to stop.");
+                awaitShutdown();
+            });
+        } else {
+            report = runner.run(Duration.ofSeconds(timeoutSeconds));
+            System.out.print(report.format());
+        }
         boolean complete = report.outcome().framesReceived() == report.sent().frames()
                 && report.outcome().framesMissing() == 0;
         if (!complete) {
             System.out.println("WARNING: not every frame sent reached the files; see the accounting above");
         }
         return complete ? 0 : 1;
+    }
+
+    private static void awaitShutdown() {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-shutdown"));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /** Append-only file of one JSON object per line, synced to disk on every append. */
 final class JsonLinesFile<T> {
@@ -33,9 +34,19 @@ final class JsonLinesFile<T> {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] line = (MAPPER.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                ch.write(java.nio.ByteBuffer.wrap(line));
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                long size = ch.size();
+                if (size > 0) {
+                    java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+                    ch.read(last, size - 1);
+                    if (last.get(0) != '\n') {
+                        // a torn line from a crash: end it so that the new record stays on its own line
+                        ch.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}), size);
+                        size++;
+                    }
+                }
+                ch.write(java.nio.ByteBuffer.wrap(line), size);
                 ch.force(false);
             }
         } catch (IOException e) {
@@ -43,7 +54,7 @@ final class JsonLinesFile<T> {
         }
     }
 
-    /** @return every readable line; a torn last line (crash during append) is skipped */
+    /** @return every readable record; torn lines (a crash during append) are skipped */
     synchronized List<T> readAll() {
         List<T> out = new ArrayList<>();
         if (!Files.exists(file)) {
@@ -58,11 +69,9 @@ final class JsonLinesFile<T> {
                 }
                 try {
                     out.add(MAPPER.readValue(l, type));
-                } catch (IOException e) {
-                    if (i == lines.size() - 1) {
-                        continue;
-                    }
-                    throw new IllegalStateException(file + " line " + (i + 1) + " is corrupt: " + e.getMessage(), e);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    LoggerFactory.getLogger(JsonLinesFile.class).warn("{} line {} is torn or corrupt, skipped: {}", file,
+                            i + 1, e.getOriginalMessage());
                 }
             }
         } catch (IOException e) {

@@ -20,7 +20,7 @@ final class StaticResourceHandler extends JsonHandler {
 
     @Override
     void serve(HttpExchange ex, String method, String path) throws IOException {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+        if (!method.equals("GET")) {
             throw methodNotAllowed(method, path, "GET");
         }
         String name;

@@ -1,6 +1,7 @@
 package io.beamflow.app.demo;
 
 import io.beamflow.app.control.ControlServer;
+import io.beamflow.app.control.FlinkMicrometerReporter;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.ingest.IngestNode;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -55,26 +57,40 @@ public final class DemoRunner {
     }
 
     /**
-     * Runs one series end to end.
+     * Runs one series end to end; the job ends by itself after the series.
      *
      * @param jobTimeout how long the job may take after the last frame was sent
      * @return what happened
      * @throws Exception when any stage fails; the message says which
      */
     public DemoReport run(Duration jobTimeout) throws Exception {
+        return run(jobTimeout, null);
+    }
+
+    /**
+     * Runs one series end to end.
+     *
+     * @param jobTimeout   how long the job may take after the last frame was sent
+     * @param whileRunning when not {@code null}, the job keeps running (unbounded) after the series; this is
+     *                     called with the series' report while the job, ingest node and control server still
+     *                     run (e.g. to serve the dashboard until the operator stops the demo), then all is stopped
+     * @return what happened
+     * @throws Exception when any stage fails; the message says which
+     */
+    public DemoReport run(Duration jobTimeout, Consumer<DemoReport> whileRunning) throws Exception {
         String seriesId = config.simulator.seriesId;
         deleteRecursively(Path.of(config.ingest.journalDirectory));
         deleteRecursively(Path.of(config.reduction.checkpointDirectory));
-        config.reduction.stopAfterSeriesEnd = 1;
+        config.reduction.stopAfterSeriesEnd = whileRunning == null ? 1 : 0;
         config.reduction.expectedStreams = config.ingest.endpoints.size();
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
         DetectorSimulator.Settings simSettings = DetectorSimulator.Settings.from(config.simulator);
+        SimulatorSeriesControl series = new SimulatorSeriesControl(simSettings);
         try (IngestNode node = IngestNode.start(config.ingest, registry);
                 ControlServer control = startControlServer
-                        ? ControlServer.start(config, registry, new RuleCompiler(),
-                                new SimulatorSeriesControl(simSettings))
+                        ? ControlServer.start(config, registry, new RuleCompiler(), series)
                         : null) {
             StreamExecutionEnvironment env = environment();
             DataStream<FrameResult> results = ReductionJob.build(env, config);
@@ -89,30 +105,39 @@ public final class DemoRunner {
             }
 
             long start = System.nanoTime();
-            DetectorSimulator.Result sent;
-            try (DetectorSimulator sim = new DetectorSimulator(simSettings)) {
-                sent = sim.run();
+            DetectorSimulator.Result sent = series.run(simSettings);
+            Optional<Path> committed;
+            if (whileRunning == null) {
+                JobExecutionResult result = job.getJobExecutionResult()
+                        .get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("job finished in {} ms", result.getNetRuntime());
+                committed = findMaster(seriesId);
+            } else {
+                committed = awaitMaster(seriesId, job, jobTimeout);
             }
-            JobExecutionResult result = job.getJobExecutionResult()
-                    .get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
             long elapsed = System.nanoTime() - start;
-            LOG.info("job finished in {} ms", result.getNetRuntime());
-
-            Path master = findMaster(seriesId).orElseThrow(() -> new IllegalStateException(
-                    "the job finished but no committed master file for series " + seriesId + " was found under "
-                            + config.sink.outputRoot));
+            Path master = committed.orElseThrow(() -> new IllegalStateException(
+                    "no committed master file for series " + seriesId + " was found under " + config.sink.outputRoot));
             long rejected = node.summaries().stream().mapToLong(s -> s.rejectedTotal()).sum();
-            return new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
+            DemoReport report = new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
                     SeriesOutcome.read(master), elapsed,
                     control == null ? null : control.url().toString(),
                     control == null ? null : control.metricsUrl().toString());
+            if (whileRunning != null) {
+                try {
+                    whileRunning.accept(report);
+                } finally {
+                    job.cancel().get(30, TimeUnit.SECONDS);
+                }
+            }
+            return report;
         } finally {
             Metrics.removeRegistry(registry);
         }
     }
 
     private StreamExecutionEnvironment environment() {
-        Configuration conf = new Configuration();
+        Configuration conf = FlinkMicrometerReporter.enable(new Configuration());
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 Path.of(config.reduction.checkpointDirectory).toAbsolutePath().toUri().toString());
@@ -120,6 +145,22 @@ public final class DemoRunner {
                 config.reduction.parallelism, conf);
         env.enableCheckpointing(config.reduction.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         return env;
+    }
+
+    private Optional<Path> awaitMaster(String seriesId, JobClient job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Path> master = findMaster(seriesId);
+            if (master.isPresent()) {
+                return master;
+            }
+            if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                throw new IllegalStateException("the job ended before series " + seriesId + " was committed: "
+                        + job.getJobStatus().get(10, TimeUnit.SECONDS));
+            }
+            Thread.sleep(200);
+        }
+        throw new java.util.concurrent.TimeoutException("series " + seriesId + " not committed within " + timeout);
     }
 
     private Optional<Path> findMaster(String seriesId) throws IOException {

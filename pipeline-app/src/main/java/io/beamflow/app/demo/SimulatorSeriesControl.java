@@ -4,9 +4,11 @@ import io.beamflow.app.control.SeriesControl;
 import io.beamflow.app.control.SeriesRequest;
 import io.beamflow.app.control.SeriesStatus;
 import io.beamflow.core.sim.FrameSynthesizer;
+import io.beamflow.core.sim.SimulatedFrame;
 import io.beamflow.ingest.sim.DetectorSimulator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Series control of the demo: starts, stops and aborts series of the simulated detector on a
@@ -29,21 +31,13 @@ public final class SimulatorSeriesControl implements SeriesControl {
 
     @Override
     public synchronized SeriesStatus start(SeriesRequest request) {
-        if (worker != null && worker.isAlive()) {
-            throw new IllegalStateException("series " + seriesId + " is still running; stop or abort it first");
-        }
         if (request.frames() < 1 || request.frames() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("frames must be between 1 and " + Integer.MAX_VALUE);
         }
         DetectorSimulator.Settings s = new DetectorSimulator.Settings(template.endpoints(), request.seriesId(),
                 (int) request.frames(), template.width(), template.height(), request.rateHz(), template.hitFraction(),
                 template.modules(), template.seed());
-        seriesId = request.seriesId();
-        expected = request.frames();
-        sent.set(0);
-        stopRequested.set(false);
-        state = "RUNNING";
-        message = "started by " + request.author();
+        begin(s, "started by " + request.author());
         Thread t = new Thread(() -> runSeries(s), "series-" + seriesId);
         t.setDaemon(true);
         worker = t;
@@ -51,19 +45,51 @@ public final class SimulatorSeriesControl implements SeriesControl {
         return status();
     }
 
-    private void runSeries(DetectorSimulator.Settings s) {
+    /**
+     * Runs a series on the calling thread (the demo's own series), visible in {@link #status()} like a
+     * series started through the control API.
+     *
+     * @param s what to send
+     * @return what was sent
+     */
+    public DetectorSimulator.Result run(DetectorSimulator.Settings s) {
+        synchronized (this) {
+            begin(s, "demo series");
+            worker = Thread.currentThread();
+        }
+        return runSeries(s);
+    }
+
+    private void begin(DetectorSimulator.Settings s, String why) {
+        if (worker != null && worker.isAlive() && "RUNNING".equals(state)) {
+            throw new IllegalStateException("series " + seriesId + " is still running; stop or abort it first");
+        }
+        seriesId = s.seriesId();
+        expected = s.frames();
+        sent.set(0);
+        stopRequested.set(false);
+        state = "RUNNING";
+        message = why;
+    }
+
+    private DetectorSimulator.Result runSeries(DetectorSimulator.Settings s) {
+        long start = System.nanoTime();
+        long hits = 0;
+        long bytes = 0;
         try (DetectorSimulator sim = new DetectorSimulator(s)) {
             sim.sendSeriesStart();
             long periodNs = s.rateHz() > 0 ? (long) (1e9 / s.rateHz()) : 0;
             long next = System.nanoTime();
             for (long f = 0; f < s.frames() && !stopRequested.get(); f++) {
-                sim.sendFrame(f, FrameSynthesizer.toLittleEndianBytes(sim.synthesizer().frame(f)));
+                SimulatedFrame frame = sim.synthesizer().frame(f);
+                hits += frame.hit() ? 1 : 0;
+                bytes += sim.sendFrame(f, FrameSynthesizer.toLittleEndianBytes(frame));
                 sent.incrementAndGet();
                 if (periodNs > 0) {
                     next += periodNs;
                     long wait = next - System.nanoTime();
                     if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        LockSupport.parkNanos(wait);
                     }
                 }
             }
@@ -74,7 +100,9 @@ public final class SimulatorSeriesControl implements SeriesControl {
         } catch (RuntimeException e) {
             state = "FAILED";
             message = e.toString();
+            throw e;
         }
+        return new DetectorSimulator.Result(sent.get(), hits, bytes, System.nanoTime() - start);
     }
 
     @Override

@@ -12,14 +12,12 @@ import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.sink.live.LiveViewHeader;
 import io.beamflow.sink.live.LiveViewSubscriber;
 import io.beamflow.testing.DebianPython;
-import io.beamflow.testing.RepoPaths;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,24 +44,8 @@ class RuleChangeEndToEndITCase {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void shouldApplyRuleWithinOneSecondAndRecordItInAuditAndHdf5() throws Exception {
-        BeamflowConfig config = BeamflowConfig.load(RepoPaths.root().resolve("config/demo.yaml"));
-        config.ingest.journalDirectory = work.resolve("journal").toString();
-        config.reduction.checkpointDirectory = work.resolve("checkpoints").toString();
-        config.reduction.rulesDirectory = work.resolve("rules").toString();
-        config.sink.outputRoot = work.resolve("raw").toString();
-        config.control.ruleStoreDirectory = work.resolve("rule-store").toString();
-        config.control.operatorToken = TOKEN;
-        config.control.httpPort = DashboardBrowserTest.freePort();
-        config.control.liveViewEndpoint = "tcp://127.0.0.1:" + DashboardBrowserTest.freePort();
+        BeamflowConfig config = DemoConfigs.paced(work, TOKEN, "rules-0001", 750, 256, 50);
         config.control.liveViewMaxRateHz = 0;
-        int ingestPort = DashboardBrowserTest.freePort();
-        config.ingest.endpoints = List.of("tcp://127.0.0.1:" + ingestPort);
-        config.simulator.endpoint = "tcp://127.0.0.1:" + ingestPort;
-        config.simulator.seriesId = "rules-0001";
-        config.simulator.frames = 750;
-        config.simulator.width = 256;
-        config.simulator.height = 256;
-        config.simulator.rateHz = 50;
 
         ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
         URI base = URI.create("http://127.0.0.1:" + config.control.httpPort + "/");

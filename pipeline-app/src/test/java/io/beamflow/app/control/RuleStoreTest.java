@@ -115,6 +115,21 @@ class RuleStoreTest {
     }
 
     @Test
+    void shouldSkipTornLastLineLeftByACrashDuringAppend() throws Exception {
+        RuleStore s = open();
+        s.activate(doc("alice", "v1", "peaks.count >= 15", Decision.VETO));
+        Files.writeString(dir.resolve("store").resolve(RuleStore.VERSIONS_FILE), "{\"version\":2,\"auth",
+                java.nio.file.StandardOpenOption.APPEND);
+        RuleStore reopened = open();
+        assertEquals(1, reopened.active().version());
+        assertEquals(2, reopened.versions().size());
+        assertEquals(2, reopened.activate(doc("bob", "after crash", "sum > 1", Decision.KEEP)).document().version());
+        RuleStore again = open();
+        assertEquals(2, again.active().version());
+        assertEquals(3, again.versions().size());
+    }
+
+    @Test
     void shouldImportHandWrittenActiveDocument() throws Exception {
         RuleDocumentCodec.writeActive(dir.resolve("rules"), doc("beamline", "from config", "sum > 10", Decision.KEEP)
                 .withVersion(7));

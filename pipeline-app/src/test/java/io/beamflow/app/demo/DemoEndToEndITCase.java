@@ -32,7 +32,10 @@ class DemoEndToEndITCase {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void shouldWriteEveryFrameSentAndReadBackBitExactWithH5py() throws Exception {
-        BeamflowConfig config = BeamflowConfig.load(RepoPaths.root().resolve("config/demo.yaml"));
+        Path root = RepoPaths.root();
+        BeamflowConfig config = BeamflowConfig.load(root.resolve("config/demo.yaml"));
+        // The demo runs from the repository root; this test's working directory is the module's.
+        config.reduction.integration.poniFile = root.resolve(config.reduction.integration.poniFile).toString();
         config.ingest.journalDirectory = work.resolve("journal").toString();
         config.reduction.checkpointDirectory = work.resolve("checkpoints").toString();
         config.reduction.rulesDirectory = work.resolve("rules").toString();
@@ -88,6 +91,27 @@ class DemoEndToEndITCase {
             String expected = HexFormat.of().formatHex(sha.digest(FrameSynthesizer.toLittleEndianBytes(sent)));
             assertEquals(expected, f[3], "pixels of frame " + number);
         }
+
+        // The reduction ran on every frame: radial profiles, and peaks on exactly the simulated hits.
+        String reduced = DebianPython.run(String.join("\n",
+                "import sys, h5py, numpy as np",
+                "r = h5py.File(sys.argv[1], 'r')['/entry/reduction']",
+                "print(r['radial_profile'].shape[0], r['radial_profile'].shape[1], r['radial_axis'].shape[0])",
+                "print(' '.join(str(int(n)) for n in r['frame_number'][...]))",
+                "print(' '.join(str(int(c)) for c in r['peak_count'][...]))"), 120, out.master().toString()).orThrow();
+        String[] red = reduced.strip().split("\n");
+        assertEquals(frames + " " + config.reduction.integration.bins + " " + config.reduction.integration.bins,
+                red[0], "radial profile of every frame, with its axis");
+        String[] numbers = red[1].split(" ");
+        String[] peaks = red[2].split(" ");
+        int hitsFound = 0;
+        for (int i = 0; i < frames; i++) {
+            boolean hit = synth.frame(Long.parseLong(numbers[i])).hit();
+            boolean found = Integer.parseInt(peaks[i]) >= 10;
+            assertEquals(hit, found, "hit classification of frame " + numbers[i] + " (" + peaks[i] + " peaks)");
+            hitsFound += found ? 1 : 0;
+        }
+        assertEquals(report.sent().hits(), hitsFound);
 
         // h5dump (libhdf5's own tool) decodes a pixel block of the first data file through the plugin.
         Path firstData = out.dataFiles().get(0);

@@ -91,7 +91,7 @@ public final class ReductionConfig implements Serializable {
         public double saturationThreshold = 0;
     }
 
-    /** A named rectangle. */
+    /** A named region of interest: a rectangle, optionally restricted by a mask (width/height 0 with a mask: whole image). */
     public static final class RoiConfig implements Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -105,6 +105,10 @@ public final class ReductionConfig implements Serializable {
         public int width;
         /** Height in pixels. */
         public int height;
+        /** Optional HDF5 file with a pixel mask (non-zero: in the ROI) intersected with the rectangle; empty: none. */
+        public String maskFile = "";
+        /** Dataset path of the ROI mask. */
+        public String maskDataset = "/mask";
     }
 
     /** Azimuthal integration settings. */

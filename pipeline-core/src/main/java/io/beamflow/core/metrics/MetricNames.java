@@ -12,6 +12,8 @@ public final class MetricNames {
     public static final String INGEST_GAPS = "beamflow.ingest.gaps";
     /** Times the ingest node stopped reading because the journal volume was full. */
     public static final String INGEST_BACKPRESSURE = "beamflow.ingest.backpressure";
+    /** Peer connections dropped on an ingest endpoint (a sender closing, or a message part over the size limit). */
+    public static final String INGEST_DISCONNECTS = "beamflow.ingest.disconnects";
     /** Bytes used by the journal on disk. */
     public static final String JOURNAL_BYTES = "beamflow.journal.bytes";
     /** Frames processed by a reduction stage (tag: stage). */
@@ -25,6 +27,8 @@ public final class MetricNames {
     public static final String LIVE_PUBLISHED = "beamflow.live.published";
     /** Frames not put on the live view because of its rate limit. */
     public static final String LIVE_SKIPPED = "beamflow.live.skipped";
+    /** Time from ingest receive to a stage, per frame (tag: stage); a distribution (histogram). */
+    public static final String PIPELINE_LATENCY = "beamflow.pipeline.latency";
     /** Frames waiting in front of a stage (tag: stage). */
     public static final String STAGE_BACKLOG = "beamflow.stage.backlog";
     /** Age of the last completed checkpoint, seconds. */

@@ -82,7 +82,8 @@ public final class FrameSynthesizer {
         if (hit) {
             int count = p.spotsPerHitMin() + rnd.nextInt(p.spotsPerHitMax() - p.spotsPerHitMin() + 1);
             int margin = 8;
-            while (spots.size() < count) {
+            // Small frames cannot hold every spot 10 px apart: give up placing after a bounded number of tries.
+            for (int attempt = 0; spots.size() < count && attempt < count * 50; attempt++) {
                 double x = margin + rnd.nextDouble() * (p.width() - 2 * margin);
                 double y = margin + rnd.nextDouble() * (p.height() - 2 * margin);
                 double dx = x - p.beamCenterX();
@@ -105,7 +106,7 @@ public final class FrameSynthesizer {
                 addSpot(px, x, y, intensity);
             }
         }
-        return new SimulatedFrame(frameNumber, px, hit, List.copyOf(spots));
+        return new SimulatedFrame(frameNumber, px, hit && !spots.isEmpty(), List.copyOf(spots));
     }
 
     private void addSpot(short[] px, double cx, double cy, double intensity) {

@@ -36,5 +36,7 @@ public enum RejectReason {
     /** A frame number was seen before within a series and module. */
     DUPLICATE_FRAME_NUMBER,
     /** A frame arrived for a series that was not started (or already ended) where one is required. */
-    UNKNOWN_SERIES
+    UNKNOWN_SERIES,
+    /** The node failed while handling an otherwise valid message (e.g. a journal write error); see the log. */
+    INTERNAL_ERROR
 }

@@ -48,4 +48,14 @@ class FrameSynthesizerTest {
         }
         assertTrue(inside * 3 < outside, "beam stop shadow " + inside + " vs " + outside);
     }
+
+    @Test
+    void shouldReturnOnFramesTooSmallForAllSpots() {
+        FrameSynthesizer tiny = new FrameSynthesizer(SimulationParameters.defaults(64, 48).withHitFraction(1.0));
+        for (int f = 0; f < 5; f++) {
+            SimulatedFrame fr = tiny.frame(f);
+            assertTrue(fr.hit());
+            assertTrue(fr.spots().size() < 20, "only a few spots fit on 64x48: " + fr.spots().size());
+        }
+    }
 }

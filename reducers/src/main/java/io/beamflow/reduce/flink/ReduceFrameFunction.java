@@ -7,7 +7,8 @@ import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.kernel.FrameReducer;
 import io.beamflow.reduce.kernel.FrameReducerFactory;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.util.Collector;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * with features, passes series markers through, and rebuilds the reducer (re-reading calibration
  * files) at every SERIES_START so that calibration can change between series.
  */
-public final class ReduceFrameFunction extends RichMapFunction<JournalRecord, FrameResult> {
+public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord, FrameResult> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ReduceFrameFunction.class);
 
     private final ReductionConfig config;
     private transient FrameReducer reducer;
+    private transient boolean calibrated;
     private transient Counter framesReduced;
+    private transient Counter framesWithoutCorrections;
+    private transient Counter modulePartsWithoutGeometry;
 
     /** @param config reduction settings */
     public ReduceFrameFunction(ReductionConfig config) {
@@ -33,10 +37,19 @@ public final class ReduceFrameFunction extends RichMapFunction<JournalRecord, Fr
     @Override
     public void open(OpenContext openContext) {
         framesReduced = getRuntimeContext().getMetricGroup().counter("framesReduced");
+        modulePartsWithoutGeometry = getRuntimeContext().getMetricGroup().counter("modulePartsWithoutGeometry");
+        framesWithoutCorrections = getRuntimeContext().getMetricGroup().counter("framesReducedWithoutCalibration");
     }
 
     @Override
-    public FrameResult map(JournalRecord r) {
+    public void flatMap(JournalRecord r, Collector<FrameResult> out) {
+        FrameResult result = map(r);
+        if (result != null) {
+            out.collect(result);
+        }
+    }
+
+    private FrameResult map(JournalRecord r) {
         switch (r.type) {
             case SERIES_START -> {
                 reducer = null; // reload calibration for the new series
@@ -52,9 +65,33 @@ public final class ReduceFrameFunction extends RichMapFunction<JournalRecord, Fr
     }
 
     private FrameResult reduce(JournalRecord r) {
+        if (r.moduleCount > 1) {
+            // Parts of a multi-module detector reach here only when no module geometry is configured.
+            modulePartsWithoutGeometry.inc();
+            if (modulePartsWithoutGeometry.getCount() == 1) {
+                LOG.error("series {}: frames arrive as {} module parts but reduction.assembly.modules is not "
+                        + "configured; module parts are dropped and counted (modulePartsWithoutGeometry)",
+                        r.seriesId, r.moduleCount);
+            }
+            return null;
+        }
         if (reducer == null || reducer.width() != r.width || reducer.height() != r.height) {
             LOG.info("building reducer for {}x{} {} frames", r.width, r.height, r.pixelType);
-            reducer = FrameReducerFactory.create(config, r.width, r.height, r.pixelType);
+            try {
+                reducer = FrameReducerFactory.create(config, r.width, r.height, r.pixelType);
+                calibrated = true;
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                // A calibration or geometry file that is missing or does not fit these frames must not stop
+                // the acquisition: reduce with statistics only, keep the pixels, say so loudly and count.
+                LOG.error("series {}: cannot set up the configured reduction for {}x{} frames ({}); frames are "
+                        + "kept with uncorrected statistics only", r.seriesId, r.width, r.height, e.getMessage());
+                reducer = FrameReducerFactory.create(FrameReducerFactory.statisticsOnly(config), r.width, r.height,
+                        r.pixelType);
+                calibrated = false;
+            }
+        }
+        if (!calibrated) {
+            framesWithoutCorrections.inc();
         }
         FrameResult out = new FrameResult();
         out.kind = FrameResult.Kind.FRAME;

@@ -5,6 +5,7 @@ import io.beamflow.core.config.ReductionConfig;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.JournalRecord;
+import io.beamflow.reduce.flink.source.JournalSettings;
 import io.beamflow.reduce.flink.source.JournalSource;
 import io.beamflow.reduce.flink.rules.RuleDecisionFunction;
 import io.beamflow.reduce.flink.rules.RuleFileSource;
@@ -32,9 +33,11 @@ public final class ReductionJob {
     public static DataStream<FrameResult> build(StreamExecutionEnvironment env, BeamflowConfig config) {
         ReductionConfig rc = config.reduction;
         int expected = rc.expectedStreams > 0 ? rc.expectedStreams : Math.max(1, config.ingest.endpoints.size());
+        JournalSettings journal = new JournalSettings(config.ingest.journalRollCycle,
+                config.ingest.journalBlockSizeBytes);
         JournalSource source = new JournalSource(config.ingest.journalDirectory, rc.streamDiscoveryIntervalMs,
                 rc.stopAfterSeriesEnd, expected,
-                new WireLimits(config.ingest.maxHeaderBytes, config.ingest.maxFrameBytes));
+                new WireLimits(config.ingest.maxHeaderBytes, config.ingest.maxFrameBytes), journal);
         DataStream<JournalRecord> records = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "journal-source")
                 .uid("journal-source");
@@ -42,11 +45,11 @@ public final class ReductionJob {
             records = records.keyBy(r -> r.seriesId)
                     .process(new AssembleModulesFunction(rc.assembly)).name("assemble-modules").uid("assemble-modules");
         }
-        DataStream<FrameResult> reduced = records.map(new ReduceFrameFunction(rc)).name("reduce-frames")
+        DataStream<FrameResult> reduced = records.flatMap(new ReduceFrameFunction(rc)).name("reduce-frames")
                 .uid("reduce-frames");
         BroadcastStream<String> rules = env
                 .fromSource(new RuleFileSource(rc.rulesDirectory, rc.rulePollIntervalMs,
-                        config.ingest.journalDirectory, expected, rc.stopAfterSeriesEnd),
+                        config.ingest.journalDirectory, expected, rc.stopAfterSeriesEnd, journal),
                         WatermarkStrategy.noWatermarks(), "rule-source")
                 .uid("rule-source").setParallelism(1)
                 .broadcast(RuleDecisionFunction.RULES_STATE);

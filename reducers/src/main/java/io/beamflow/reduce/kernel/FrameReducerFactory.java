@@ -13,6 +13,17 @@ public final class FrameReducerFactory {
 
     /**
      * @param config reduction settings
+     * @return a copy with corrections, integration, peak finding and mask ROIs off (needs no files)
+     */
+    public static ReductionConfig statisticsOnly(ReductionConfig config) {
+        ReductionConfig c = new ReductionConfig();
+        c.corrections.saturationThreshold = config.corrections.saturationThreshold;
+        c.rois = new ArrayList<>(config.rois.stream().filter(r -> r.maskFile.isEmpty()).toList());
+        return c;
+    }
+
+    /**
+     * @param config reduction settings
      * @param width  image width
      * @param height image height
      * @param type   pixel type (for the default saturation level)
@@ -32,19 +43,30 @@ public final class FrameReducerFactory {
         PixelCorrector corrector = new PixelCorrector(n, pedestal, gain, flat, mask, saturation);
         List<Roi> rois = new ArrayList<>();
         for (ReductionConfig.RoiConfig r : config.rois) {
-            rois.add(Roi.rectangle(r.name, r.x, r.y, r.width, r.height));
+            if (r.maskFile.isEmpty()) {
+                rois.add(Roi.rectangle(r.name, r.x, r.y, r.width, r.height));
+            } else {
+                byte[] roiMask = CalibrationLoader.readMask(Path.of(r.maskFile), r.maskDataset, n);
+                boolean whole = r.width == 0 || r.height == 0;
+                rois.add(new Roi(r.name, whole ? 0 : r.x, whole ? 0 : r.y, whole ? width : r.width,
+                        whole ? height : r.height, roiMask));
+            }
         }
         AzimuthalIntegrator integrator = null;
+        PoniGeometry poni = null;
         if (!config.integration.poniFile.isEmpty()) {
-            integrator = new AzimuthalIntegrator(PoniGeometry.read(Path.of(config.integration.poniFile)), width, height,
-                    config.integration.bins, RadialUnit.fromPyFaiName(config.integration.unit), mask);
+            poni = PoniGeometry.read(Path.of(config.integration.poniFile));
+            integrator = new AzimuthalIntegrator(poni, width, height, config.integration.bins,
+                    RadialUnit.fromPyFaiName(config.integration.unit), mask);
         }
         PeakFinder8 peaks = null;
         ReductionConfig.PeakFinderConfig p = config.peaks;
         if (p.enabled) {
-            peaks = new PeakFinder8(width, height, p.beamCenterX < 0 ? width / 2.0 : p.beamCenterX,
-                    p.beamCenterY < 0 ? height / 2.0 : p.beamCenterY, p.radialBinWidthPx, p.minSnr, p.minAdc,
-                    p.minPixels, p.maxPixels, p.backgroundIterations);
+            // Beam centre: configured, else the PONI (exact for an untilted detector), else the image centre.
+            double cx = p.beamCenterX >= 0 ? p.beamCenterX : poni != null ? poni.poni2M() / poni.pixel2M() : width / 2.0;
+            double cy = p.beamCenterY >= 0 ? p.beamCenterY : poni != null ? poni.poni1M() / poni.pixel1M() : height / 2.0;
+            peaks = new PeakFinder8(width, height, cx, cy, p.radialBinWidthPx, p.minSnr, p.minAdc, p.minPixels,
+                    p.maxPixels, p.backgroundIterations);
         }
         return new FrameReducer(width, height, corrector, new FrameStatistics(width, height, rois), integrator, peaks);
     }

@@ -10,6 +10,7 @@ import io.beamflow.core.rules.RuleDocumentCodec;
 import io.beamflow.core.rules.TriggerRule;
 import io.beamflow.core.sim.FrameSynthesizer;
 import io.beamflow.core.sim.SimulationParameters;
+import io.beamflow.core.journal.CheckpointedIndexFile;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +60,10 @@ class ExactlyOnceITCase {
         assertTrue(FailOnceAfterCheckpointMap.MAX_ATTEMPT.get() >= 1, "the job was restarted");
         assertEveryResultCommittedOnce(CommittingCollectSink.committed(dir.resolve("out")), List.of("eo-a", "eo-b"),
                 frames);
+        for (String stream : List.of("stream-a", "stream-b")) {
+            assertTrue(CheckpointedIndexFile.read(journals.toString(), stream) > 0,
+                    "checkpointed journal index published for " + stream);
+        }
     }
 
     /**

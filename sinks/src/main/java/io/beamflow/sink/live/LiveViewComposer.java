@@ -5,8 +5,8 @@ import io.beamflow.core.result.FrameResult;
 
 /**
  * Turns the stream of frame results into live-view messages: counts every frame, lets frames through
- * at most at the configured rate, downsamples their pixels and fills in the header. Series markers
- * always pass. Plain Java and single-threaded; {@link LiveViewPublisher} puts it on the wire.
+ * at most at the configured rate (preferring frames that still carry pixels), downsamples their
+ * pixels and fills in the header. Series markers always pass. Plain Java and single-threaded; {@link LiveViewPublisher} puts it on the wire.
  */
 public final class LiveViewComposer {
     private final PublishRateLimiter limiter;
@@ -40,13 +40,20 @@ public final class LiveViewComposer {
             return new LiveViewMessage(marker(result), null);
         }
         count(result);
+        boolean hasImage = result.pixels != null && result.width > 0 && result.height > 0;
+        // Frames whose pixels were dropped (vetoed) give way to frames with an image, unless nothing
+        // was published for two intervals: images stay fresh, and reduced data still flows.
+        if (!hasImage && limiter.nanosSinceLastPass(nowNs) < 2 * limiter.minIntervalNs()) {
+            skipped++;
+            return null;
+        }
         if (!limiter.tryPass(nowNs)) {
             skipped++;
             return null;
         }
         LiveViewHeader h = frameHeader(result);
         float[] image = null;
-        if (result.pixels != null && result.width > 0 && result.height > 0) {
+        if (hasImage) {
             MaxPoolDownsampler.Image img = MaxPoolDownsampler.downsample(result.pixels, result.pixelType, result.width,
                     result.height, maxEdge);
             image = img.pixels();

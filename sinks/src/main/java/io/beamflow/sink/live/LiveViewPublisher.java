@@ -5,6 +5,9 @@ import io.beamflow.core.result.FrameResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -23,6 +26,7 @@ public final class LiveViewPublisher implements AutoCloseable {
     private final String boundEndpoint;
     private final Counter published;
     private final Counter skipped;
+    private final Timer latency;
     private long skippedReported;
 
     /**
@@ -40,6 +44,10 @@ public final class LiveViewPublisher implements AutoCloseable {
                 .register(r);
         this.skipped = Counter.builder(MetricNames.LIVE_SKIPPED)
                 .description("frames not published on the live view because of its rate limit").register(r);
+        this.latency = Timer.builder(MetricNames.PIPELINE_LATENCY).tag("stage", "live-view")
+                .description("time from ingest receive to the live-view publisher, every frame")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(r);
         this.context = new ZContext(1);
         try {
             this.socket = context.createSocket(SocketType.PUB);
@@ -65,6 +73,10 @@ public final class LiveViewPublisher implements AutoCloseable {
      * @return whether a message was sent
      */
     public synchronized boolean offer(FrameResult result) {
+        if (result.kind == FrameResult.Kind.FRAME && result.receiveTimeNs > 0) {
+            long nowNs = System.currentTimeMillis() * 1_000_000L;
+            latency.record(Math.max(0, nowNs - result.receiveTimeNs), TimeUnit.NANOSECONDS);
+        }
         LiveViewMessage m = composer.offer(result, System.nanoTime());
         long nowSkipped = composer.skipped();
         if (nowSkipped > skippedReported) {

@@ -27,6 +27,14 @@ public final class PublishRateLimiter {
         return true;
     }
 
+    /**
+     * @param nowNs current monotonic time
+     * @return ns since the last event passed, {@link Long#MAX_VALUE} if none did
+     */
+    public long nanosSinceLastPass(long nowNs) {
+        return passedOnce ? nowNs - lastPassNs : Long.MAX_VALUE;
+    }
+
     /** @return the smallest interval between two passing events, ns */
     public long minIntervalNs() {
         return minIntervalNs;

@@ -68,6 +68,37 @@ class LiveViewPublisherTest {
     }
 
     @Test
+    void shouldPreferFramesWithPixelsButStillPublishWhenAllAreVetoed() {
+        LiveViewComposer c = new LiveViewComposer(10, 512);
+        FrameSynthesizer syn = new FrameSynthesizer(SimulationParameters.defaults(256, 256));
+        int withImage = 0;
+        int published = 0;
+        // 1 s at 100 Hz, one frame in 5 kept (with pixels)
+        for (int i = 0; i < 100; i++) {
+            FrameResult r = result(syn.frame(i % 7), 256, 256, i % 5 == 0 ? Decision.KEEP : Decision.VETO);
+            if (r.decision != Decision.KEEP) {
+                r.pixels = null;
+            }
+            LiveViewMessage m = c.offer(r, i * 10_000_000L);
+            if (m != null) {
+                published++;
+                withImage += m.image() != null ? 1 : 0;
+            }
+        }
+        assertTrue(published <= 10, "rate limit exceeded: " + published);
+        assertEquals(published, withImage, "vetoed frames took the place of frames with an image");
+        assertTrue(published >= 8, "too few images: " + published);
+        LiveViewComposer allVetoed = new LiveViewComposer(10, 512);
+        int n = 0;
+        for (int i = 0; i < 100; i++) {
+            FrameResult r = result(syn.frame(i % 7), 256, 256, Decision.VETO);
+            r.pixels = null;
+            n += allVetoed.offer(r, i * 10_000_000L) != null ? 1 : 0;
+        }
+        assertTrue(n >= 4 && n <= 10, "reduced data of vetoed frames should still flow: " + n);
+    }
+
+    @Test
     void shouldPublishMarkersRegardlessOfRate() {
         LiveViewComposer c = new LiveViewComposer(1, 512);
         assertNotNull(c.offer(FrameResult.seriesStart("s", "{}"), 0));
@@ -114,6 +145,7 @@ class LiveViewPublisherTest {
             }
             assertEquals(max, imgMax, 0.0);
             assertTrue(reg.counter(MetricNames.LIVE_PUBLISHED).count() >= 1);
+            assertTrue(reg.timer(MetricNames.PIPELINE_LATENCY, "stage", "live-view").count() >= 1);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.beamflow.reduce.flink.rules;
 
+import io.beamflow.reduce.flink.source.JournalSettings;
 import java.io.IOException;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -21,6 +22,7 @@ public final class RuleFileSource implements Source<String, RuleFileSplit, Boole
     private final String journalDirectory;
     private final int expectedStreams;
     private final int stopAfterSeriesEnd;
+    private final JournalSettings journalSettings;
 
     /**
      * @param rulesDirectory     directory holding {@code active.json}
@@ -28,9 +30,11 @@ public final class RuleFileSource implements Source<String, RuleFileSplit, Boole
      * @param journalDirectory   journal directory (bounded mode: watched for the final SERIES_ENDs)
      * @param expectedStreams    bounded mode: streams to wait for
      * @param stopAfterSeriesEnd bounded mode: SERIES_END records per stream (0: unbounded)
+     * @param journalSettings    journal layout
      */
     public RuleFileSource(String rulesDirectory, long pollIntervalMs, String journalDirectory, int expectedStreams,
-            int stopAfterSeriesEnd) {
+            int stopAfterSeriesEnd, JournalSettings journalSettings) {
+        this.journalSettings = journalSettings;
         this.rulesDirectory = rulesDirectory;
         this.pollIntervalMs = pollIntervalMs;
         this.journalDirectory = journalDirectory;
@@ -45,7 +49,8 @@ public final class RuleFileSource implements Source<String, RuleFileSplit, Boole
 
     @Override
     public SourceReader<String, RuleFileSplit> createReader(SourceReaderContext readerContext) {
-        return new RuleFileReader(pollIntervalMs, journalDirectory, expectedStreams, stopAfterSeriesEnd);
+        return new RuleFileReader(pollIntervalMs, journalDirectory, expectedStreams, stopAfterSeriesEnd,
+                journalSettings);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.beamflow.reduce.flink.source;
 
+import io.beamflow.core.journal.CheckpointedIndexFile;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorState;
 import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorStateSerializer;
@@ -35,6 +36,7 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
     private final int expectedStreams;
     private final int maxHeaderBytes;
     private final long maxFrameBytes;
+    private final JournalSettings journalSettings;
 
     /**
      * @param journalDirectory    directory with one journal sub-directory per stream
@@ -42,9 +44,11 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
      * @param stopAfterSeriesEnd  SERIES_END records per stream after which it ends (0: unbounded)
      * @param expectedStreams     bounded mode: streams to wait for
      * @param limits              largest accepted header and frame
+     * @param journalSettings     journal layout (roll cycle, block size) as the ingest nodes create it
      */
     public JournalSource(String journalDirectory, long discoveryIntervalMs, int stopAfterSeriesEnd,
-            int expectedStreams, WireLimits limits) {
+            int expectedStreams, WireLimits limits, JournalSettings journalSettings) {
+        this.journalSettings = journalSettings;
         this.journalDirectory = journalDirectory;
         this.discoveryIntervalMs = discoveryIntervalMs;
         this.stopAfterSeriesEnd = stopAfterSeriesEnd;
@@ -62,8 +66,9 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
     public SourceReader<JournalRecord, JournalSplit> createReader(SourceReaderContext context) {
         Counter malformed = context.metricGroup().counter("journalRecordsMalformed");
         WireLimits limits = new WireLimits(maxHeaderBytes, maxFrameBytes);
-        return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed),
-                new Configuration(), context);
+        return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed,
+                journalSettings),
+                new Configuration(), context, new CheckpointedIndexFile(journalDirectory));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.beamflow.reduce.flink.source;
 
 import io.beamflow.core.journal.FrameJournal;
-import io.beamflow.core.journal.JournalConfig;
 import io.beamflow.core.journal.JournalTailer;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
@@ -17,12 +16,17 @@ import java.util.Map;
  */
 public final class SeriesEndScanner implements AutoCloseable {
     private final File journalDirectory;
+    private final JournalSettings settings;
     private final Map<String, Scan> scans = new HashMap<>();
     private final NativeHeaderFlyweight header = new NativeHeaderFlyweight();
 
-    /** @param journalDirectory directory with one journal per stream */
-    public SeriesEndScanner(String journalDirectory) {
+    /**
+     * @param journalDirectory directory with one journal per stream
+     * @param settings         journal layout
+     */
+    public SeriesEndScanner(String journalDirectory, JournalSettings settings) {
         this.journalDirectory = new File(journalDirectory);
+        this.settings = settings;
     }
 
     /** One stream being scanned. */
@@ -31,8 +35,8 @@ public final class SeriesEndScanner implements AutoCloseable {
         final JournalTailer tailer;
         int seriesEnds;
 
-        Scan(File dir) {
-            journal = FrameJournal.open(JournalConfig.of(Path.of(dir.getAbsolutePath())));
+        Scan(File dir, JournalSettings settings) {
+            journal = FrameJournal.open(settings.config(Path.of(dir.getAbsolutePath())));
             tailer = journal.tailer(FrameJournal.FIRST);
         }
     }
@@ -52,7 +56,7 @@ public final class SeriesEndScanner implements AutoCloseable {
             if (d.getName().startsWith(".")) {
                 continue;
             }
-            Scan scan = scans.computeIfAbsent(d.getName(), k -> new Scan(d));
+            Scan scan = scans.computeIfAbsent(d.getName(), k -> new Scan(d, settings));
             while (scan.seriesEnds < seriesEndsPerStream && scan.tailer.poll((index, buffer, offset, length) -> {
                 if (header.wrap(buffer, offset, length) && header.messageType() == MessageType.SERIES_END) {
                     scan.seriesEnds++;

@@ -1,7 +1,7 @@
 package io.beamflow.reduce.flink.source.reader;
 
 import io.beamflow.core.journal.FrameJournal;
-import io.beamflow.core.journal.JournalConfig;
+import io.beamflow.reduce.flink.source.JournalSettings;
 import io.beamflow.core.journal.JournalTailer;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.WireLimits;
@@ -41,6 +41,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
     private final int stopAfterSeriesEnd;
     private final JournalRecordDecoder decoder;
     private final Counter malformedRecords;
+    private final JournalSettings settings;
     private final Map<String, OpenSplit> splits = new LinkedHashMap<>();
     private volatile boolean wakeUp;
 
@@ -49,9 +50,11 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
      * @param maxRecordsPerFetch records read per split per fetch
      * @param stopAfterSeriesEnd bounded mode: SERIES_END records after which a split ends (0: never)
      * @param malformedRecords   counter of skipped records
+     * @param settings           journal layout
      */
     public JournalSplitReader(WireLimits limits, int maxRecordsPerFetch, int stopAfterSeriesEnd,
-            Counter malformedRecords) {
+            Counter malformedRecords, JournalSettings settings) {
+        this.settings = settings;
         this.decoder = new JournalRecordDecoder(limits);
         this.maxRecordsPerFetch = maxRecordsPerFetch;
         this.stopAfterSeriesEnd = stopAfterSeriesEnd;
@@ -65,9 +68,9 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
         final JournalTailer tailer;
         int seriesEnds;
 
-        OpenSplit(JournalSplit split) {
+        OpenSplit(JournalSplit split, JournalSettings settings) {
             this.split = split;
-            this.journal = FrameJournal.open(JournalConfig.of(Path.of(split.directory())));
+            this.journal = FrameJournal.open(settings.config(Path.of(split.directory())));
             this.tailer = journal.tailer(split.startIndex());
             this.seriesEnds = split.seriesEndsSeen();
         }
@@ -138,7 +141,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
         }
         for (JournalSplit s : change.splits()) {
             LOG.info("reading {}", s);
-            splits.put(s.splitId(), new OpenSplit(s));
+            splits.put(s.splitId(), new OpenSplit(s, settings));
         }
     }
 

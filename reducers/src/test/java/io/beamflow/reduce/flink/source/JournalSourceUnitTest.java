@@ -1,0 +1,75 @@
+package io.beamflow.reduce.flink.source;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.beamflow.core.frame.FrameHeader;
+import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.wire.MessageType;
+import io.beamflow.core.wire.NativeHeaderFlyweight;
+import io.beamflow.core.wire.WireLimits;
+import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorState;
+import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorStateSerializer;
+import io.beamflow.reduce.flink.source.split.JournalSplit;
+import io.beamflow.reduce.flink.source.split.JournalSplitSerializer;
+import io.beamflow.reduce.flink.source.split.JournalSplitState;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** Record decoding and the versioned split/enumerator-state serializers of the journal source. */
+class JournalSourceUnitTest {
+    private static UnsafeBuffer record(int width, int height) {
+        FrameHeader h = new FrameHeader("s-1", 42, 0, 1, width, height, PixelType.UINT16, 7, 8);
+        UnsafeBuffer buf = new UnsafeBuffer(new byte[128 + width * height * 2]);
+        int n = NativeHeaderFlyweight.encodeFrame(buf, 0, h);
+        for (int i = 0; i < width * height * 2; i++) {
+            buf.putByte(n + i, (byte) i);
+        }
+        return new UnsafeBuffer(buf.byteArray(), 0, n + width * height * 2);
+    }
+
+    @Test
+    void shouldDecodeFramesLargerThanTheHeaderLimit() {
+        UnsafeBuffer rec = record(512, 512);
+        JournalRecord r = new JournalRecordDecoder(WireLimits.DEFAULT).decode("a", 5, rec, 0, rec.capacity());
+        assertEquals(MessageType.FRAME, r.type);
+        assertEquals(42, r.frameNumber);
+        assertEquals(512 * 512 * 2, r.payload.length);
+        assertEquals((byte) 3, r.payload[3]);
+        assertEquals(5, r.journalIndex);
+    }
+
+    @Test
+    void shouldRejectMalformedRecordsWithAReason() {
+        JournalRecordDecoder decoder = new JournalRecordDecoder(WireLimits.DEFAULT);
+        UnsafeBuffer rec = record(4, 4);
+        rec.putInt(0, 0xBAD);
+        assertNull(decoder.decode("a", 1, rec, 0, rec.capacity()));
+        assertEquals("BAD_MAGIC", decoder.lastError());
+        UnsafeBuffer truncated = record(4, 4);
+        assertNull(decoder.decode("a", 1, truncated, 0, truncated.capacity() - 3));
+        assertEquals(true, decoder.lastError().startsWith("body has"));
+        assertNull(decoder.decode("a", 1, truncated, 0, 10));
+    }
+
+    @Test
+    void shouldRoundTripSplitsAndEnumeratorState() throws IOException {
+        JournalSplit split = new JournalSplit("stream-a", "/data/journal/stream-a", 123456789L, 2);
+        JournalSplitSerializer ser = new JournalSplitSerializer();
+        assertEquals(split, ser.deserialize(ser.getVersion(), ser.serialize(split)));
+        assertThrows(IOException.class, () -> ser.deserialize(99, ser.serialize(split)));
+        JournalSplitState state = new JournalSplitState(split);
+        state.advance(123456790L, true);
+        assertEquals(new JournalSplit("stream-a", "/data/journal/stream-a", 123456791L, 3), state.toSplit());
+        JournalEnumeratorState es = new JournalEnumeratorState(Set.of("x", "y"), List.of(split));
+        JournalEnumeratorStateSerializer eser = new JournalEnumeratorStateSerializer();
+        JournalEnumeratorState back = eser.deserialize(eser.getVersion(), eser.serialize(es));
+        assertEquals(es.assignedStreams(), back.assignedStreams());
+        assertArrayEquals(es.pendingSplits().toArray(), back.pendingSplits().toArray());
+    }
+}
