@@ -97,13 +97,20 @@ class DemoEndToEndITCase {
                 "import sys, h5py, numpy as np",
                 "r = h5py.File(sys.argv[1], 'r')['/entry/reduction']",
                 "print(r['radial_profile'].shape[0], r['radial_profile'].shape[1], r['radial_axis'].shape[0])",
+                "ax = r['radial_axis'][...]",
+                "u = r['radial_axis'].attrs['units']",
+                "print(u.decode() if isinstance(u, bytes) else u, float(ax[0]), float(ax[-1]))",
                 "print(' '.join(str(int(n)) for n in r['frame_number'][...]))",
                 "print(' '.join(str(int(c)) for c in r['peak_count'][...]))"), 120, out.master().toString()).orThrow();
         String[] red = reduced.strip().split("\n");
         assertEquals(frames + " " + config.reduction.integration.bins + " " + config.reduction.integration.bins,
                 red[0], "radial profile of every frame, with its axis");
-        String[] numbers = red[1].split(" ");
-        String[] peaks = red[2].split(" ");
+        String[] axis = red[1].split(" ");
+        assertEquals(config.reduction.integration.unit, axis[0], "radial axis in physical units");
+        assertTrue(Double.parseDouble(axis[1]) >= 0 && Double.parseDouble(axis[2]) > 1.0,
+                "q range of the demo geometry: " + red[1]);
+        String[] numbers = red[2].split(" ");
+        String[] peaks = red[3].split(" ");
         int hitsFound = 0;
         for (int i = 0; i < frames; i++) {
             boolean hit = synth.frame(Long.parseLong(numbers[i])).hit();

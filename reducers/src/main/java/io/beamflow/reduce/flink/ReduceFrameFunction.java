@@ -1,11 +1,13 @@
 package io.beamflow.reduce.flink;
 
 import io.beamflow.core.config.ReductionConfig;
+import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.kernel.FrameReducer;
 import io.beamflow.reduce.kernel.FrameReducerFactory;
+import io.beamflow.reduce.kernel.SeriesMetadata;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
@@ -53,7 +55,7 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         switch (r.type) {
             case SERIES_START -> {
                 reducer = null; // reload calibration for the new series
-                return FrameResult.seriesStart(r.seriesId, r.metadataJson);
+                return FrameResult.seriesStart(r.seriesId, seriesMetadata(r));
             }
             case SERIES_END -> {
                 return FrameResult.seriesEnd(r.seriesId, r.frameNumber);
@@ -62,6 +64,35 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
                 return reduce(r);
             }
         }
+    }
+
+    private void ensureReducer(String seriesId, int width, int height, PixelType type) {
+        if (reducer != null && reducer.width() == width && reducer.height() == height) {
+            return;
+        }
+        LOG.info("building reducer for {}x{} {} frames", width, height, type);
+        try {
+            reducer = FrameReducerFactory.create(config, width, height, type);
+            calibrated = true;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            // A calibration or geometry file that is missing or does not fit these frames must not stop
+            // the acquisition: reduce with statistics only, keep the pixels, say so loudly and count.
+            LOG.error("series {}: cannot set up the configured reduction for {}x{} frames ({}); frames are "
+                    + "kept with uncorrected statistics only", seriesId, width, height, e.getMessage());
+            reducer = FrameReducerFactory.create(FrameReducerFactory.statisticsOnly(config), width, height, type);
+            calibrated = false;
+        }
+    }
+
+    /** Builds the series' reducer early when the metadata gives the image shape, to record the radial axis. */
+    private String seriesMetadata(JournalRecord r) {
+        int[] shape = SeriesMetadata.imageShape(r.metadataJson, config);
+        if (shape == null || config.integration.poniFile.isEmpty()) {
+            return r.metadataJson;
+        }
+        ensureReducer(r.seriesId, shape[0], shape[1], PixelType.UINT16);
+        return reducer.integrator() == null ? r.metadataJson
+                : SeriesMetadata.withRadialAxis(r.metadataJson, reducer.integrator());
     }
 
     private FrameResult reduce(JournalRecord r) {
@@ -75,21 +106,7 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
             }
             return null;
         }
-        if (reducer == null || reducer.width() != r.width || reducer.height() != r.height) {
-            LOG.info("building reducer for {}x{} {} frames", r.width, r.height, r.pixelType);
-            try {
-                reducer = FrameReducerFactory.create(config, r.width, r.height, r.pixelType);
-                calibrated = true;
-            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-                // A calibration or geometry file that is missing or does not fit these frames must not stop
-                // the acquisition: reduce with statistics only, keep the pixels, say so loudly and count.
-                LOG.error("series {}: cannot set up the configured reduction for {}x{} frames ({}); frames are "
-                        + "kept with uncorrected statistics only", r.seriesId, r.width, r.height, e.getMessage());
-                reducer = FrameReducerFactory.create(FrameReducerFactory.statisticsOnly(config), r.width, r.height,
-                        r.pixelType);
-                calibrated = false;
-            }
-        }
+        ensureReducer(r.seriesId, r.width, r.height, r.pixelType);
         if (!calibrated) {
             framesWithoutCorrections.inc();
         }

@@ -48,6 +48,11 @@ public final class FrameReducer {
         return height;
     }
 
+    /** @return the integrator (its radial axis and unit), or {@code null} when integration is off */
+    public AzimuthalIntegrator integrator() {
+        return integrator;
+    }
+
     /**
      * @param pixels       little-endian pixels
      * @param type         pixel type
