@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.NavigableSet;
+import java.text.ParseException;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
@@ -30,17 +32,20 @@ public final class FrameJournal implements AutoCloseable {
     private final JournalConfig config;
     private ExcerptAppender appender;
 
-    private FrameJournal(JournalConfig config) {
+    private FrameJournal(JournalConfig config, TimeProvider time) {
         this.config = config;
         try {
             Files.createDirectories(config.directory());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create journal directory " + config.directory(), e);
         }
-        this.queue = SingleChronicleQueueBuilder.binary(config.directory().toFile())
+        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(config.directory().toFile())
                 .rollCycle(rollCycle(config.rollCycle()))
-                .blockSize(config.blockSizeBytes())
-                .build();
+                .blockSize(config.blockSizeBytes());
+        if (time != null) {
+            builder.timeProvider(time);
+        }
+        this.queue = builder.build();
     }
 
     /**
@@ -50,7 +55,12 @@ public final class FrameJournal implements AutoCloseable {
      * @return the open journal
      */
     public static FrameJournal open(JournalConfig config) {
-        return new FrameJournal(config);
+        return new FrameJournal(config, null);
+    }
+
+    /** Opens a journal whose roll cycles follow {@code time} (tests). */
+    static FrameJournal open(JournalConfig config, TimeProvider time) {
+        return new FrameJournal(config, time);
     }
 
     static RollCycle rollCycle(String name) {
@@ -157,22 +167,25 @@ public final class FrameJournal implements AutoCloseable {
      */
     public int deleteCyclesBelow(long index) {
         int keepCycle = queue.rollCycle().toCycle(index);
-        int first = queue.firstCycle();
-        if (first == Integer.MAX_VALUE || first >= keepCycle) {
-            return 0;
-        }
-        NavigableSet<Long> cycles = queue.listCyclesBetween(first, keepCycle - 1);
+        int cycle = queue.firstCycle();
         int deleted = 0;
-        for (Long cycle : cycles) {
-            SingleChronicleQueueStore store = queue.storeForCycle(cycle.intValue(), queue.epoch(), false, null);
-            if (store == null) {
-                continue;
+        // Walk the cycles that have files (there may be gaps: no file for a cycle without records).
+        while (cycle != Integer.MAX_VALUE && cycle >= 0 && cycle < keepCycle) {
+            int next;
+            try {
+                next = queue.nextCycle(cycle, TailerDirection.FORWARD);
+            } catch (ParseException e) {
+                throw new IllegalStateException("unreadable journal file name in " + config.directory(), e);
             }
-            File file = store.file();
-            queue.closeStore(store);
-            if (file != null && file.delete()) {
-                deleted++;
+            SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+            if (store != null) {
+                File file = store.file();
+                queue.closeStore(store);
+                if (file != null && file.delete()) {
+                    deleted++;
+                }
             }
+            cycle = next;
         }
         if (deleted > 0) {
             queue.refreshDirectoryListing();

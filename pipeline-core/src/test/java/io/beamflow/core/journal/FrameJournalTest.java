@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,27 @@ class FrameJournalTest {
             assertEquals(0, journal.deleteCyclesBelow(idx));
             List<Long> indices = new ArrayList<>();
             assertEquals(1, readAll(journal, FrameJournal.FIRST, indices).size());
+        }
+    }
+
+    @Test
+    void shouldDeleteCyclesBelowTheKeptOneAcrossCyclesWithoutFiles() {
+        SetTimeProvider time = new SetTimeProvider(1_700_000_000_000L);
+        JournalConfig c = new JournalConfig(dir, "TEST_SECONDLY", JournalConfig.DEFAULT_BLOCK_SIZE);
+        try (FrameJournal journal = FrameJournal.open(c, time)) {
+            journal.append(new byte[] {1}, 0, 1, body(1, 10), 0, 10);
+            time.advanceMillis(1_000);
+            journal.append(new byte[] {2}, 0, 1, body(2, 10), 0, 10);
+            time.advanceMillis(3_000); // two seconds without records: no files for those cycles
+            long kept = journal.append(new byte[] {3}, 0, 1, body(3, 10), 0, 10);
+            assertEquals(2, journal.deleteCyclesBelow(kept));
+            List<Long> indices = new ArrayList<>();
+            List<byte[]> left = readAll(journal, FrameJournal.FIRST, indices);
+            assertEquals(List.of(kept), indices);
+            assertEquals(3, left.get(0)[0]);
+            assertEquals(0, journal.deleteCyclesBelow(kept), "nothing left to delete");
+            time.advanceMillis(1_000);
+            assertTrue(journal.append(new byte[] {4}, 0, 1, body(4, 10), 0, 10) > kept, "journal continues");
         }
     }
 }
