@@ -461,19 +461,11 @@ public final class Hdf5FileWriter implements Closeable {
 
     /** Closes the file without finishing it and deletes it. */
     public void abort() {
+        release();
         try {
-            if (channel != null) {
-                channel.close();
-            }
+            Files.deleteIfExists(path);
         } catch (IOException ignored) {
-            // the file is deleted next
-        } finally {
-            channel = null;
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException ignored) {
-                // best effort: an in-progress name is never committed
-            }
+            // best effort: an in-progress name is never committed
         }
     }
 
