@@ -19,7 +19,7 @@ public final class IngestSummaryFormat {
         StringBuilder sb = new StringBuilder();
         for (StreamSummary s : streams) {
             sb.append(String.format(Locale.ROOT, "stream %s (%s): messages %d, frames journaled %d (%.1f MiB), "
-                    + "rejected %d %s, backpressure events %d%s, dropped connections %d, last journal index %d%n",
+                    + "rejected %d %s, backpressure events %d%s, peer disconnects %d (closed or dropped), last journal index %d%n",
                     s.streamId(), s.endpoint(), s.messagesReceived(), s.framesJournaled(),
                     s.bytesJournaled() / 1048576.0, s.rejectedTotal(), s.rejected(), s.backpressureEvents(),
                     s.backpressured() ? " (PAUSED)" : "", s.disconnects(), s.lastJournalIndex()));

@@ -33,8 +33,7 @@ public record DemoReport(String seriesId, DetectorSimulator.Result sent, String 
         b.append(String.format(Locale.ROOT,
                 "pipeline  : received %d, written %d, reduced-only %d, vetoed %d, missing %d (rules: %s)%n",
                 outcome.framesReceived(), outcome.framesStored(), outcome.framesReducedOnly(),
-                outcome.framesVetoed(), outcome.framesMissing(),
-                outcome.ruleVersions().isEmpty() ? "none" : outcome.ruleVersions()));
+                outcome.framesVetoed(), outcome.framesMissing(), rules(outcome.ruleVersions())));
         b.append(String.format(Locale.ROOT, "files     : %d data files + master, %.1f MB on disk, compression %.2fx%n",
                 outcome.dataFiles().size(), outcome.bytesOnDisk() / 1e6, outcome.compressionRatio()));
         b.append(String.format(Locale.ROOT, "            %s%n", outcome.master().toAbsolutePath()));
@@ -43,6 +42,20 @@ public record DemoReport(String seriesId, DetectorSimulator.Result sent, String 
                 sent.frames() / seconds, mb / seconds, seconds));
         if (dashboardUrl != null) {
             b.append(String.format(Locale.ROOT, "dashboard : %s   metrics: %s%n", dashboardUrl, metricsUrl));
+        }
+        return b.toString();
+    }
+
+    /** Turns the master's {@code version:name; ...} into {@code v1 hits, v0 default}. */
+    static String rules(String versions) {
+        if (versions.isBlank()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        for (String entry : versions.split(";")) {
+            String[] vn = entry.strip().split(":", 2);
+            String name = vn.length > 1 && !vn[1].isBlank() ? vn[1].strip() : "default";
+            b.append(b.length() == 0 ? "" : ", ").append('v').append(vn[0].strip()).append(' ').append(name);
         }
         return b.toString();
     }
