@@ -11,8 +11,10 @@ import io.beamflow.ingest.accounting.StreamSummary;
 import io.beamflow.ingest.protocol.IngestRecordWriter;
 import io.beamflow.ingest.protocol.ProtocolAdapters;
 import io.beamflow.ingest.receive.JournalSpaceGuard;
+import io.beamflow.ingest.receive.PooledMsgAllocator;
 import io.beamflow.ingest.receive.ReceiveAgent;
 import io.beamflow.ingest.receive.ReceiveSockets;
+import io.beamflow.ingest.server.JournalServerAgent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -30,6 +32,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -47,6 +50,10 @@ public final class IngestNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestNode.class);
     /** Messages a receive agent handles per duty cycle before it checks the journal volume again. */
     public static final int MESSAGES_PER_DUTY_CYCLE = 16;
+    /** Message parts of at least this size are received into pooled direct buffers. */
+    static final int DIRECT_PART_THRESHOLD = 64 * 1024;
+    /** Idle receive buffers kept per part size and stream. */
+    static final long POOLED_BYTES_PER_SIZE = 128L << 20;
     private static final long SPACE_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long REJECT_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
@@ -104,8 +111,9 @@ public final class IngestNode implements AutoCloseable {
             FrameJournal journal = FrameJournal.open(new JournalConfig(dir, config.journalRollCycle,
                     config.journalBlockSizeBytes));
             ZMQ.Socket socket;
+            PooledMsgAllocator allocator = new PooledMsgAllocator(DIRECT_PART_THRESHOLD, POOLED_BYTES_PER_SIZE);
             try {
-                socket = ReceiveSockets.open(context, endpoint, config, maxMessageBytes);
+                socket = ReceiveSockets.open(context, endpoint, config, maxMessageBytes, allocator);
             } catch (RuntimeException e) {
                 journal.close();
                 throw e;
@@ -117,12 +125,31 @@ public final class IngestNode implements AutoCloseable {
                     System::nanoTime, SPACE_CHECK_INTERVAL_NS);
             ReceiveAgent agent = new ReceiveAgent(streamId, socket,
                     ProtocolAdapters.create(config.protocol, writer, limits), journal, guard, accounting,
-                    MESSAGES_PER_DUTY_CYCLE);
+                    MESSAGES_PER_DUTY_CYCLE, allocator);
             Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes).tag("stream", streamId)
                     .baseUnit("bytes").register(registry);
             streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));
             LOG.info("ingest stream {}: {} {} on {} -> journal {}", streamId, config.protocol, config.socketMode,
                     endpoint, dir.toAbsolutePath());
+        }
+        if (config.journalServerEndpoint != null && !config.journalServerEndpoint.isBlank()) {
+            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+            router.setLinger(0);
+            try {
+                router.bind(ReceiveSockets.address(config.journalServerEndpoint));
+            } catch (RuntimeException e) {
+                router.close();
+                throw new IllegalArgumentException("cannot bind journal server " + config.journalServerEndpoint
+                        + ": " + e.getMessage(), e);
+            }
+            Map<String, Path> dirs = new LinkedHashMap<>();
+            streams.forEach((id, s) -> dirs.put(id, s.directory()));
+            JournalServerAgent server = new JournalServerAgent(router, dirs, this::releaseJournalBelow);
+            AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000),
+                    t -> LOG.error("journal server error", t), null, server);
+            runners.add(runner);
+            AgentRunner.startOnThread(runner);
+            LOG.info("journal server on {}", config.journalServerEndpoint);
         }
         for (Stream s : streams.values()) {
             AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000),

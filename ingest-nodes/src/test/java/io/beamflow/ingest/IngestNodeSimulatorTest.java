@@ -94,4 +94,39 @@ class IngestNodeSimulatorTest {
         }
         assertTrue(registry.find(MetricNames.INGEST_FRAMES).counters().isEmpty(), "meters removed on close");
     }
+
+    @Test
+    void shouldFeedEachModuleToItsOwnEndpointAndStreamWithModuleIndices() {
+        String a = "tcp://127.0.0.1:" + Await.freePort();
+        String b = "tcp://127.0.0.1:" + Await.freePort();
+        try (IngestNode node = IngestNode.start(config(tmp, a, b), new SimpleMeterRegistry())) {
+            DetectorSimulator.Settings settings = new DetectorSimulator.Settings(List.of(a, b), "two-streams", 6, 256,
+                    128, 0, 0.0, 2, 11);
+            FrameSynthesizer synth;
+            try (DetectorSimulator sim = new DetectorSimulator(settings)) {
+                sim.run();
+                synth = sim.synthesizer();
+            }
+            List<String> streams = node.streamIds();
+            assertEquals(2, streams.size());
+            for (int m = 0; m < 2; m++) {
+                String stream = streams.get(m);
+                Await.until(20, node::formatSummary, () -> {
+                    SeriesSummary s = node.summary(stream).series("two-streams");
+                    return s != null && s.ended();
+                });
+                SeriesSummary s = node.summary(stream).series("two-streams");
+                assertEquals(1, s.modules().size());
+                assertEquals(m, s.modules().get(0).moduleIndex());
+                assertEquals(6, s.framesReceived());
+                for (Rec r : JournalRecords.frames(JournalRecords.readAll(node.journalDirectory(stream)))) {
+                    assertEquals(m, r.moduleIndex());
+                    assertEquals(2, r.moduleCount());
+                    byte[] full = FrameSynthesizer.toLittleEndianBytes(synth.frame(r.frameNumber()));
+                    byte[] expected = java.util.Arrays.copyOfRange(full, m * 64 * 256 * 2, (m + 1) * 64 * 256 * 2);
+                    assertArrayEquals(expected, r.body());
+                }
+            }
+        }
+    }
 }

@@ -37,8 +37,8 @@ class KillRestartTest {
     @TempDir
     Path tmp;
 
-    private static final int W = 128;
-    private static final int H = 128;
+    private static final int W = 256;
+    private static final int H = 256;
 
     /** A child JVM running {@link IngestNodeProcessMain}, with the highest counter it printed. */
     private static final class NodeProcess implements AutoCloseable {

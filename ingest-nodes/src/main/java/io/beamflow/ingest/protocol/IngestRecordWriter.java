@@ -5,6 +5,7 @@ import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.core.wire.RejectReason;
 import io.beamflow.ingest.accounting.StreamAccounting;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -41,10 +42,10 @@ public final class IngestRecordWriter {
      * @param header       buffer holding a valid native header at offset 0 (its receive time is overwritten)
      * @param headerLength header length in bytes
      * @param seriesId     the header's series id (already decoded by the caller)
-     * @param body         body bytes (pixels for FRAME, JSON for SERIES_START, unused for SERIES_END)
+     * @param body         body (pixels for FRAME, JSON for SERIES_START, {@code null} for SERIES_END)
      * @return {@code true} if journaled, {@code false} if rejected for its frame number
      */
-    public boolean write(UnsafeBuffer header, int headerLength, String seriesId, byte[] body, int bodyOffset,
+    public boolean write(UnsafeBuffer header, int headerLength, String seriesId, DirectBuffer body, int bodyOffset,
             int bodyLength) {
         flyweight.wrap(header, 0, headerLength);
         MessageType type = flyweight.messageType();
@@ -56,9 +57,8 @@ public final class IngestRecordWriter {
             }
         }
         flyweight.receiveTimeNs(header, clock.nanoTime());
-        byte[] headerArray = header.byteArray();
-        long index = journal.append(headerArray, header.wrapAdjustment(), flyweight.encodedLength(), body,
-                bodyOffset, type == MessageType.SERIES_END ? 0 : bodyLength);
+        long index = journal.append(header, 0, flyweight.encodedLength(), body == null ? header : body,
+                bodyOffset, type == MessageType.SERIES_END || body == null ? 0 : bodyLength);
         switch (type) {
             case FRAME -> accounting.frameJournaled(seriesId, flyweight.moduleIndex(), flyweight.frameNumber(),
                     bodyLength, index);

@@ -10,7 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The native Beamflow protocol: FRAME = [header, payload], SERIES_START = [header, JSON],
  * SERIES_END = [header]. The received header part itself becomes the journal record's header
- * (receive time stamped in place), and the payload part is appended as received: one copy in all.
+ * (receive time stamped in place), and the payload part (decoded by JeroMQ into a pooled direct
+ * buffer) is appended from where it was received: one copy from the socket buffer to the journal.
  */
 public final class NativeProtocolAdapter implements ProtocolAdapter {
     /** Name of this protocol in configuration. */
@@ -60,19 +61,20 @@ public final class NativeProtocolAdapter implements ProtocolAdapter {
                     type + " with " + parts.count() + " parts, expected " + expectedParts);
         }
         return switch (type) {
-            case FRAME -> onFrame(parts.part(1), seriesId);
+            case FRAME -> onFrame(parts, seriesId);
             case SERIES_START -> onSeriesStart(parts.part(1), seriesId);
             case SERIES_END -> writer.write(headerBuffer, header.length, seriesId, null, 0, 0);
         };
     }
 
-    private boolean onFrame(byte[] payload, String seriesId) {
-        if (payload.length != flyweight.payloadLength()) {
+    private boolean onFrame(MessageParts parts, String seriesId) {
+        int length = parts.length(1);
+        if (length != flyweight.payloadLength()) {
             return writer.reject(RejectReason.PAYLOAD_LENGTH_MISMATCH, seriesId, flyweight.moduleIndex(),
-                    "frame " + flyweight.frameNumber() + ": payload part has " + payload.length
+                    "frame " + flyweight.frameNumber() + ": payload part has " + length
                             + " bytes, header declares " + flyweight.payloadLength());
         }
-        return writer.write(headerBuffer, flyweight.encodedLength(), seriesId, payload, 0, payload.length);
+        return writer.write(headerBuffer, flyweight.encodedLength(), seriesId, parts.view(1), 0, length);
     }
 
     private boolean onSeriesStart(byte[] json, String seriesId) {
@@ -84,7 +86,7 @@ public final class NativeProtocolAdapter implements ProtocolAdapter {
             return writer.reject(RejectReason.BAD_JSON, seriesId, -1,
                     "series metadata is not a JSON object: " + JsonParts.describe(json));
         }
-        return writer.write(headerBuffer, flyweight.encodedLength(), seriesId, json, 0, json.length);
+        return writer.write(headerBuffer, flyweight.encodedLength(), seriesId, new UnsafeBuffer(json), 0, json.length);
     }
 
     private int moduleOf(MessageType type) {

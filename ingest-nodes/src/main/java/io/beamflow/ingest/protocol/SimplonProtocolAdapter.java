@@ -36,6 +36,7 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
     private final SimplonImageDecoder decoder;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[NativeHeaderFlyweight.FIXED_LENGTH
             + FrameHeader.MAX_SERIES_ID_LENGTH]);
+    private final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
     private String expectedSeries;
     private long expectedFrames = -1;
 
@@ -147,10 +148,11 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
         }
         expectedSeries = seriesId;
         expectedFrames = frames;
-        byte[] body = JsonParts.toBytes(meta);
+        byte[] json = JsonParts.toBytes(meta);
         int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.SERIES_START, seriesId, 0, 0, 1,
-                Math.max(width, 0), Math.max(height, 0), type, 0, 0, body.length);
-        return writer.write(header, hl, seriesId, body, 0, body.length);
+                Math.max(width, 0), Math.max(height, 0), type, 0, 0, json.length);
+        body.wrap(json);
+        return writer.write(header, hl, seriesId, body, 0, json.length);
     }
 
     private boolean onImage(JsonNode msg, MessageParts parts) {
@@ -210,7 +212,8 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
         byte[] pixels = encoding.equals("<") || encoding.isEmpty() ? data : decoder.output();
         int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, seriesId, frame, 0, 1, (int) w, (int) h,
                 type, 0, 0, raw);
-        return writer.write(header, hl, seriesId, pixels, 0, (int) raw);
+        body.wrap(pixels);
+        return writer.write(header, hl, seriesId, body, 0, (int) raw);
     }
 
     private boolean onSeriesEnd(JsonNode msg, MessageParts parts) {

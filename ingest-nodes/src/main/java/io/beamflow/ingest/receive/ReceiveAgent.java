@@ -17,6 +17,8 @@ import org.zeromq.ZMQ;
  */
 public final class ReceiveAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiveAgent.class);
+    /** Longest time {@link #onClose()} spends journaling messages already queued in the socket. */
+    public static final long DRAIN_TIMEOUT_NS = 5_000_000_000L;
 
     private final String streamId;
     private final ZMQ.Socket socket;
@@ -25,7 +27,7 @@ public final class ReceiveAgent implements Agent {
     private final JournalSpaceGuard spaceGuard;
     private final StreamAccounting accounting;
     private final int maxMessagesPerCycle;
-    private final MessageParts parts = new MessageParts();
+    private final MessageParts parts;
     private final AtomicLong releaseBelowIndex = new AtomicLong(-1);
     private long releasedBelowIndex = -1;
 
@@ -37,9 +39,12 @@ public final class ReceiveAgent implements Agent {
      * @param spaceGuard          journal volume free-space check
      * @param accounting          the stream's counters
      * @param maxMessagesPerCycle bound on messages handled per {@link #doWork()}
+     * @param allocator           the socket's message allocator (its direct buffers are recycled), or {@code null}
      */
     public ReceiveAgent(String streamId, ZMQ.Socket socket, ProtocolAdapter adapter, FrameJournal journal,
-            JournalSpaceGuard spaceGuard, StreamAccounting accounting, int maxMessagesPerCycle) {
+            JournalSpaceGuard spaceGuard, StreamAccounting accounting, int maxMessagesPerCycle,
+            PooledMsgAllocator allocator) {
+        this.parts = new MessageParts(allocator);
         this.streamId = streamId;
         this.socket = socket;
         this.adapter = adapter;
@@ -101,8 +106,30 @@ public final class ReceiveAgent implements Agent {
         return journal;
     }
 
+    /**
+     * Journals what is already queued in the socket (bounded by {@link #DRAIN_TIMEOUT_NS}) so that a
+     * graceful stop does not discard frames the node had received; then closes socket and journal.
+     */
     @Override
     public void onClose() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT_NS;
+        int drained = 0;
+        try {
+            while (System.nanoTime() - deadline < 0 && !spaceGuard.full() && parts.receive(socket)) {
+                accounting.messageReceived();
+                try {
+                    adapter.onMessage(parts);
+                } finally {
+                    parts.clear();
+                }
+                drained++;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("stream {}: draining the socket at close failed", streamId, e);
+        }
+        if (drained > 0) {
+            LOG.info("stream {}: journaled {} queued message(s) while stopping", streamId, drained);
+        }
         socket.close();
         journal.close();
     }

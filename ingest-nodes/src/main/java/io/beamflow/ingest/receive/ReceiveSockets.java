@@ -32,6 +32,16 @@ public final class ReceiveSockets {
      * @throws IllegalArgumentException for an unknown socket mode
      */
     public static ZMQ.Socket open(ZContext context, String endpoint, IngestConfig config, long maxMessageBytes) {
+        return open(context, endpoint, config, maxMessageBytes, null);
+    }
+
+    /**
+     * Opens a socket whose large message parts are decoded into {@code allocator}'s pooled direct buffers.
+     *
+     * @param allocator message allocator, or {@code null} for JeroMQ's heap allocation
+     */
+    public static ZMQ.Socket open(ZContext context, String endpoint, IngestConfig config, long maxMessageBytes,
+            PooledMsgAllocator allocator) {
         String mode = config.socketMode == null ? "pull" : config.socketMode.toLowerCase(Locale.ROOT);
         SocketType type = switch (mode) {
             case "pull" -> SocketType.PULL;
@@ -47,6 +57,9 @@ public final class ReceiveSockets {
                 socket.setReceiveBufferSize(config.receiveBufferBytes);
             }
             socket.setMaxMsgSize(maxMessageBytes);
+            if (allocator != null) {
+                socket.setMsgAllocator(allocator);
+            }
             if (type == SocketType.SUB) {
                 socket.subscribe(new byte[0]);
             }

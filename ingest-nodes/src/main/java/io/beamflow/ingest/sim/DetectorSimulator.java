@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -147,17 +151,35 @@ public final class DetectorSimulator implements AutoCloseable {
         long hits = 0;
         long bytes = 0;
         double periodNs = settings.rateHz() > 0 ? 1e9 / settings.rateHz() : 0;
-        for (int n = 0; n < settings.frames(); n++) {
-            if (periodNs > 0) {
-                long due = start + (long) (n * periodNs);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
+        // Synthesis of frame n+1 overlaps the sending of frame n.
+        ExecutorService synth = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "simulator-synth");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<SimulatedFrame> next = settings.frames() > 0 ? synth.submit(() -> synthesizer.frame(0)) : null;
+            for (int n = 0; n < settings.frames(); n++) {
+                SimulatedFrame frame = next.get();
+                final int following = n + 1;
+                next = following < settings.frames() ? synth.submit(() -> synthesizer.frame(following)) : null;
+                if (periodNs > 0) {
+                    long due = start + (long) (n * periodNs);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
                 }
+                hits += frame.hit() ? 1 : 0;
+                bytes += sendFrame(n, FrameSynthesizer.toLittleEndianBytes(frame));
             }
-            SimulatedFrame frame = synthesizer.frame(n);
-            hits += frame.hit() ? 1 : 0;
-            bytes += sendFrame(n, FrameSynthesizer.toLittleEndianBytes(frame));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("simulator interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("frame synthesis failed", e.getCause());
+        } finally {
+            synth.shutdownNow();
         }
         sendSeriesEnd(settings.frames());
         return new Result(settings.frames(), hits, bytes, System.nanoTime() - start);

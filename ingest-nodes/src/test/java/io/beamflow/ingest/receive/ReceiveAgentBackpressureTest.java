@@ -49,7 +49,7 @@ class ReceiveAgentBackpressureTest {
             FrameJournal journal = FrameJournal.open(new JournalConfig(tmp.resolve("bp"), "FIVE_MINUTELY", 16L << 20));
             ReceiveAgent agent = new ReceiveAgent("bp", socket, new NativeProtocolAdapter(
                     new IngestRecordWriter(journal, acct, new SystemEpochNanoClock()), WireLimits.DEFAULT), journal,
-                    new JournalSpaceGuard(usable::get, 1000, nanos::get, 100), acct, 4);
+                    new JournalSpaceGuard(usable::get, 1000, nanos::get, 100), acct, 4, null);
             int sent = 0;
             try (NativeSender s = new NativeSender(endpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
                 s.socket().setSendTimeOut(300);

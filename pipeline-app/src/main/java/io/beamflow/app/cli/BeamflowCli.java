@@ -10,9 +10,12 @@ import picocli.CommandLine.Command;
         description = "Streaming detector-data acquisition for X-ray beamlines.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             IngestCommand.class,
             SimulateCommand.class,
             ArchiveCommand.class,
+            InspectCommand.class,
+            RulesCommand.class,
         })
 public final class BeamflowCli implements Runnable {
 

@@ -78,6 +78,8 @@ final class DashboardFeed implements Consumer<LiveViewMessage> {
         point.put("peakCount", h.peaks == null ? 0 : h.peaks.count);
         if (w != null && w.frames > 0) {
             point.put("hitRate", (double) w.kept / w.frames);
+            point.put("frames", w.frames);
+            point.put("kept", w.kept);
             point.put("peaksPerFrame", (double) w.peaks / w.frames);
             point.put("framesPerSec", w.durationNs > 0 ? w.frames * 1e9 / w.durationNs : 0.0);
             e.put("window", w);

@@ -22,29 +22,36 @@ final class HttpJson {
     private HttpJson() {
     }
 
-    /** Reads the request body, refusing more than {@code maxBytes} with 413. */
+    /**
+     * Reads the request body, refusing more than {@code maxBytes} with 413. The excess is read and
+     * discarded (up to a bound) so that the client, still sending, receives the error response.
+     */
     static String readBody(HttpExchange ex, int maxBytes) throws IOException {
         String lengthHeader = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (lengthHeader != null) {
             try {
-                if (Long.parseLong(lengthHeader.trim()) > maxBytes) {
-                    throw new ApiException(413, "too_large", "request body of " + lengthHeader.trim()
-                            + " bytes exceeds the limit of " + maxBytes + " bytes");
-                }
+                declared = Long.parseLong(lengthHeader.trim());
             } catch (NumberFormatException e) {
                 throw new ApiException(400, "bad_request", "bad Content-Length: " + lengthHeader);
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
+        long total = 0;
+        long drainLimit = 16L * maxBytes;
         try (InputStream in = ex.getRequestBody()) {
             int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + n > maxBytes) {
-                    throw new ApiException(413, "too_large", "request body exceeds the limit of " + maxBytes + " bytes");
+            while (total <= drainLimit && (n = in.read(buf)) > 0) {
+                total += n;
+                if (total <= maxBytes && declared <= maxBytes) {
+                    out.write(buf, 0, n);
                 }
-                out.write(buf, 0, n);
             }
+        }
+        if (total > maxBytes || declared > maxBytes) {
+            throw new ApiException(413, "too_large", "request body of " + Math.max(total, declared)
+                    + (total > drainLimit ? "+" : "") + " bytes exceeds the limit of " + maxBytes + " bytes");
         }
         if (out.size() == 0) {
             throw new ApiException(400, "bad_json", "request body is empty; a JSON object is expected");

@@ -19,10 +19,23 @@ import java.util.function.LongSupplier;
 
 /**
  * Builds the pipeline status (per-stage rates and backlog, journal fill, checkpoint age, errors) from
- * the Micrometer registry. Rates are differences between two samples; call {@link #sample()} about
+ * the Micrometer registry: Beamflow's meters, and the few Flink metrics mirrored by
+ * {@link FlinkMicrometerReporter} that describe stages (records in, input queue, back-pressure,
+ * last completed checkpoint). Rates are differences between two samples; call {@link #sample()} about
  * once a second.
  */
 public final class PipelineStatusReporter {
+    /** Flink operator input records (mirrored by {@link FlinkMicrometerReporter}); stage = Flink task. */
+    static final String FLINK_RECORDS_IN = "flink.taskmanager.job.task.numRecordsIn";
+    /** Network buffers queued in front of a Flink task: its backlog. */
+    static final String FLINK_INPUT_QUEUE = "flink.taskmanager.job.task.Shuffle.Netty.Input.Buffers.inputQueueLength";
+    /** Time per second a Flink task was back-pressured. */
+    static final String FLINK_BACKPRESSURE = "flink.taskmanager.job.task.backPressuredTimeMsPerSecond";
+    /** When the last checkpoint completed (ms since the epoch). */
+    static final String FLINK_LAST_CHECKPOINT = "flink.jobmanager.job.lastCheckpointCompletedTimestamp";
+    private static final java.util.Set<String> FLINK_SHOWN = java.util.Set.of(FLINK_RECORDS_IN, FLINK_INPUT_QUEUE,
+            FLINK_BACKPRESSURE, FLINK_LAST_CHECKPOINT);
+
     private final MeterRegistry registry;
     private final LongSupplier activeRuleVersion;
     private final SeriesControl series;
@@ -59,7 +72,7 @@ public final class PipelineStatusReporter {
         Double checkpointAge = null;
         for (Meter m : registry.getMeters()) {
             String name = m.getId().getName();
-            if (!name.startsWith("beamflow.")) {
+            if (name.startsWith("flink.") && !FLINK_SHOWN.contains(name)) {
                 continue;
             }
             Map<String, String> tags = new TreeMap<>();
@@ -67,6 +80,9 @@ public final class PipelineStatusReporter {
                 tags.put(t.getKey(), t.getValue());
             }
             String key = name + tags;
+            if (!name.startsWith("beamflow.") && !name.startsWith("flink.")) {
+                continue;
+            }
             if (m instanceof Counter || m instanceof FunctionCounter) {
                 double count = m instanceof Counter c ? c.count() : ((FunctionCounter) m).count();
                 double rate = rate(key, count, nowNs);
@@ -85,6 +101,13 @@ public final class PipelineStatusReporter {
             } else if (m instanceof Gauge g) {
                 double v = g.value();
                 gauges.add(entry(name, tags, "value", v, null, 0));
+                if (name.equals(FLINK_INPUT_QUEUE) || name.equals(FLINK_BACKPRESSURE)) {
+                    String field = name.equals(FLINK_INPUT_QUEUE) ? "backlog" : "backPressuredMsPerSec";
+                    stages.computeIfAbsent(tags.getOrDefault("task_name", "?"), x -> new TreeMap<>()).merge(field,
+                            Double.isNaN(v) ? 0 : v, Double::sum);
+                } else if (name.equals(FLINK_LAST_CHECKPOINT) && v > 0) {
+                    checkpointAge = (System.currentTimeMillis() - v) / 1000.0;
+                }
                 if (name.equals(MetricNames.STAGE_BACKLOG)) {
                     stages.computeIfAbsent(tags.getOrDefault("stage", "?"), s -> new TreeMap<>()).merge("backlog", v,
                             Double::sum);
@@ -143,6 +166,9 @@ public final class PipelineStatusReporter {
         }
         if (name.equals(MetricNames.LIVE_PUBLISHED)) {
             return "live-view";
+        }
+        if (name.equals(FLINK_RECORDS_IN)) {
+            return tags.getOrDefault("task_name", tags.getOrDefault("operator_name", "?"));
         }
         return null;
     }

@@ -101,7 +101,7 @@ public final class RuleStore {
     }
 
     /**
-     * Checks a candidate without storing or activating it.
+     * Checks a candidate's rules without storing or activating it (the author is checked on activation).
      *
      * @param candidate document (version and timestamp are ignored)
      * @return the problems; empty when it may be activated
@@ -147,7 +147,11 @@ public final class RuleStore {
     }
 
     private RuleChange activate(RuleDocument candidate, String action, String comment) {
-        List<RuleProblem> problems = validate(candidate);
+        List<RuleProblem> problems = new ArrayList<>();
+        if (candidate.author().isBlank()) {
+            problems.add(new RuleProblem("", 0, 0, "author is required"));
+        }
+        problems.addAll(validate(candidate));
         long before = active.version();
         if (!problems.isEmpty()) {
             audit.record(new AuditEntry(clockMs.getAsLong(), candidate.author(), "REFUSED", -1, before, comment,
@@ -173,12 +177,9 @@ public final class RuleStore {
         return versions.stream().map(RuleDocument::version).collect(Collectors.toList());
     }
 
-    /** Checks what needs no expression compiler: author, names, expressions. */
+    /** Checks what needs no expression compiler: names and non-empty expressions. */
     static List<RuleProblem> structuralProblems(RuleDocument doc) {
         List<RuleProblem> problems = new ArrayList<>();
-        if (doc.author().isBlank()) {
-            problems.add(new RuleProblem("", 0, 0, "author is required"));
-        }
         Set<String> names = new HashSet<>();
         for (TriggerRule r : doc.rules()) {
             if (r.name().isBlank()) {

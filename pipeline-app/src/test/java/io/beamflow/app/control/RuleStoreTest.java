@@ -84,9 +84,12 @@ class RuleStoreTest {
         RuleDocument d = new RuleDocument(0, "", 0, "", List.of(new TriggerRule("a", "sum > 1", Decision.KEEP, 1),
                 new TriggerRule("a", "sum > 2", Decision.VETO, 1)), Decision.KEEP);
         List<RuleProblem> p = s.validate(d);
-        assertEquals(2, p.size());
-        assertEquals("author is required", p.get(0).message());
-        assertEquals("duplicate rule name", p.get(1).message());
+        assertEquals(1, p.size());
+        assertEquals("duplicate rule name", p.get(0).message());
+        RuleChange c = s.activate(d);
+        assertFalse(c.accepted());
+        assertEquals("author is required", c.problems().get(0).message());
+        assertEquals(0, s.active().version());
     }
 
     @Test

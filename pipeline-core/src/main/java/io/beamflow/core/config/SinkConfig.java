@@ -10,6 +10,8 @@ public final class SinkConfig {
     public int framesPerFile = 1000;
     /** Compression: {@code bslz4} (default), {@code deflate} or {@code none}. */
     public String compression = "bslz4";
+    /** Threads compressing frames in parallel per sink writer; 0: inline on the writer thread. */
+    public int compressionThreads = 2;
     /** Detector metadata for the NeXus master file (series metadata overrides it). */
     public DetectorInfo detector = new DetectorInfo();
 }

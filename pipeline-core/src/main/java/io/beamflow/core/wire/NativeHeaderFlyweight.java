@@ -72,6 +72,28 @@ public final class NativeHeaderFlyweight {
     }
 
     /**
+     * Wraps the header at the start of a journal record (header followed by its body), using the
+     * series id length to find where the header ends, so that {@link #validate} applies the header
+     * limit to the header alone. Read the body from {@code offset + encodedLength()}.
+     *
+     * @param buffer record bytes
+     * @param offset start of the record
+     * @param length record length (header + body)
+     * @return {@code false} if the record is too short for its header
+     */
+    public boolean wrapRecord(DirectBuffer buffer, int offset, int length) {
+        if (!wrap(buffer, offset, length)) {
+            return false;
+        }
+        int idLength = seriesIdLength();
+        if (idLength < 0 || idLength > length - FIXED_LENGTH) {
+            return true;
+        }
+        this.length = FIXED_LENGTH + idLength;
+        return true;
+    }
+
+    /**
      * Validates the wrapped header against the protocol and {@code limits}.
      *
      * @param limits configured limits

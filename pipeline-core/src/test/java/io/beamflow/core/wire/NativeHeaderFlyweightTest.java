@@ -86,4 +86,17 @@ class NativeHeaderFlyweightTest {
         fly.wrap(buf, 0, n);
         assertEquals(RejectReason.HEADER_TOO_LARGE, fly.validate(new WireLimits(64, 1 << 20)));
     }
+
+    @Test
+    void shouldValidateHeaderOfJournalRecordWithLargeBodyAgainstHeaderLimitOnly() {
+        int payload = 1024 * 1024 * 2;
+        UnsafeBuffer record = new UnsafeBuffer(new byte[200 + payload]);
+        int n = NativeHeaderFlyweight.encode(record, 0, MessageType.FRAME, "series-1", 7, 0, 1, 1024, 1024,
+                PixelType.UINT16, 0, 0, payload);
+        assertTrue(fly.wrapRecord(record, 0, n + payload));
+        assertNull(fly.validate(WireLimits.DEFAULT));
+        assertEquals(n, fly.encodedLength());
+        fly.wrap(record, 0, n + payload);
+        assertEquals(RejectReason.HEADER_TOO_LARGE, fly.validate(WireLimits.DEFAULT));
+    }
 }

@@ -38,6 +38,10 @@ public final class ReductionJob {
         DataStream<JournalRecord> records = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "journal-source")
                 .uid("journal-source");
+        if (!rc.assembly.modules.isEmpty()) {
+            records = records.keyBy(r -> r.seriesId)
+                    .process(new AssembleModulesFunction(rc.assembly)).name("assemble-modules").uid("assemble-modules");
+        }
         DataStream<FrameResult> reduced = records.map(new ReduceFrameFunction(rc)).name("reduce-frames")
                 .uid("reduce-frames");
         BroadcastStream<String> rules = env

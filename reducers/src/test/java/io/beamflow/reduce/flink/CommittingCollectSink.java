@@ -6,12 +6,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -23,25 +26,26 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Test sink with two-phase commit semantics: results are buffered per checkpoint and published only
- * by the committer after the checkpoint completed; commits are idempotent by committable id. What a
- * test reads from {@link #committed(String)} is what an exactly-once sink would have made visible.
+ * by the committer after the checkpoint completed, as one file per committable written atomically
+ * (temp + rename) into a directory, so it works across processes; commits are idempotent by committable
+ * id. What a test reads from {@link #committed(Path)} is what an exactly-once sink made visible.
  */
 final class CommittingCollectSink implements Sink<FrameResult>, SupportsCommitter<CommittingCollectSink.Batch> {
     private static final long serialVersionUID = 1L;
-    private static final Map<String, Map<String, List<String>>> COMMITTED = new ConcurrentHashMap<>();
-    private static final AtomicLong BATCH_IDS = new AtomicLong();
+    private final String directory;
 
-    private final String name;
-
-    CommittingCollectSink(String name) {
-        this.name = name;
-        COMMITTED.put(name, new ConcurrentHashMap<>());
+    CommittingCollectSink(Path directory) {
+        this.directory = directory.toAbsolutePath().toString();
     }
 
-    /** @return committed result keys ({@code kind series#frame decision}), in commit order per batch */
-    static List<String> committed(String name) {
+    /** @return committed result keys ({@code kind series#frame decision}) */
+    static List<String> committed(Path directory) throws IOException {
         List<String> all = new ArrayList<>();
-        COMMITTED.getOrDefault(name, Map.of()).values().forEach(all::addAll);
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".batch")).toList()) {
+                all.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+        }
         return all;
     }
 
@@ -56,9 +60,11 @@ final class CommittingCollectSink implements Sink<FrameResult>, SupportsCommitte
 
     @Override
     public SinkWriter<FrameResult> createWriter(WriterInitContext context) {
-        String prefix = context.getTaskInfo().getIndexOfThisSubtask() + "-" + context.getTaskInfo().getAttemptNumber();
+        String prefix = context.getTaskInfo().getIndexOfThisSubtask() + "-" + context.getTaskInfo().getAttemptNumber()
+                + "-" + UUID.randomUUID();
         return new CommittingSinkWriter<FrameResult, Batch>() {
             private List<String> buffer = new ArrayList<>();
+            private long batches;
 
             @Override
             public void write(FrameResult r, Context ctx) {
@@ -75,7 +81,7 @@ final class CommittingCollectSink implements Sink<FrameResult>, SupportsCommitte
                 List<String> keys = buffer;
                 buffer = new ArrayList<>();
                 return keys.isEmpty() ? List.of()
-                        : List.of(new Batch(prefix + "-" + BATCH_IDS.incrementAndGet(), keys));
+                        : List.of(new Batch(prefix + "-" + ++batches, keys));
             }
 
             @Override
@@ -89,9 +95,18 @@ final class CommittingCollectSink implements Sink<FrameResult>, SupportsCommitte
     public Committer<Batch> createCommitter(CommitterInitContext context) {
         return new Committer<>() {
             @Override
-            public void commit(Collection<CommitRequest<Batch>> requests) {
+            public void commit(Collection<CommitRequest<Batch>> requests) throws IOException {
                 for (CommitRequest<Batch> req : requests) {
-                    COMMITTED.get(name).putIfAbsent(req.getCommittable().id(), req.getCommittable().keys());
+                    Batch b = req.getCommittable();
+                    Path target = Path.of(directory, b.id() + ".batch");
+                    if (Files.exists(target)) {
+                        req.signalAlreadyCommitted();
+                        continue;
+                    }
+                    Files.createDirectories(target.getParent());
+                    Path tmp = Path.of(directory, "." + b.id() + ".tmp");
+                    Files.write(tmp, b.keys(), StandardCharsets.UTF_8);
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
 

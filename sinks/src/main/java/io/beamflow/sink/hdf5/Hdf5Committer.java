@@ -36,9 +36,11 @@ public final class Hdf5Committer implements Committer<Hdf5Committable> {
             Hdf5Committable c = r.getCommittable();
             try {
                 if (FilePublisher.publish(c) == FilePublisher.Outcome.ALREADY_COMMITTED) {
+                    LOG.debug("already committed {}", c.finalPath());
                     r.signalAlreadyCommitted();
                 } else {
                     filesCommitted.inc();
+                    LOG.debug("committed {}", c.finalPath());
                 }
             } catch (IOException e) {
                 if (!java.nio.file.Files.exists(c.temp()) || r.getNumberOfRetries() >= MAX_RETRIES) {

@@ -11,10 +11,11 @@ import java.io.Serializable;
  * @param beamtime      beamtime (proposal) directory under the root, sanitised when paths are built
  * @param framesPerFile stored frames per data file
  * @param compression   frame chunk compression
+ * @param compressionThreads threads compressing frames per writer (0: inline)
  * @param detector      detector metadata defaults
  */
 public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPerFile, Compression compression,
-                               Detector detector) implements Serializable {
+                               int compressionThreads, Detector detector) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Serializable copy of {@link DetectorInfo}. */
@@ -39,6 +40,9 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
         if (framesPerFile < 1) {
             throw new IllegalArgumentException("sink.framesPerFile must be >= 1, got " + framesPerFile);
         }
+        if (compressionThreads < 0 || compressionThreads > 64) {
+            throw new IllegalArgumentException("sink.compressionThreads must be 0..64, got " + compressionThreads);
+        }
         if (compression == null || detector == null) {
             throw new IllegalArgumentException("sink.compression and sink.detector must be set");
         }
@@ -51,6 +55,6 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
      */
     public static Hdf5SinkSettings of(SinkConfig c) {
         return new Hdf5SinkSettings(c.outputRoot, c.beamtime, c.framesPerFile, Compression.parse(c.compression),
-                Detector.of(c.detector));
+                c.compressionThreads, Detector.of(c.detector));
     }
 }

@@ -34,17 +34,19 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     private final Counter framesWithoutPixels;
     private final Counter framesDropped;
     private final Counter seriesFinished;
+    private final FrameCompressor compressor;
 
     Hdf5SinkWriter(Hdf5SinkSettings settings, MetricGroup metrics, Collection<Hdf5WriterState> restored)
             throws IOException {
         this.settings = settings;
+        this.compressor = new FrameCompressor(settings.compression(), settings.compressionThreads());
         this.framesStored = metrics.counter("hdf5FramesStored");
         this.framesWithoutPixels = metrics.counter("hdf5FramesReducedOnly");
         this.framesDropped = metrics.counter("hdf5FramesDropped");
         this.seriesFinished = metrics.counter("hdf5SeriesFinished");
         for (Hdf5WriterState s : restored) {
             try {
-                open.put(s.seriesId(), NexusSeriesWriter.resume(settings, s.snapshot()));
+                open.put(s.seriesId(), NexusSeriesWriter.resume(settings, s.snapshot(), compressor));
             } catch (IOException e) {
                 throw new IOException("HDF5 sink cannot resume series '" + s.seriesId() + "': " + e.getMessage(), e);
             }
@@ -102,7 +104,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             return null;
         }
         ended.remove(seriesId);
-        w = NexusSeriesWriter.start(settings, seriesId, metadataJson);
+        w = NexusSeriesWriter.start(settings, seriesId, metadataJson, compressor);
         open.put(seriesId, w);
         return w;
     }
@@ -162,8 +164,17 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     }
 
     @Override
-    public Collection<Hdf5Committable> prepareCommit() {
+    public Collection<Hdf5Committable> prepareCommit() throws IOException {
+        for (Map.Entry<String, NexusSeriesWriter> e : open.entrySet()) {
+            try {
+                e.getValue().flush();
+            } catch (IOException ex) {
+                throw new IOException("HDF5 sink cannot flush series '" + e.getKey() + "': " + describe(ex), ex);
+            }
+            pending.addAll(e.getValue().drainCompleted());
+        }
         List<Hdf5Committable> out = new ArrayList<>(pending);
+        LOG.debug("files to commit: {}", out);
         pending.clear();
         return out;
     }
@@ -187,5 +198,6 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             w.release();
         }
         open.clear();
+        compressor.close();
     }
 }

@@ -50,6 +50,8 @@ public final class NexusSeriesWriter {
     private Hdf5FileWriter master;
     private Hdf5FileWriter data;
     private final List<Hdf5Committable> completed = new ArrayList<>();
+    private final FrameCompressor compressor;
+    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
 
     /** Series state that survives a checkpoint (everything but the open file handles). */
     static final class State implements Serializable {
@@ -82,10 +84,13 @@ public final class NexusSeriesWriter {
         TreeMap<String, Long> rejectReasons = new TreeMap<>();
         byte[] masterSnapshot;
         byte[] dataSnapshot;
+        /** Files finished but not yet handed out by {@link #drainCompleted()} when the snapshot was taken. */
+        ArrayList<Hdf5Committable> undrained = new ArrayList<>();
     }
 
-    private NexusSeriesWriter(Hdf5SinkSettings settings, State s) {
+    private NexusSeriesWriter(Hdf5SinkSettings settings, State s, FrameCompressor compressor) {
         this.settings = settings;
+        this.compressor = compressor == null ? new FrameCompressor(settings.compression(), 0) : compressor;
         this.s = s;
         this.paths = SeriesPaths.of(settings, s.seriesId);
     }
@@ -101,11 +106,22 @@ public final class NexusSeriesWriter {
      */
     public static NexusSeriesWriter start(Hdf5SinkSettings settings, String seriesId, String metadataJson)
             throws IOException {
+        return start(settings, seriesId, metadataJson, null);
+    }
+
+    /**
+     * Starts a series whose frames are compressed by a shared compressor (possibly multi-threaded).
+     *
+     * @param compressor frame compressor for {@code settings.compression()}; {@code null}: inline
+     * @throws IOException when the directory or file cannot be created
+     */
+    public static NexusSeriesWriter start(Hdf5SinkSettings settings, String seriesId, String metadataJson,
+                                          FrameCompressor compressor) throws IOException {
         State st = new State();
         st.seriesId = seriesId;
         st.metadataJson = metadataJson == null || metadataJson.isBlank() ? "{}" : metadataJson;
         st.startTimeMs = System.currentTimeMillis();
-        NexusSeriesWriter w = new NexusSeriesWriter(settings, st);
+        NexusSeriesWriter w = new NexusSeriesWriter(settings, st, compressor);
         Files.createDirectories(w.paths.seriesDir());
         // in-progress files left by an attempt that failed before its first checkpoint of this series
         try (java.util.stream.Stream<Path> old = Files.list(w.paths.seriesDir())) {
@@ -125,14 +141,27 @@ public final class NexusSeriesWriter {
      * @throws IOException when an in-progress file is missing or shorter than recorded
      */
     public static NexusSeriesWriter resume(Hdf5SinkSettings settings, byte[] snapshot) throws IOException {
+        return resume(settings, snapshot, null);
+    }
+
+    /**
+     * Restores a series from {@link #snapshot()} with a shared frame compressor.
+     *
+     * @throws IOException when an in-progress file is missing or shorter than recorded
+     */
+    public static NexusSeriesWriter resume(Hdf5SinkSettings settings, byte[] snapshot, FrameCompressor compressor)
+            throws IOException {
         State st;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(snapshot))) {
             st = (State) in.readObject();
         } catch (ClassNotFoundException e) {
             throw new IOException("unreadable series snapshot: " + e, e);
         }
-        NexusSeriesWriter w = new NexusSeriesWriter(settings, st);
+        NexusSeriesWriter w = new NexusSeriesWriter(settings, st, compressor);
         w.master = Hdf5FileWriter.resume(st.masterSnapshot);
+        if (st.undrained != null) {
+            w.completed.addAll(st.undrained);
+        }
         if (st.dataSnapshot != null) {
             w.data = Hdf5FileWriter.resume(st.dataSnapshot);
         }
@@ -145,8 +174,10 @@ public final class NexusSeriesWriter {
      * @throws IOException when data cannot be forced to disk
      */
     public byte[] snapshot() throws IOException {
+        drain(true);
         s.masterSnapshot = master.snapshot();
         s.dataSnapshot = data == null ? null : data.snapshot();
+        s.undrained = new ArrayList<>(completed);
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
             out.writeObject(s);
@@ -278,6 +309,31 @@ public final class NexusSeriesWriter {
     }
 
     private void storePixels(FrameResult r) throws IOException {
+        s.framesStored++;
+        inFlight.add(new InFlight(compressor.submit(r.pixels, r.pixelType.bytes()), r.frameNumber));
+        drain(false);
+    }
+
+    /** Writes compressed frames in arrival order: all of them, or while too many are in flight. */
+    private void drain(boolean all) throws IOException {
+        while (!inFlight.isEmpty()
+                && (all || inFlight.size() > compressor.maxInFlight() || inFlight.peek().chunk.isDone())) {
+            InFlight f = inFlight.poll();
+            FrameCompressor.EncodedChunk c;
+            try {
+                c = f.chunk.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while compressing frame " + f.frameNumber);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("compressing frame " + f.frameNumber + " failed: " + e.getCause(), e.getCause());
+            }
+            writeEncoded(c, f.frameNumber);
+            compressor.recycle(c);
+        }
+    }
+
+    private void writeEncoded(FrameCompressor.EncodedChunk c, long frameNumber) throws IOException {
         if (data == null) {
             s.dataFileIndex++;
             s.framesInDataFile = 0;
@@ -287,20 +343,21 @@ public final class NexusSeriesWriter {
                     settings.compression());
             data.chunkedDataset("/entry/data/frame_number", H5Type.INT64, new long[0],
                     Math.min(MAX_ROWS_PER_CHUNK, settings.framesPerFile()), Compression.NONE);
-            s.dataFirstFrame = r.frameNumber;
+            s.dataFirstFrame = frameNumber;
         }
-        Hdf5FileWriter.ChunkedDataset ds = data.chunked("/entry/data/data");
-        long before = ds.storedBytes();
-        data.appendRows(ds, r.pixels, 0, 1);
-        s.storedBytes += ds.storedBytes() - before;
-        s.rawBytes += r.pixels.length;
-        data.appendRows(data.chunked("/entry/data/frame_number"), le8(r.frameNumber), 0, 1);
-        s.dataLastFrame = r.frameNumber;
-        s.framesStored++;
+        data.appendEncodedChunk(data.chunked("/entry/data/data"), c.data, 0, c.length);
+        s.storedBytes += c.length;
+        s.rawBytes += c.rawLength;
+        data.appendRows(data.chunked("/entry/data/frame_number"), le8(frameNumber), 0, 1);
+        s.dataLastFrame = frameNumber;
         s.framesInDataFile++;
         if (s.framesInDataFile >= settings.framesPerFile()) {
             closeDataFile();
         }
+    }
+
+    /** A frame being compressed. */
+    private record InFlight(java.util.concurrent.CompletableFuture<FrameCompressor.EncodedChunk> chunk, long frameNumber) {
     }
 
     private void closeDataFile() throws IOException {
@@ -334,7 +391,7 @@ public final class NexusSeriesWriter {
         row(g + "/rule_name", fixed(r.ruleName == null ? "" : r.ruleName, RULE_NAME_BYTES));
         row(g + "/rule_version", le8(r.ruleVersion));
         row(g + "/pixels_stored", new byte[] {(byte) (stored ? 1 : 0)});
-        row(g + "/data_file", le4(stored ? s.dataFileIndex : 0));
+        row(g + "/data_file", le4(stored ? (int) ((s.framesStored - 1) / settings.framesPerFile()) + 1 : 0));
         row(g + "/incomplete", new byte[] {(byte) (r.incomplete ? 1 : 0)});
         int peaks = Math.min(f.peakX.length, Math.min(f.peakY.length, f.peakIntensity.length));
         if (peaks != f.peakX.length || peaks != f.peakY.length || peaks != f.peakIntensity.length) {
@@ -414,11 +471,21 @@ public final class NexusSeriesWriter {
      * @throws IOException on write errors
      */
     public void finish(long announcedFrames) throws IOException {
+        drain(true);
         closeDataFile();
         writeMasterMetadata(announcedFrames);
         Path temp = master.path();
         master.close();
         completed.add(new Hdf5Committable(s.seriesId, temp.toString(), paths.master().toString(), Files.size(temp)));
+    }
+
+    /**
+     * Waits for the frames being compressed and writes them (possibly finishing a data file).
+     *
+     * @throws IOException on write errors
+     */
+    public void flush() throws IOException {
+        drain(true);
     }
 
     /** @return files finished since the last call, data files before their master */
@@ -430,6 +497,7 @@ public final class NexusSeriesWriter {
 
     /** Closes the open files without finishing them; they stay for {@link #resume}. */
     public void release() {
+        inFlight.clear();
         if (data != null) {
             data.release();
         }
@@ -438,6 +506,7 @@ public final class NexusSeriesWriter {
 
     /** Closes and deletes the in-progress files (used when a series is abandoned). */
     public void abort() {
+        inFlight.clear();
         if (data != null) {
             data.abort();
         }

@@ -122,7 +122,9 @@ class Hdf5SinkITCase {
         for (String s : SERIES) {
             Path dir = SeriesPaths.of(Hdf5SinkSettings.of(config()), s).seriesDir();
             assertTrue(dir.startsWith(root.resolve("mx-2026")), "series stays under the beamtime: " + dir);
-            assertTrue(Hdf5Output.isSeriesClosed(dir), "series closed: " + dir);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertTrue(Hdf5Output.isSeriesClosed(dir), "series closed: " + files.map(p -> p.getFileName() + ":" + p.toFile().length()).toList());
+            }
             try (Stream<Path> files = Files.list(dir)) {
                 assertFalse(files.anyMatch(SeriesPaths::isInProgress), "no in-progress file in " + dir);
             }

@@ -21,7 +21,7 @@ class NexusSeriesWriterTest {
     Path root;
 
     Hdf5SinkSettings settings(Compression c) {
-        return new Hdf5SinkSettings(root.toString(), "mx-2026", 3, c, Hdf5SinkSettings.Detector.of(new DetectorInfo()));
+        return new Hdf5SinkSettings(root.toString(), "mx-2026", 3, c, 0, Hdf5SinkSettings.Detector.of(new DetectorInfo()));
     }
 
     static void publishAll(List<Hdf5Committable> cs) throws Exception {

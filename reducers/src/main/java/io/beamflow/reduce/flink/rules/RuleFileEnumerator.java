@@ -28,12 +28,18 @@ public final class RuleFileEnumerator implements SplitEnumerator<RuleFileSplit, 
 
     @Override
     public void addSplitsBack(List<RuleFileSplit> splits, int subtaskId) {
+        // The reader failed; the split goes to it again when it re-registers.
         assigned = false;
-        addReader(subtaskId);
+        if (context.registeredReaders().containsKey(subtaskId)) {
+            addReader(subtaskId);
+        }
     }
 
     @Override
     public void addReader(int subtaskId) {
+        if (!context.registeredReaders().containsKey(subtaskId)) {
+            return;
+        }
         if (!assigned && subtaskId == 0) {
             context.assignSplit(new RuleFileSplit(rulesDirectory), 0);
             context.signalNoMoreSplits(0);

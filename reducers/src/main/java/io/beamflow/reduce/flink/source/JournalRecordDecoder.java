@@ -33,7 +33,7 @@ public final class JournalRecordDecoder {
      * @return the copied record, or {@code null} when the record is malformed (see {@link #lastError()})
      */
     public JournalRecord decode(String streamId, long index, DirectBuffer buffer, int offset, int length) {
-        if (!header.wrap(buffer, offset, length)) {
+        if (!header.wrapRecord(buffer, offset, length)) {
             return reject("record of " + length + " bytes is shorter than a header");
         }
         RejectReason reason = header.validate(limits);

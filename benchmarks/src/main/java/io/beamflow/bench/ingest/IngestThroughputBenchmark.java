@@ -1,0 +1,200 @@
+package io.beamflow.bench.ingest;
+
+import io.beamflow.core.config.IngestConfig;
+import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.wire.MessageType;
+import io.beamflow.core.wire.NativeHeaderFlyweight;
+import io.beamflow.ingest.IngestNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Ingest throughput against its two raw ceilings, measured in one run: (1) JeroMQ PUSH/PULL over
+ * loopback with the same 2-part messages, (2) sequential write bandwidth of the journal's directory
+ * into a new file (what {@code dd bs=1M of=new-file} does), and (3) the ingest node (receive, validate,
+ * journal) fed by the same sender. The figure of merit is (3) / min((1), (2)); target >= 0.90.
+ *
+ * <pre>bench io.beamflow.bench.ingest.IngestThroughputBenchmark [--bytes-per-run N] [--repeats R] dir...</pre>
+ * Default directories: {@code /tmp} (disk) and {@code /dev/shm} (tmpfs).
+ */
+public final class IngestThroughputBenchmark {
+    private static final int WRITE_BLOCK = 1 << 20;
+
+    private IngestThroughputBenchmark() {
+    }
+
+    /** One frame size: the 2-part message every measurement sends. */
+    private record FrameShape(int width, int height) {
+        int bytes() {
+            return width * height * 2;
+        }
+    }
+
+    /**
+     * @param args options and directories
+     */
+    public static void main(String[] args) throws Exception {
+        long bytesPerRun = 2L << 30;
+        int repeats = 3;
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--bytes-per-run" -> bytesPerRun = Long.parseLong(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                default -> dirs.add(Path.of(args[i]));
+            }
+        }
+        if (dirs.isEmpty()) {
+            dirs = List.of(Path.of("/tmp"), Path.of("/dev/shm"));
+        }
+        List<FrameShape> shapes = List.of(new FrameShape(1024, 512), new FrameShape(2048, 1024));
+        System.out.printf(Locale.ROOT, "# ingest throughput, %d MiB per measurement, best of %d, GB/s = 1e9 B/s%n",
+                bytesPerRun >> 20, repeats);
+        System.out.println("| journal dir | frame | raw JeroMQ | raw new-file write | ingest node | ingest / min(raw) |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Path dir : dirs) {
+            for (FrameShape shape : shapes) {
+                int frames = (int) Math.max(16, bytesPerRun / shape.bytes());
+                double zmq = 0;
+                double disk = 0;
+                double ingest = 0;
+                for (int r = 0; r < repeats; r++) {
+                    zmq = Math.max(zmq, rawJeromq(shape, frames));
+                    disk = Math.max(disk, rawFileWrite(dir, (long) frames * shape.bytes()));
+                    ingest = Math.max(ingest, ingestNode(dir, shape, frames));
+                }
+                System.out.printf(Locale.ROOT, "| %s | %d MiB | %.2f GB/s | %.2f GB/s | %.2f GB/s | %.2f |%n", dir,
+                        shape.bytes() >> 20, zmq, disk, ingest, ingest / Math.min(zmq, disk));
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends {@code frames} native FRAME messages as fast as possible from its own thread. */
+    private static Thread startSender(String endpoint, FrameShape shape, int frames, String series) {
+        Thread t = new Thread(() -> {
+            try (ZContext ctx = new ZContext(1)) {
+                ctx.setLinger(60_000);
+                ZMQ.Socket s = ctx.createSocket(SocketType.PUSH);
+                s.setSndHWM(64);
+                s.connect(endpoint);
+                byte[] payload = new byte[shape.bytes()];
+                new SplittableRandom(1).nextBytes(payload);
+                UnsafeBuffer header = new UnsafeBuffer(new byte[128]);
+                for (int f = 0; f < frames; f++) {
+                    int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, series, f, 0, 1, shape.width(),
+                            shape.height(), PixelType.UINT16, 0, 0, payload.length);
+                    s.send(header.byteArray(), 0, hl, ZMQ.SNDMORE);
+                    s.send(payload, 0);
+                }
+            }
+        }, "bench-sender");
+        t.start();
+        return t;
+    }
+
+    /** @return GB/s of payload through a plain JeroMQ PULL socket */
+    static double rawJeromq(FrameShape shape, int frames) throws InterruptedException {
+        String endpoint = "tcp://127.0.0.1:" + freePort();
+        try (ZContext ctx = new ZContext(1)) {
+            ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
+            pull.setRcvHWM(1000);
+            pull.bind(endpoint);
+            Thread sender = startSender(endpoint, shape, frames, "raw");
+            long bytes = 0;
+            long start = 0;
+            for (int f = 0; f < frames; f++) {
+                byte[] h = pull.recv(0);
+                if (f == 0) {
+                    start = System.nanoTime();
+                }
+                byte[] p = pull.recv(0);
+                bytes += h.length > 0 ? p.length : 0;
+            }
+            long elapsed = System.nanoTime() - start;
+            sender.join();
+            // the first frame only starts the clock
+            return (bytes - shape.bytes()) / (double) elapsed;
+        }
+    }
+
+    /** @return GB/s writing a new file sequentially in 1 MiB blocks (as dd bs=1M does; no fsync) */
+    static double rawFileWrite(Path dir, long bytes) throws IOException {
+        Path file = dir.resolve("beamflow-bench-" + System.nanoTime() + ".dat");
+        ByteBuffer block = ByteBuffer.allocateDirect(WRITE_BLOCK);
+        byte[] fill = new byte[WRITE_BLOCK];
+        new SplittableRandom(2).nextBytes(fill);
+        block.put(fill).flip();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long start = System.nanoTime();
+            for (long written = 0; written < bytes; written += WRITE_BLOCK) {
+                block.rewind();
+                while (block.hasRemaining()) {
+                    ch.write(block);
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            return bytes / (double) elapsed;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** @return GB/s of payload received, validated and journaled by an ingest node */
+    static double ingestNode(Path dir, FrameShape shape, int frames) throws Exception {
+        Path journal = Files.createTempDirectory(dir, "beamflow-bench-journal");
+        String endpoint = "tcp://127.0.0.1:" + freePort();
+        IngestConfig c = new IngestConfig();
+        c.endpoints = List.of(endpoint);
+        c.journalDirectory = journal.toString();
+        c.journalMinFreeBytes = 256L << 20;
+        try (IngestNode node = IngestNode.start(c, new SimpleMeterRegistry())) {
+            Thread sender = startSender(endpoint, shape, frames, "bench");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (node.framesJournaled() == 0) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            long startFrames = node.framesJournaled();
+            while (node.framesJournaled() < frames) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("ingest node stalled: " + node.formatSummary());
+                }
+                Thread.sleep(0, 200_000);
+            }
+            long elapsed = System.nanoTime() - start;
+            sender.join();
+            return (frames - startFrames) * (double) shape.bytes() / elapsed;
+        } finally {
+            try (Stream<Path> files = Files.walk(journal)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

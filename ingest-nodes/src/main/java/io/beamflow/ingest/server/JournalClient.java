@@ -1,0 +1,122 @@
+package io.beamflow.ingest.server;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Client of a {@link JournalServerAgent}: lists streams, replays records from an index, releases
+ * journal cycles. Blocking calls with a receive timeout; not thread-safe.
+ */
+public final class JournalClient implements AutoCloseable {
+    private final ZContext context = new ZContext(1);
+    private final String endpoint;
+    private final int timeoutMs;
+    private ZMQ.Socket socket;
+
+    /**
+     * One journal record as served.
+     *
+     * @param index  journal index
+     * @param record record bytes (native header + body)
+     */
+    public record Record(long index, byte[] record) {
+    }
+
+    /**
+     * A batch of records.
+     *
+     * @param records   the records, in journal order
+     * @param nextIndex where the next read continues
+     */
+    public record Batch(List<Record> records, long nextIndex) {
+    }
+
+    /**
+     * @param endpoint  the server's endpoint
+     * @param timeoutMs how long a call waits for its reply
+     */
+    public JournalClient(String endpoint, int timeoutMs) {
+        this.endpoint = endpoint;
+        this.timeoutMs = timeoutMs;
+        connect();
+    }
+
+    private void connect() {
+        if (socket != null) {
+            socket.close();
+        }
+        socket = context.createSocket(SocketType.REQ);
+        socket.setReceiveTimeOut(timeoutMs);
+        socket.setLinger(0);
+        socket.connect(endpoint);
+    }
+
+    private List<byte[]> call(String... request) {
+        for (int i = 0; i < request.length; i++) {
+            socket.send(request[i], i < request.length - 1 ? ZMQ.SNDMORE : 0);
+        }
+        List<byte[]> reply = new ArrayList<>();
+        byte[] first = socket.recv(0);
+        if (first == null) {
+            connect(); // a REQ socket that missed its reply cannot send again
+            throw new IllegalStateException("journal server " + endpoint + " did not reply within " + timeoutMs + " ms");
+        }
+        reply.add(first);
+        while (socket.hasReceiveMore()) {
+            reply.add(socket.recv(0));
+        }
+        String status = new String(first, StandardCharsets.US_ASCII);
+        if (JournalServerProtocol.ERROR.equals(status)) {
+            throw new IllegalArgumentException("journal server: " + new String(reply.get(1), StandardCharsets.UTF_8));
+        }
+        return reply;
+    }
+
+    /** @return the server's stream ids as a JSON array */
+    public String streams() {
+        return new String(call(JournalServerProtocol.STREAMS).get(1), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param stream     stream id
+     * @param fromIndex  first index, -1 for the start of the journal
+     * @param maxRecords most records to return
+     * @param maxBytes   most bytes to return (at least one record is returned if available)
+     * @return the records available now (possibly none)
+     */
+    public Batch read(String stream, long fromIndex, int maxRecords, long maxBytes) {
+        List<byte[]> reply = call(JournalServerProtocol.READ, stream, Long.toString(fromIndex),
+                Integer.toString(maxRecords), Long.toString(maxBytes));
+        long next = Long.parseLong(new String(reply.get(1), StandardCharsets.US_ASCII));
+        List<Record> records = new ArrayList<>();
+        for (int i = 2; i < reply.size(); i++) {
+            byte[] part = reply.get(i);
+            long index = new UnsafeBuffer(part).getLong(0, ByteOrder.LITTLE_ENDIAN);
+            byte[] rec = new byte[part.length - 8];
+            System.arraycopy(part, 8, rec, 0, rec.length);
+            records.add(new Record(index, rec));
+        }
+        return new Batch(records, next);
+    }
+
+    /**
+     * Tells the node that records below {@code index} are covered by a completed checkpoint.
+     *
+     * @param stream stream id
+     * @param index  lowest index still needed
+     */
+    public void release(String stream, long index) {
+        call(JournalServerProtocol.RELEASE, stream, Long.toString(index));
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,142 @@
+package io.beamflow.app.demo;
+
+import io.beamflow.app.control.ControlServer;
+import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.core.result.FrameResult;
+import io.beamflow.ingest.IngestNode;
+import io.beamflow.ingest.sim.DetectorSimulator;
+import io.beamflow.reduce.flink.ReductionJob;
+import io.beamflow.reduce.rules.RuleCompiler;
+import io.beamflow.sink.hdf5.Hdf5Output;
+import io.beamflow.sink.hdf5.Hdf5Sink;
+import io.beamflow.sink.live.LiveViewSink;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the whole pipeline in one JVM: an ingest node, the reduction job on an embedded Flink
+ * MiniCluster with the HDF5 sink and live view, the control server and dashboard, and the simulated
+ * detector sending one series. In bounded mode the job ends by itself after the series end, so every
+ * file is committed by Flink's final checkpoint.
+ */
+public final class DemoRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRunner.class);
+
+    private final BeamflowConfig config;
+    private final boolean startControlServer;
+
+    /**
+     * @param config             configuration (journal, checkpoint and rules directories are the demo's own)
+     * @param startControlServer whether to serve the control API, dashboard and metrics
+     */
+    public DemoRunner(BeamflowConfig config, boolean startControlServer) {
+        this.config = config;
+        this.startControlServer = startControlServer;
+    }
+
+    /**
+     * Runs one series end to end.
+     *
+     * @param jobTimeout how long the job may take after the last frame was sent
+     * @return what happened
+     * @throws Exception when any stage fails; the message says which
+     */
+    public DemoReport run(Duration jobTimeout) throws Exception {
+        String seriesId = config.simulator.seriesId;
+        deleteRecursively(Path.of(config.ingest.journalDirectory));
+        deleteRecursively(Path.of(config.reduction.checkpointDirectory));
+        config.reduction.stopAfterSeriesEnd = 1;
+        config.reduction.expectedStreams = config.ingest.endpoints.size();
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(registry);
+        DetectorSimulator.Settings simSettings = DetectorSimulator.Settings.from(config.simulator);
+        try (IngestNode node = IngestNode.start(config.ingest, registry);
+                ControlServer control = startControlServer
+                        ? ControlServer.start(config, registry, new RuleCompiler(),
+                                new SimulatorSeriesControl(simSettings))
+                        : null) {
+            StreamExecutionEnvironment env = environment();
+            DataStream<FrameResult> results = ReductionJob.build(env, config);
+            results.sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
+            if (!config.control.liveViewEndpoint.isEmpty()) {
+                LiveViewSink.attach(results, config.control);
+            }
+            JobClient job = env.executeAsync("beamflow-demo " + seriesId);
+            LOG.info("job {} submitted; sending series {}", job.getJobID(), seriesId);
+            if (control != null) {
+                System.out.printf("dashboard: %s   metrics: %s%n", control.url(), control.metricsUrl());
+            }
+
+            long start = System.nanoTime();
+            DetectorSimulator.Result sent;
+            try (DetectorSimulator sim = new DetectorSimulator(simSettings)) {
+                sent = sim.run();
+            }
+            JobExecutionResult result = job.getJobExecutionResult()
+                    .get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            long elapsed = System.nanoTime() - start;
+            LOG.info("job finished in {} ms", result.getNetRuntime());
+
+            Path master = findMaster(seriesId).orElseThrow(() -> new IllegalStateException(
+                    "the job finished but no committed master file for series " + seriesId + " was found under "
+                            + config.sink.outputRoot));
+            long rejected = node.summaries().stream().mapToLong(s -> s.rejectedTotal()).sum();
+            return new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
+                    SeriesOutcome.read(master), elapsed,
+                    control == null ? null : control.url().toString(),
+                    control == null ? null : control.metricsUrl().toString());
+        } finally {
+            Metrics.removeRegistry(registry);
+        }
+    }
+
+    private StreamExecutionEnvironment environment() {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Path.of(config.reduction.checkpointDirectory).toAbsolutePath().toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+                config.reduction.parallelism, conf);
+        env.enableCheckpointing(config.reduction.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        return env;
+    }
+
+    private Optional<Path> findMaster(String seriesId) throws IOException {
+        List<Path> masters = Hdf5Output.committedMasters(config.sink);
+        return masters.stream().filter(p -> p.getFileName().toString().equals(seriesId + "_master.h5")).findFirst();
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
+    }
+}

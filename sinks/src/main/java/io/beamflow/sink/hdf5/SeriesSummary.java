@@ -1,0 +1,140 @@
+package io.beamflow.sink.hdf5;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Summary of a series read back from its NeXus master file (what {@code beamflow inspect} prints):
+ * frame counts by decision, rules and versions that decided, compression, data files.
+ *
+ * @param seriesId          series id
+ * @param startTime         ISO start time
+ * @param endTime           ISO end time
+ * @param framesReceived    frames with a reduction record
+ * @param framesAnnounced   frames the sender announced (negative: unknown)
+ * @param framesMissing     announced but never received
+ * @param framesStored      frames whose pixels are in the data files
+ * @param framesReducedOnly frames with reduced data only
+ * @param framesVetoed      vetoed frames
+ * @param framesRejected    frames whose pixels were rejected
+ * @param decisionsByRule   frame count per "decision rule@version"
+ * @param compression       frame compression
+ * @param rawBytes          uncompressed bytes of stored frames
+ * @param storedBytes       bytes of compressed chunks
+ * @param dataFiles         data files linked from the master, with "(missing)" when absent
+ * @param detector          detector description (shape, type, pixel size, distance, beam centre)
+ */
+public record SeriesSummary(String seriesId, String startTime, String endTime, long framesReceived,
+                            long framesAnnounced, long framesMissing, long framesStored, long framesReducedOnly,
+                            long framesVetoed, long framesRejected, Map<String, Long> decisionsByRule,
+                            String compression, long rawBytes, long storedBytes, List<String> dataFiles,
+                            String detector) {
+
+    /** @return raw / stored bytes, 0 when nothing was stored */
+    public double compressionRatio() {
+        return storedBytes > 0 ? (double) rawBytes / storedBytes : 0;
+    }
+
+    /**
+     * Reads a master file.
+     *
+     * @param master a {@code <series>_master.h5}
+     * @return the summary
+     * @throws IOException when the file is missing or not a Beamflow master file (with the reason)
+     */
+    public static SeriesSummary read(Path master) throws IOException {
+        if (!Files.isRegularFile(master)) {
+            throw new IOException("no such file: " + master);
+        }
+        try (HdfFile f = new HdfFile(master)) {
+            Node red = f.getByPath("/entry/reduction");
+            Map<String, Long> byRule = new TreeMap<>();
+            Node decision = ((Group) red).getChildren().get("decision");
+            if (decision instanceof Dataset) {
+                Object d = ((Dataset) decision).getData();
+                Object names = ((Dataset) f.getByPath("/entry/reduction/rule_name")).getData();
+                Object versions = ((Dataset) f.getByPath("/entry/reduction/rule_version")).getData();
+                for (int i = 0; i < Array.getLength(d); i++) {
+                    String rule = String.valueOf(Array.get(names, i)).trim();
+                    String key = String.valueOf(Array.get(d, i)).trim() + " "
+                            + (rule.isEmpty() ? "(default)" : rule) + "@v" + Array.get(versions, i);
+                    byRule.merge(key, 1L, Long::sum);
+                }
+            }
+            List<String> files = new ArrayList<>();
+            for (String name : ((Group) f.getByPath("/entry/data")).getChildren().keySet()) {
+                if (name.startsWith("data_")) {
+                    Path p = master.resolveSibling(master.getFileName().toString()
+                            .replace("_master.h5", "_" + name + ".h5"));
+                    files.add(p.getFileName() + (Files.exists(p) ? "" : " (missing)"));
+                }
+            }
+            String det = "/entry/instrument/detector/";
+            int[] shape = (int[]) ((Dataset) f.getByPath(det + "module_shape")).getData();
+            String detector = String.format(Locale.ROOT, "%dx%d %s, pixel %.1f x %.1f um, distance %.4f m, beam centre (%.1f, %.1f) px",
+                    shape[1], shape[0], str(f, det + "pixel_type"), 1e6 * num(f, det + "x_pixel_size"),
+                    1e6 * num(f, det + "y_pixel_size"), num(f, det + "distance"), num(f, det + "beam_center_x"),
+                    num(f, det + "beam_center_y"));
+            return new SeriesSummary(str(f, "/entry/series_id"), str(f, "/entry/start_time"), str(f, "/entry/end_time"),
+                    attr(red, "frames_received"), attr(red, "frames_announced"), attr(red, "frames_missing"),
+                    attr(red, "frames_stored"), attr(red, "frames_reduced_only"), attr(red, "frames_vetoed"),
+                    attr(red, "frames_rejected"), byRule, String.valueOf(red.getAttribute("compression").getData()),
+                    attr(red, "raw_bytes"), attr(red, "stored_bytes"), files, detector);
+        } catch (RuntimeException e) {
+            throw new IOException("not a readable Beamflow master file: " + master + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static long attr(Node n, String name) {
+        Attribute a = n.getAttribute(name);
+        if (a == null) {
+            throw new IllegalArgumentException("attribute " + n.getPath() + "@" + name + " missing");
+        }
+        return ((Number) a.getData()).longValue();
+    }
+
+    private static String str(HdfFile f, String path) {
+        return String.valueOf(((Dataset) f.getByPath(path)).getData());
+    }
+
+    private static double num(HdfFile f, String path) {
+        return ((Number) ((Dataset) f.getByPath(path)).getData()).doubleValue();
+    }
+
+    /** @return the human-readable report printed by {@code beamflow inspect} */
+    public String format() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "series       %s%n", seriesId));
+        b.append(String.format(Locale.ROOT, "time         %s .. %s%n", startTime, endTime));
+        b.append(String.format(Locale.ROOT, "frames       %d received, %d announced, %d missing%n",
+                framesReceived, framesAnnounced, framesMissing));
+        b.append(String.format(Locale.ROOT, "  kept       %d (pixels stored)%n", framesStored));
+        b.append(String.format(Locale.ROOT, "  reduced    %d (reduced data only)%n", framesReducedOnly));
+        b.append(String.format(Locale.ROOT, "  vetoed     %d%n", framesVetoed));
+        b.append(String.format(Locale.ROOT, "  rejected   %d%n", framesRejected));
+        b.append("rules        decision rule@version: frames\n");
+        for (Map.Entry<String, Long> e : decisionsByRule.entrySet()) {
+            b.append(String.format(Locale.ROOT, "             %s: %d%n", e.getKey(), e.getValue()));
+        }
+        b.append(String.format(Locale.ROOT, "compression  %s, ratio %.2f (%.1f MB raw -> %.1f MB stored)%n",
+                compression, compressionRatio(), rawBytes / 1e6, storedBytes / 1e6));
+        b.append(String.format(Locale.ROOT, "detector     %s%n", detector));
+        b.append(String.format(Locale.ROOT, "data files   %d%n", dataFiles.size()));
+        for (String file : dataFiles) {
+            b.append("             ").append(file).append('\n');
+        }
+        return b.toString();
+    }
+}
