@@ -1,14 +1,17 @@
 package io.beamflow.archive;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Summarises the catalog per series for {@code beamflow archive status}, including closed series not yet archived. */
@@ -44,7 +47,7 @@ public final class ArchiveStatus {
             bySeries.computeIfAbsent(f.series(), k -> new ArrayList<>()).add(f);
         }
         Map<String, ArchiveSeries> onDisk = new TreeMap<>();
-        if (scanner != null && java.nio.file.Files.isDirectory(scanner.root())) {
+        if (scanner != null && Files.isDirectory(scanner.root())) {
             for (ArchiveSeries s : scanner.closedSeries(selection)) {
                 onDisk.put(s.key(), s);
                 bySeries.computeIfAbsent(s.key(), k -> new ArrayList<>());
@@ -84,7 +87,7 @@ public final class ArchiveStatus {
             int notArchived = 0;
             ArchiveSeries disk = onDisk.get(e.getKey());
             if (disk != null) {
-                java.util.Set<String> known = new java.util.HashSet<>();
+                Set<String> known = new HashSet<>();
                 files.forEach(f -> known.add(f.path()));
                 for (SeriesFile sf : disk.files()) {
                     if (!known.contains(sf.relPath())) {

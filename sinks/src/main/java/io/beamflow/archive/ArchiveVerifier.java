@@ -1,6 +1,7 @@
 package io.beamflow.archive;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ public final class ArchiveVerifier {
      */
     public VerifyReport verify(String selection, ProgressReporter reporter) {
         Map<String, List<CatalogCopy>> copies = catalog.copiesBySeries(selection);
-        Map<String, CatalogFile> files = new java.util.HashMap<>();
+        Map<String, CatalogFile> files = new HashMap<>();
         long bytes = 0;
         for (CatalogFile f : catalog.files(selection)) {
             files.put(f.path(), f);

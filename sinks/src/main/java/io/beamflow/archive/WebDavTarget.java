@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -124,24 +125,28 @@ public final class WebDavTarget implements ArchiveTarget {
         URI tmp = urlOf(RelativePaths.temporary(relPath));
         URI dest = urlOf(relPath);
         long size = Files.size(source);
-        ChecksumAccumulator sums = new ChecksumAccumulator();
+        // a redirect (dCache's door sends PUTs on to a pool) re-reads the body: checksum each attempt afresh
+        AtomicReference<ChecksumAccumulator> attempt = new AtomicReference<>(new ChecksumAccumulator());
         try {
-            HttpRequest.BodyPublisher body = size == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> {
+            HttpRequest.BodyPublisher body = size == 0 ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                        ChecksumAccumulator sums = new ChecksumAccumulator();
+                        attempt.set(sums);
                         try {
                             return new TransferInputStream(Files.newInputStream(source), sums, throttle, progress);
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
                     }), size);
-            HttpRequest put = request(tmp).header("Want-Digest", DigestHeader.WANT_DIGEST)
+            // Expect: 100-continue lets a door redirect or refuse before the body is sent
+            HttpRequest put = request(tmp).header("Want-Digest", DigestHeader.WANT_DIGEST).expectContinue(size > 0)
                     .header("Content-Type", "application/octet-stream").PUT(body).build();
             HttpResponse<String> r = send(put, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
                 throw new IOException("PUT " + tmp + " failed: HTTP " + r.statusCode());
             }
-            if (sums.bytes() != size) {
-                throw new IOException("PUT " + tmp + " sent " + sums.bytes() + " bytes, file has " + size);
+            if (attempt.get().bytes() != size) {
+                throw new IOException("PUT " + tmp + " sent " + attempt.get().bytes() + " bytes, file has " + size);
             }
             HttpRequest move = request(tmp).timeout(requestTimeout).header("Destination", dest.toASCIIString())
                     .header("Overwrite", "T").method("MOVE", HttpRequest.BodyPublishers.noBody()).build();
@@ -153,7 +158,7 @@ public final class WebDavTarget implements ArchiveTarget {
             deleteQuietly(tmp);
             throw e;
         }
-        return sums.result();
+        return attempt.get().result();
     }
 
     private void deleteQuietly(URI url) {

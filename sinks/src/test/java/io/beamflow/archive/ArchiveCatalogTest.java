@@ -87,6 +87,22 @@ class ArchiveCatalogTest {
     }
 
     @Test
+    void shouldFinishPurgeInterruptedBetweenDeleteAndCatalogUpdate() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s2", 2, 10_000, 3);
+        List<ArchiveTarget> targets = List.of(new PosixTarget(tmp.resolve("a")), new PosixTarget(tmp.resolve("b")));
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        try (ArchiveCatalog c = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("p.db"), clock)) {
+            assertTrue(new ArchiveMigrator(new SeriesScanner(beamline), c, targets, Throttle.NONE).migrate(null, ProgressReporter.NONE).ok());
+            Files.delete(files.get(0)); // as if a purge had deleted it and was killed before recording it
+            PurgeReport p = new ArchivePurger(c, targets, new ArchivePolicy(2, 0), beamline, clock, true).purge(null, false);
+            assertEquals(1, p.filesAlreadyGone());
+            assertEquals(files.size() - 1, p.filesPurged());
+            assertTrue(c.files(null).stream().allMatch(CatalogFile::purged));
+        }
+    }
+
+    @Test
     void shouldAdoptCompleteCopyLeftUnderFinalNameByInterruptedPass() throws Exception {
         Path beamline = tmp.resolve("beamline");
         List<Path> files = SeriesFixture.write(beamline, "bt", "s1", 2, 200_000, 9);

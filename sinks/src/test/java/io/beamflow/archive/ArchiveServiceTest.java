@@ -37,10 +37,14 @@ class ArchiveServiceTest {
             t.start();
             try {
                 // the series is written like the sink does: a temporary name first, renamed when committed
-                List<Path> files = SeriesFixture.write(beamline, "bt", "s1", 2, 50_000, 1);
+                List<Path> staged = SeriesFixture.write(tmp.resolve("staging"), "bt", "s1", 2, 50_000, 1);
+                Path stagedMaster = staged.get(staged.size() - 1);
+                Files.move(stagedMaster, stagedMaster.resolveSibling(stagedMaster.getFileName() + ".inprogress"));
+                Files.createDirectories(beamline.resolve("bt"));
+                Files.move(tmp.resolve("staging/bt/s1"), beamline.resolve("bt/s1"));
+                List<Path> files = staged.stream().map(f -> beamline.resolve("bt/s1").resolve(f.getFileName())).toList();
                 Path master = files.get(files.size() - 1);
                 Path hidden = master.resolveSibling(master.getFileName() + ".inprogress");
-                Files.move(master, hidden);
                 Thread.sleep(200);
                 assertEquals(0, catalog.rowCounts()[0], "nothing archived while the series is open");
                 Files.move(hidden, master);

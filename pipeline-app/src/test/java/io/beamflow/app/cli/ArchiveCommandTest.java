@@ -102,6 +102,31 @@ class ArchiveCommandTest {
     }
 
     @Test
+    void shouldRunOneServicePassFromConfigurationFile() throws Exception {
+        Path series = Files.createDirectories(tmp.resolve("raw/bt/s1"));
+        Files.write(series.resolve("s1_data_000001.h5"), new byte[] {1, 2, 3});
+        Files.write(series.resolve("s1_master.h5"), new byte[] {4});
+        Path conf = Files.writeString(tmp.resolve("beamflow.yaml"), String.join("\n",
+                "sink:",
+                "  outputRoot: " + tmp.resolve("raw"),
+                "archive:",
+                "  catalogUrl: jdbc:sqlite:" + tmp.resolve("svc.db"),
+                "  targets: [" + tmp.resolve("t1") + ", " + tmp.resolve("t2") + "]",
+                "  retentionDays: 0",
+                "  purgeInService: true",
+                ""));
+        Run r = beamflow("archive", "run", "--once", "-q", "-c", conf.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("run: 1 passes, 0 with errors"), r.out());
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(tmp.resolve("t2/bt/s1/s1_data_000001.h5")));
+        assertFalse(Files.exists(series), "purged in the same pass (retention 0)");
+
+        Run badConf = beamflow("archive", "status", "-c", tmp.resolve("missing.yaml").toString());
+        assertEquals(2, badConf.code());
+        assertTrue(badConf.err().contains("missing.yaml"), badConf.err());
+    }
+
+    @Test
     void shouldExplainMissingTargetsAndUnknownSeries() {
         Run noTargets = beamflow("archive", "migrate", "--root", tmp.toString(), "--catalog", "jdbc:sqlite:" + tmp.resolve("c.db"));
         assertEquals(2, noTargets.code());
