@@ -1,5 +1,7 @@
 package io.beamflow.archive;
 
+import io.beamflow.core.io.FileTrees;
+import io.beamflow.testing.Processes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -142,20 +144,9 @@ final class ApacheDavServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
+        Processes.stop(process, 10);
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            FileTrees.deleteRecursively(dir);
         } catch (IOException e) {
             // leave the temporary directory behind
         }

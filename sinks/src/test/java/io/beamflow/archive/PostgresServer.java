@@ -1,5 +1,7 @@
 package io.beamflow.archive;
 
+import io.beamflow.core.io.FileTrees;
+import io.beamflow.testing.Processes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,10 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A throw-away PostgreSQL server for tests: Debian's binaries ({@code /usr/lib/postgresql/<v>/bin}),
@@ -107,20 +107,9 @@ final class PostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM: smart shutdown
+        Processes.stop(process, 30); // SIGTERM first: PostgreSQL's smart shutdown
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            FileTrees.deleteRecursively(dir);
         } catch (IOException e) {
             // leave the temporary directory behind
         }

@@ -8,18 +8,17 @@ import io.beamflow.archive.PosixTarget;
 import io.beamflow.archive.ProgressReporter;
 import io.beamflow.archive.SeriesScanner;
 import io.beamflow.archive.Throttle;
+import io.beamflow.core.io.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Archive migration throughput against {@code cp -r} of the same files in the same run. Creates one
@@ -157,13 +156,6 @@ public final class ArchiveMigrationBenchmark {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.deleteRecursively(dir);
     }
 }

@@ -1,6 +1,8 @@
 package io.beamflow.bench.hdf5;
 
+import io.beamflow.core.config.DetectorInfo;
 import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.io.FileTrees;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.sim.FrameSynthesizer;
 import io.beamflow.core.sim.SimulationParameters;
@@ -10,7 +12,6 @@ import io.beamflow.sink.hdf5.FrameCompressor;
 import io.beamflow.sink.hdf5.Hdf5Committable;
 import io.beamflow.sink.hdf5.Hdf5SinkSettings;
 import io.beamflow.sink.hdf5.NexusSeriesWriter;
-import io.beamflow.core.config.DetectorInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,11 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Writes the same realistic frames (simulated 1024x1024 uint16, Poisson background + Bragg spots)
@@ -230,13 +229,6 @@ public final class Hdf5SinkBenchmark {
     }
 
     static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(x);
-            }
-        }
+        FileTrees.deleteRecursively(p);
     }
 }

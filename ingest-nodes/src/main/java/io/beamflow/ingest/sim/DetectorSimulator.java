@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -148,6 +150,22 @@ public final class DetectorSimulator implements AutoCloseable {
     public Result run() {
         long start = System.nanoTime();
         sendSeriesStart();
+        Result frames = sendFrames(() -> false, n -> { });
+        sendSeriesEnd(frames.frames());
+        return new Result(frames.frames(), frames.hits(), frames.bytes(), System.nanoTime() - start);
+    }
+
+    /**
+     * Sends the series' frames in order, at most as fast as the configured rate, until all are sent or
+     * {@code stop} says so; sends neither the series start nor its end.
+     *
+     * @param stop        checked before each frame
+     * @param onFrameSent called with the number of frames sent so far after each frame
+     * @return what was sent
+     */
+    public Result sendFrames(BooleanSupplier stop, LongConsumer onFrameSent) {
+        long start = System.nanoTime();
+        long sentFrames = 0;
         long hits = 0;
         long bytes = 0;
         double periodNs = settings.rateHz() > 0 ? 1e9 / settings.rateHz() : 0;
@@ -159,7 +177,7 @@ public final class DetectorSimulator implements AutoCloseable {
         });
         try {
             Future<SimulatedFrame> next = settings.frames() > 0 ? synth.submit(() -> synthesizer.frame(0)) : null;
-            for (int n = 0; n < settings.frames(); n++) {
+            for (int n = 0; n < settings.frames() && !stop.getAsBoolean(); n++) {
                 SimulatedFrame frame = next.get();
                 final int following = n + 1;
                 next = following < settings.frames() ? synth.submit(() -> synthesizer.frame(following)) : null;
@@ -172,6 +190,8 @@ public final class DetectorSimulator implements AutoCloseable {
                 }
                 hits += frame.hit() ? 1 : 0;
                 bytes += sendFrame(n, FrameSynthesizer.toLittleEndianBytes(frame));
+                sentFrames++;
+                onFrameSent.accept(sentFrames);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -181,8 +201,7 @@ public final class DetectorSimulator implements AutoCloseable {
         } finally {
             synth.shutdownNow();
         }
-        sendSeriesEnd(settings.frames());
-        return new Result(settings.frames(), hits, bytes, System.nanoTime() - start);
+        return new Result(sentFrames, hits, bytes, System.nanoTime() - start);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.beamflow.app.demo;
 import io.beamflow.app.control.ControlServer;
 import io.beamflow.app.control.FlinkMicrometerReporter;
 import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.core.io.FileTrees;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.ingest.IngestNode;
 import io.beamflow.ingest.sim.DetectorSimulator;
@@ -16,15 +17,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -169,13 +167,8 @@ public final class DemoRunner {
     }
 
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
+        try {
+            FileTrees.deleteRecursively(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean " + dir, e);
         }

@@ -3,12 +3,9 @@ package io.beamflow.app.demo;
 import io.beamflow.app.control.SeriesControl;
 import io.beamflow.app.control.SeriesRequest;
 import io.beamflow.app.control.SeriesStatus;
-import io.beamflow.core.sim.FrameSynthesizer;
-import io.beamflow.core.sim.SimulatedFrame;
 import io.beamflow.ingest.sim.DetectorSimulator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Series control of the demo: starts, stops and aborts series of the simulated detector on a
@@ -74,35 +71,20 @@ public final class SimulatorSeriesControl implements SeriesControl {
 
     private DetectorSimulator.Result runSeries(DetectorSimulator.Settings s) {
         long start = System.nanoTime();
-        long hits = 0;
-        long bytes = 0;
         try (DetectorSimulator sim = new DetectorSimulator(s)) {
             sim.sendSeriesStart();
-            long periodNs = s.rateHz() > 0 ? (long) (1e9 / s.rateHz()) : 0;
-            long next = System.nanoTime();
-            for (long f = 0; f < s.frames() && !stopRequested.get(); f++) {
-                SimulatedFrame frame = sim.synthesizer().frame(f);
-                hits += frame.hit() ? 1 : 0;
-                bytes += sim.sendFrame(f, FrameSynthesizer.toLittleEndianBytes(frame));
-                sent.incrementAndGet();
-                if (periodNs > 0) {
-                    next += periodNs;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                }
-            }
+            DetectorSimulator.Result frames = sim.sendFrames(stopRequested::get, sent::set);
             if (!"ABORTED".equals(state)) {
-                sim.sendSeriesEnd(sent.get());
+                sim.sendSeriesEnd(frames.frames());
                 state = stopRequested.get() ? "STOPPED" : "COMPLETED";
             }
+            return new DetectorSimulator.Result(frames.frames(), frames.hits(), frames.bytes(),
+                    System.nanoTime() - start);
         } catch (RuntimeException e) {
             state = "FAILED";
             message = e.toString();
             throw e;
         }
-        return new DetectorSimulator.Result(sent.get(), hits, bytes, System.nanoTime() - start);
     }
 
     @Override
