@@ -1,7 +1,10 @@
 package io.beamflow.core.journal;
 
+import java.text.ParseException;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -18,14 +21,29 @@ public final class JournalTailer implements AutoCloseable {
     JournalTailer(SingleChronicleQueue queue, long fromIndex) {
         this.tailer = queue.createTailer();
         if (fromIndex >= 0 && !tailer.moveToIndex(fromIndex)) {
-            // The index is beyond the end (not written yet) or was deleted: position at the nearest valid place.
-            long last = queue.lastIndex();
-            if (last >= 0 && fromIndex > last) {
-                tailer.toEnd();
-            } else {
-                tailer.toStart();
-            }
+            continueAfterMissing(queue, fromIndex);
         }
+    }
+
+    /**
+     * Positions at the first record after a start index that does not exist: it lies past the last
+     * record of its cycle (the next record opened a new cycle, or is not written yet) or its cycle was
+     * deleted. Never goes back to records before it.
+     */
+    private void continueAfterMissing(SingleChronicleQueue queue, long fromIndex) {
+        RollCycle rollCycle = queue.rollCycle();
+        try {
+            int cycle = queue.nextCycle(rollCycle.toCycle(fromIndex), TailerDirection.FORWARD);
+            while (cycle >= 0 && cycle != Integer.MAX_VALUE) {
+                if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
+                    return;
+                }
+                cycle = queue.nextCycle(cycle, TailerDirection.FORWARD);
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("unreadable journal file name in " + queue.file(), e);
+        }
+        tailer.toEnd();
     }
 
     /**

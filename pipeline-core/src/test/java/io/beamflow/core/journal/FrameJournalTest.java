@@ -107,4 +107,22 @@ class FrameJournalTest {
             assertTrue(journal.append(new byte[] {4}, 0, 1, body(4, 10), 0, 10) > kept, "journal continues");
         }
     }
+
+    @Test
+    void shouldResumeAfterTheLastRecordReadWhenTheNextOneOpenedANewCycle() {
+        SetTimeProvider time = new SetTimeProvider(1_700_000_000_000L);
+        JournalConfig c = new JournalConfig(dir, "TEST_SECONDLY", JournalConfig.DEFAULT_BLOCK_SIZE);
+        try (FrameJournal journal = FrameJournal.open(c, time)) {
+            journal.append(new byte[] {1}, 0, 1, body(1, 10), 0, 10);
+            long lastRead = journal.append(new byte[] {2}, 0, 1, body(2, 10), 0, 10);
+            long next = lastRead + 1; // what a reader checkpoints: the index after the last record it read
+            List<Long> none = new ArrayList<>();
+            assertEquals(0, readAll(journal, next, none).size(), "nothing after the last record yet");
+            time.advanceMillis(3_000);
+            long inNewCycle = journal.append(new byte[] {3}, 0, 1, body(3, 10), 0, 10);
+            List<Long> indices = new ArrayList<>();
+            readAll(journal, next, indices);
+            assertEquals(List.of(inNewCycle), indices, "resumes at the next record, never replays the old ones");
+        }
+    }
 }
