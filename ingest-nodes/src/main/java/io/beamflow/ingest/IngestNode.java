@@ -17,7 +17,9 @@ import io.beamflow.ingest.receive.PooledMsgAllocator;
 import io.beamflow.ingest.receive.ReceiveAgent;
 import io.beamflow.ingest.receive.ReceiveSockets;
 import io.beamflow.ingest.server.JournalServerAgent;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +61,8 @@ public final class IngestNode implements AutoCloseable {
     static final int DIRECT_PART_THRESHOLD = 64 * 1024;
     /** Idle receive buffers kept per part size and stream. */
     static final long POOLED_BYTES_PER_SIZE = 128L << 20;
+    /** Longest time an idle receive agent waits on its socket before its other duties run again. */
+    static final long RECEIVE_MAX_WAIT_MS = 10;
     private static final long SPACE_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long REJECT_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
@@ -67,6 +71,7 @@ public final class IngestNode implements AutoCloseable {
     private final ZContext context;
     private final Map<String, Stream> streams = new LinkedHashMap<>();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private final List<Meter> nodeMeters = new ArrayList<>();
     private boolean closed;
 
     /** One endpoint's agent and accounting. */
@@ -136,9 +141,11 @@ public final class IngestNode implements AutoCloseable {
             ReceiveAgent agent = new ReceiveAgent(streamId, socket,
                     ProtocolAdapters.create(config.protocol, writer, limits), journal, guard, accounting,
                     MESSAGES_PER_DUTY_CYCLE, allocator);
-            Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes).tag("stream", streamId)
-                    .baseUnit("bytes").register(registry);
-            agent.disconnectMonitor(new DisconnectMonitor(context, socket));
+            nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED, allocator,
+                    PooledMsgAllocator::allocatedBuffers).tag("stream", streamId).register(registry));
+            nodeMeters.add(Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes)
+                    .tag("stream", streamId).baseUnit("bytes").register(registry));
+            agent.disconnectMonitor(new DisconnectMonitor(context, socket, streamId));
             streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));
             LOG.info("ingest stream {}: {} {} on {} -> journal {}", streamId, config.protocol, config.socketMode,
                     endpoint, dir.toAbsolutePath());
@@ -163,7 +170,8 @@ public final class IngestNode implements AutoCloseable {
             LOG.info("journal server on {}", config.journalServerEndpoint);
         }
         for (Stream s : streams.values()) {
-            AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000),
+            AgentRunner runner = new AgentRunner(
+                    s.agent().socketWaitIdleStrategy(context.createPoller(1), RECEIVE_MAX_WAIT_MS),
                     t -> LOG.error("ingest agent error", t), null, s.agent());
             runners.add(runner);
             AgentRunner.startOnThread(runner);
@@ -289,6 +297,7 @@ public final class IngestNode implements AutoCloseable {
             streams.values().forEach(s -> s.agent().onClose());
         }
         streams.values().forEach(s -> s.accounting().removeMeters());
+        nodeMeters.forEach(registry::remove);
         context.close();
     }
 }

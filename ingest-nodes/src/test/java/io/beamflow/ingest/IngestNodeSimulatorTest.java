@@ -93,6 +93,9 @@ class IngestNodeSimulatorTest {
             }
         }
         assertTrue(registry.find(MetricNames.INGEST_FRAMES).counters().isEmpty(), "meters removed on close");
+        assertTrue(registry.find(MetricNames.JOURNAL_BYTES).meters().isEmpty(), "journal gauge removed on close");
+        assertTrue(registry.find(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED).meters().isEmpty(),
+                "receive buffer counter removed on close");
     }
 
     @Test

@@ -2,11 +2,16 @@ package io.beamflow.bench.ingest;
 
 import io.beamflow.core.config.IngestConfig;
 import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.metrics.MetricNames;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.ingest.IngestNode;
+import io.beamflow.ingest.sim.DetectorSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,8 +23,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -39,6 +46,12 @@ import org.zeromq.ZMQ;
  */
 public final class IngestThroughputBenchmark {
     private static final int WRITE_BLOCK = 1 << 20;
+    /** The node's receive high-water mark (messages), {@code --receive-hwm}; 0 keeps the configured default. */
+    private static int receiveHighWaterMark;
+    /** The node's kernel receive buffer (bytes), {@code --receive-buffer}; 0 keeps the configured default. */
+    private static int receiveBufferBytes;
+    /** {@code --verbose}: print the node's receive-buffer allocations after each measurement. */
+    private static boolean verbose;
 
     private IngestThroughputBenchmark() {
     }
@@ -54,6 +67,7 @@ public final class IngestThroughputBenchmark {
      * @param args options and directories
      */
     public static void main(String[] args) throws Exception {
+        int frameMib = 0;
         long bytesPerRun = 2L << 30;
         int repeats = 3;
         List<Path> dirs = new ArrayList<>();
@@ -61,13 +75,19 @@ public final class IngestThroughputBenchmark {
             switch (args[i]) {
                 case "--bytes-per-run" -> bytesPerRun = Long.parseLong(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--receive-hwm" -> receiveHighWaterMark = Integer.parseInt(args[++i]);
+                case "--verbose" -> verbose = true;
+                case "--receive-buffer" -> receiveBufferBytes = Integer.parseInt(args[++i]);
+                case "--frame-mib" -> frameMib = Integer.parseInt(args[++i]);
                 default -> dirs.add(Path.of(args[i]));
             }
         }
         if (dirs.isEmpty()) {
             dirs = List.of(Path.of("/tmp"), Path.of("/dev/shm"));
         }
-        List<FrameShape> shapes = List.of(new FrameShape(1024, 512), new FrameShape(2048, 1024));
+        List<FrameShape> shapes = frameMib == 1 ? List.of(new FrameShape(1024, 512))
+                : frameMib == 4 ? List.of(new FrameShape(2048, 1024))
+                : List.of(new FrameShape(1024, 512), new FrameShape(2048, 1024));
         System.out.printf(Locale.ROOT, "# ingest throughput, %d MiB per measurement, median of %d interleaved repetitions, GB/s = 1e9 B/s%n",
                 bytesPerRun >> 20, repeats);
         System.out.println("| journal dir | frame | raw JeroMQ | raw new-file write | ingest node | ingest / min(raw), median (min..max) |");
@@ -81,16 +101,73 @@ public final class IngestThroughputBenchmark {
                 double[] ratio = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
                     // interleaved, so that each ratio compares figures taken moments apart
+                    settle();
                     zmq[r] = rawJeromq(shape, frames);
+                    settle();
                     disk[r] = rawFileWrite(dir, (long) frames * shape.bytes());
+                    settle();
                     ingest[r] = ingestNode(dir, shape, frames);
                     ratio[r] = ingest[r] / Math.min(zmq[r], disk[r]);
+                    if (verbose) {
+                        System.out.printf(Locale.ROOT, "#   %s %d MiB repetition %d: raw JeroMQ %.2f, new-file write %.2f, "
+                                + "node %.2f GB/s, ratio %.2f%n", dir, shape.bytes() >> 20, r + 1, zmq[r], disk[r],
+                                ingest[r], ratio[r]);
+                    }
                 }
                 System.out.printf(Locale.ROOT, "| %s | %d MiB | %.2f GB/s | %.2f GB/s | %.2f GB/s | %.2f (%.2f..%.2f) |%n",
                         dir, shape.bytes() >> 20, median(zmq), median(disk), median(ingest), median(ratio),
                         Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0));
             }
         }
+    }
+
+    /**
+     * Starts every measurement from the same state: dirty pages of earlier ones written back ({@code sync}),
+     * garbage collected, a moment of quiet. Without it a measurement that follows a gigabyte of writes to
+     * a disk-backed directory runs into the kernel's write-back throttling and looks 2-4x slower.
+     */
+    static void settle() throws InterruptedException {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run sync", e);
+        }
+        System.gc();
+        Thread.sleep(500);
+    }
+
+    private static long processCpuNs() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static Map<Long, Long> threadCpuNs() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        mx.setThreadCpuTimeEnabled(true);
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            cpu.put(id, mx.getThreadCpuTime(id));
+        }
+        return cpu;
+    }
+
+    /** Prints the CPU each busy thread used during a measurement, as a share of its wall time. */
+    private static void printThreadCpu(Map<Long, Long> before, long elapsedNs) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        StringBuilder sb = new StringBuilder("#   thread CPU / wall:");
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            Long was = before.get(t.getThreadId());
+            long used = mx.getThreadCpuTime(t.getThreadId()) - (was == null || was < 0 ? 0L : was);
+            if (used > elapsedNs / 20) {
+                long user = mx.getThreadUserTime(t.getThreadId());
+                sb.append(String.format(Locale.ROOT, " %s %.2f (user so far %.1f s of %.1f s)", t.getThreadName(),
+                        used / (double) elapsedNs, user / 1e9, mx.getThreadCpuTime(t.getThreadId()) / 1e9));
+            }
+        }
+        System.out.println(sb);
     }
 
     private static double median(double[] values) {
@@ -114,6 +191,7 @@ public final class IngestThroughputBenchmark {
                 ctx.setLinger(60_000);
                 ZMQ.Socket s = ctx.createSocket(SocketType.PUSH);
                 s.setSndHWM(64);
+                s.setHandshakeIvl(DetectorSimulator.HANDSHAKE_TIMEOUT_MS);
                 s.connect(endpoint);
                 byte[] payload = new byte[shape.bytes()];
                 new SplittableRandom(1).nextBytes(payload);
@@ -137,6 +215,8 @@ public final class IngestThroughputBenchmark {
             ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
             pull.setRcvHWM(1000);
             pull.bind(endpoint);
+            Map<Long, Long> cpuBefore = threadCpuNs();
+            long processCpuBefore = processCpuNs();
             Thread sender = startSender(endpoint, shape, frames, "raw");
             long bytes = 0;
             long start = 0;
@@ -149,6 +229,11 @@ public final class IngestThroughputBenchmark {
                 bytes += h.length > 0 ? p.length : 0;
             }
             long elapsed = System.nanoTime() - start;
+            if (verbose) {
+                printThreadCpu(cpuBefore, elapsed);
+                System.out.printf(Locale.ROOT, "#   raw JeroMQ: process CPU / wall %.2f (sender included)%n",
+                        (processCpuNs() - processCpuBefore) / (double) elapsed);
+            }
             sender.join();
             // the first frame only starts the clock
             return (bytes - shape.bytes()) / (double) elapsed;
@@ -185,7 +270,16 @@ public final class IngestThroughputBenchmark {
         c.endpoints = List.of(endpoint);
         c.journalDirectory = journal.toString();
         c.journalMinFreeBytes = 256L << 20;
-        try (IngestNode node = IngestNode.start(c, new SimpleMeterRegistry())) {
+        if (receiveBufferBytes > 0) {
+            c.receiveBufferBytes = receiveBufferBytes;
+        }
+        if (receiveHighWaterMark > 0) {
+            c.receiveHighWaterMark = receiveHighWaterMark;
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (IngestNode node = IngestNode.start(c, registry)) {
+            Map<Long, Long> cpuBefore = threadCpuNs();
+            long processCpuBefore = processCpuNs();
             Thread sender = startSender(endpoint, shape, frames, "bench");
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (node.framesJournaled() == 0) {
@@ -201,6 +295,14 @@ public final class IngestThroughputBenchmark {
             }
             long elapsed = System.nanoTime() - start;
             sender.join();
+            if (verbose) {
+                System.out.printf(Locale.ROOT, "#   node: %d receive buffers allocated for %d frames%n",
+                        (long) registry.get(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED).functionCounter().count(),
+                        frames);
+                printThreadCpu(cpuBefore, elapsed);
+                System.out.printf(Locale.ROOT, "#   process CPU / wall %.2f (sender included)%n",
+                        (processCpuNs() - processCpuBefore) / (double) (System.nanoTime() - start));
+            }
             return (frames - startFrames) * (double) shape.bytes() / elapsed;
         } finally {
             try (Stream<Path> files = Files.walk(journal)) {

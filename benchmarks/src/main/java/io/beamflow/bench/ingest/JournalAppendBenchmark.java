@@ -2,52 +2,90 @@ package io.beamflow.bench.ingest;
 
 import io.beamflow.core.journal.FrameJournal;
 import io.beamflow.core.journal.JournalConfig;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Journal append bandwidth alone (no network) against a new-file sequential write of the same bytes,
- * for several Chronicle block sizes.
+ * Journal append bandwidth alone (no network), against a new-file sequential write of the same bytes
+ * measured moments before: records whose body is on the heap (copied into the memory-mapped cycle file)
+ * and records whose body is in a direct buffer, as the ingest node receives it (written with a
+ * positional {@code write(2)}).
  *
- * <pre>bench io.beamflow.bench.ingest.JournalAppendBenchmark dir [MiB] [recordKiB]</pre>
+ * <pre>bench io.beamflow.bench.ingest.JournalAppendBenchmark dir [MiB] [recordKiB] [repeats]</pre>
  */
 public final class JournalAppendBenchmark {
     private JournalAppendBenchmark() {
     }
 
     /**
-     * @param args directory, MiB to write (default 1024), record size in KiB (default 1024)
+     * @param args directory, MiB per measurement (default 1024), record size in KiB (default 1024),
+     *             interleaved repetitions (default 3)
      */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "/tmp");
         long total = (args.length > 1 ? Long.parseLong(args[1]) : 1024) << 20;
         int record = (args.length > 2 ? Integer.parseInt(args[2]) : 1024) << 10;
+        int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         byte[] body = new byte[record];
         new SplittableRandom(3).nextBytes(body);
-        byte[] header = new byte[80];
-        for (long block : new long[] {64L << 20, 256L << 20, 1L << 30}) {
-            double raw = IngestThroughputBenchmark.rawFileWrite(dir, total);
-            Path j = Files.createTempDirectory(dir, "beamflow-journal-bench");
-            double gbs;
-            try (FrameJournal journal = FrameJournal.open(new JournalConfig(j, "FIVE_MINUTELY", block))) {
-                long n = total / record;
-                journal.append(header, 0, header.length, body, 0, body.length);
-                long start = System.nanoTime();
-                for (long i = 1; i < n; i++) {
-                    journal.append(header, 0, header.length, body, 0, body.length);
-                }
-                gbs = (n - 1) * (double) record / (System.nanoTime() - start);
-            } finally {
-                try (Stream<Path> files = Files.walk(j)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            System.out.printf(Locale.ROOT, "%s block %4d MiB: journal append %.2f GB/s, new-file write %.2f GB/s, "
-                    + "ratio %.2f%n", dir, block >> 20, gbs, raw, gbs / raw);
+        ByteBuffer direct = ByteBuffer.allocateDirect(record);
+        direct.put(body).flip();
+        double[] raw = new double[repeats];
+        double[] mapped = new double[repeats];
+        double[] positional = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            IngestThroughputBenchmark.settle();
+            raw[r] = IngestThroughputBenchmark.rawFileWrite(dir, total);
+            IngestThroughputBenchmark.settle();
+            mapped[r] = append(dir, total, new UnsafeBuffer(body));
+            IngestThroughputBenchmark.settle();
+            positional[r] = append(dir, total, new UnsafeBuffer(direct));
         }
+        System.out.printf(Locale.ROOT, "%s, %d KiB records, %d MiB per measurement, median of %d: new-file write "
+                + "%.2f GB/s; journal, heap body (mapped copy) %.2f GB/s = %.2f; journal, direct body (positional "
+                + "write) %.2f GB/s = %.2f of the new-file write%n", dir, record >> 10, total >> 20, repeats,
+                median(raw), median(mapped), median(ratios(mapped, raw)), median(positional),
+                median(ratios(positional, raw)));
+    }
+
+    private static double append(Path dir, long total, UnsafeBuffer body) throws Exception {
+        Path j = Files.createTempDirectory(dir, "beamflow-journal-bench");
+        byte[] header = new byte[80];
+        UnsafeBuffer h = new UnsafeBuffer(header);
+        int record = body.capacity();
+        try (FrameJournal journal = FrameJournal.open(JournalConfig.of(j))) {
+            long n = total / record;
+            journal.append(h, 0, header.length, body, 0, record);
+            long start = System.nanoTime();
+            for (long i = 1; i < n; i++) {
+                journal.append(h, 0, header.length, body, 0, record);
+            }
+            return (n - 1) * (double) record / (System.nanoTime() - start);
+        } finally {
+            try (Stream<Path> files = Files.walk(j)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static double[] ratios(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return r;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

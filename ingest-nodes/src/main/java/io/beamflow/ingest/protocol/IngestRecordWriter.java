@@ -12,7 +12,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The single path from a validated message to the journal, shared by all protocol adapters: checks
  * the frame number against the series and module, stamps the receive time into the native header,
- * appends header + body (one copy, into the mapped journal file), and only then counts the record.
+ * appends header + body (one copy into the journal file; see {@code FrameJournal#append}), and only
+ * then counts the record.
  */
 public final class IngestRecordWriter {
     private final FrameJournal journal;

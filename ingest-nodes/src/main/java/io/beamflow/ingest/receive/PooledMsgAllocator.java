@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import zmq.Msg;
 import zmq.msg.MsgAllocator;
 
@@ -17,6 +18,7 @@ public final class PooledMsgAllocator implements MsgAllocator {
     private final int directThreshold;
     private final long maxPooledBytesPerSize;
     private final ConcurrentHashMap<Integer, Queue<ByteBuffer>> pools = new ConcurrentHashMap<>();
+    private final AtomicLong allocatedBuffers = new AtomicLong();
 
     /**
      * @param directThreshold  parts of at least this many bytes go to direct buffers
@@ -39,9 +41,15 @@ public final class PooledMsgAllocator implements MsgAllocator {
         }
         if (b == null) {
             b = ByteBuffer.allocateDirect(size);
+            allocatedBuffers.incrementAndGet();
         }
         b.clear();
         return new Msg(b);
+    }
+
+    /** @return direct buffers allocated because none of the part's size was idle in the pool */
+    public long allocatedBuffers() {
+        return allocatedBuffers.get();
     }
 
     /**

@@ -31,6 +31,8 @@ public final class ReceiveAgent implements Agent {
     private final MessageParts parts;
     private final AtomicLong releaseBelowIndex = new AtomicLong(-1);
     private DisconnectMonitor disconnectMonitor;
+    private ZMQ.Poller idlePoller;
+    private boolean readingPaused;
     private long lastDisconnectLogNs = Long.MIN_VALUE;
     private long releasedBelowIndex = -1;
 
@@ -66,13 +68,29 @@ public final class ReceiveAgent implements Agent {
         this.disconnectMonitor = monitor;
     }
 
+    /**
+     * An idle strategy that waits on this agent's socket (see {@link SocketWaitIdleStrategy}); call
+     * before the agent starts.
+     *
+     * @param poller    a new poller of the socket's context; owned (closed) by this agent from now on
+     * @param maxWaitMs longest wait between duty cycles
+     * @return the idle strategy to run this agent with
+     */
+    public SocketWaitIdleStrategy socketWaitIdleStrategy(ZMQ.Poller poller, long maxWaitMs) {
+        poller.register(socket, ZMQ.Poller.POLLIN);
+        this.idlePoller = poller;
+        return new SocketWaitIdleStrategy(poller, () -> readingPaused, maxWaitMs);
+    }
+
     @Override
     public int doWork() {
         int work = releaseJournalCycles() + pollDisconnects();
         if (spaceGuard.full()) {
+            readingPaused = true;
             accounting.backpressure(true);
             return work;
         }
+        readingPaused = false;
         accounting.backpressure(false);
         for (int i = 0; i < maxMessagesPerCycle; i++) {
             if (!parts.receive(socket)) {
@@ -165,6 +183,9 @@ public final class ReceiveAgent implements Agent {
         }
         if (disconnectMonitor != null) {
             disconnectMonitor.close();
+        }
+        if (idlePoller != null) {
+            idlePoller.close();
         }
         socket.close();
         journal.close();

@@ -53,6 +53,9 @@ public final class ReceiveSockets {
         try {
             socket.setLinger(0);
             socket.setRcvHWM(config.receiveHighWaterMark);
+            if (config.handshakeTimeoutMs > 0) {
+                socket.setHandshakeIvl(config.handshakeTimeoutMs);
+            }
             if (config.receiveBufferBytes > 0) {
                 socket.setReceiveBufferSize(config.receiveBufferBytes);
             }

@@ -47,6 +47,8 @@ public final class JournalClient implements AutoCloseable {
         connect();
     }
 
+    private static final int HANDSHAKE_TIMEOUT_MS = 2_000;
+
     private void connect() {
         if (socket != null) {
             socket.close();
@@ -54,6 +56,8 @@ public final class JournalClient implements AutoCloseable {
         socket = context.createSocket(SocketType.REQ);
         socket.setReceiveTimeOut(timeoutMs);
         socket.setLinger(0);
+        // JeroMQ occasionally leaves a fresh connection unserviced; the handshake timer re-establishes it.
+        socket.setHandshakeIvl(HANDSHAKE_TIMEOUT_MS);
         socket.connect(endpoint);
     }
 

@@ -33,6 +33,7 @@ public final class NativeSender implements AutoCloseable {
             socket.setSendBufferSize(sendBufferBytes);
         }
         socket.setSendTimeOut(10_000);
+        socket.setHandshakeIvl(1_000); // recovers JeroMQ's occasional stuck connect within a second
         if (bind) {
             socket.bind(endpoint);
         } else {

@@ -13,6 +13,13 @@ public final class IngestConfig {
     public String socketMode = "pull";
     /** ZeroMQ receive high-water mark (messages). */
     public int receiveHighWaterMark = 1000;
+    /**
+     * ZeroMQ handshake timeout (ms): a connection whose ZMTP handshake has not completed by then is
+     * dropped and re-established. Short, because JeroMQ 0.6 occasionally leaves a freshly connected
+     * socket unserviced (the peer's greeting is never read) and the handshake timer is what recovers it;
+     * ZeroMQ's default is 30 s.
+     */
+    public int handshakeTimeoutMs = 3000;
     /** Kernel receive buffer size in bytes (0: system default). */
     public int receiveBufferBytes = 0;
     /** Largest accepted header/JSON part. */

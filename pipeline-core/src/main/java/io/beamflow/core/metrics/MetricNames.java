@@ -16,6 +16,8 @@ public final class MetricNames {
     public static final String INGEST_DISCONNECTS = "beamflow.ingest.disconnects";
     /** Bytes used by the journal on disk. */
     public static final String JOURNAL_BYTES = "beamflow.journal.bytes";
+    /** Counter: direct receive buffers allocated because the stream's pool had none idle (tag stream). */
+    public static final String INGEST_RECEIVE_BUFFERS_ALLOCATED = "beamflow.ingest.receive.buffers.allocated";
     /** Frames processed by a reduction stage (tag: stage). */
     public static final String STAGE_FRAMES = "beamflow.stage.frames";
     /** Frames written to HDF5. */

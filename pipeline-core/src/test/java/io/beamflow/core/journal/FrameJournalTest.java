@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.agrona.concurrent.UnsafeBuffer;
 
 class FrameJournalTest {
     @TempDir
@@ -124,5 +126,69 @@ class FrameJournalTest {
             readAll(journal, next, indices);
             assertEquals(List.of(inNewCycle), indices, "resumes at the next record, never replays the old ones");
         }
+    }
+
+    @Test
+    void shouldWriteDirectBodiesBitExactAcrossChunksAndCyclesWhileATailerReadsThem() throws Exception {
+        SetTimeProvider time = new SetTimeProvider(1_700_000_000_000L);
+        // 4 MiB blocks: 300 kB bodies cross chunk boundaries every few records
+        JournalConfig c = new JournalConfig(dir, "TEST_SECONDLY", 4L << 20);
+        int records = 60;
+        int bodyLength = 300_000;
+        ByteBuffer receive = ByteBuffer.allocateDirect(bodyLength + 1000);
+        UnsafeBuffer header = new UnsafeBuffer(ByteBuffer.allocateDirect(16));
+        UnsafeBuffer bodyView = new UnsafeBuffer(new byte[0]);
+        try (FrameJournal journal = FrameJournal.open(c, time)) {
+            java.util.concurrent.atomic.AtomicReference<String> mismatch = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger tailed = new java.util.concurrent.atomic.AtomicInteger();
+            Thread tailer = new Thread(() -> {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                try (JournalTailer t = journal.tailer(FrameJournal.FIRST)) {
+                    while (tailed.get() < records && System.nanoTime() < deadline) {
+                        t.poll((index, rec, off, len) -> {
+                            int i = rec.getInt(off);
+                            byte[] got = new byte[len - 16];
+                            rec.getBytes(off + 16, got);
+                            if (len != 16 + bodyLength(i, bodyLength) || !java.util.Arrays.equals(got,
+                                    body(i, bodyLength(i, bodyLength)))) {
+                                mismatch.compareAndSet(null, "record " + i + " differs");
+                            }
+                            tailed.incrementAndGet();
+                        });
+                    }
+                }
+            });
+            tailer.start();
+            for (int i = 0; i < records; i++) {
+                int length = bodyLength(i, bodyLength);
+                int offset = i % 7; // the part sits at an offset inside the receive buffer
+                receive.clear();
+                receive.position(offset);
+                receive.put(body(i, length));
+                bodyView.wrap(receive, 0, receive.capacity());
+                header.putInt(0, i);
+                journal.append(header, 0, 16, bodyView, offset, length);
+                if (i % 20 == 19) {
+                    time.advanceMillis(1_000); // next roll cycle
+                }
+            }
+            tailer.join(60_000);
+            assertEquals(records, tailed.get(), "tailer saw every record");
+            assertEquals(null, mismatch.get());
+            assertTrue(java.nio.file.Files.list(dir).filter(p -> p.toString().endsWith(".cq4")).count() >= 3,
+                    "records spread over several cycle files");
+            List<Long> indices = new ArrayList<>();
+            List<byte[]> all = readAll(journal, FrameJournal.FIRST, indices);
+            assertEquals(records, all.size());
+            for (int i = 0; i < records; i++) {
+                byte[] rec = all.get(i);
+                assertArrayEquals(body(i, bodyLength(i, bodyLength)), java.util.Arrays.copyOfRange(rec, 16, rec.length));
+            }
+        }
+    }
+
+    /** Every third body is below the positional-write threshold, so both write paths interleave. */
+    private static int bodyLength(int i, int large) {
+        return i % 3 == 2 ? 1000 + i : large + i;
     }
 }

@@ -38,6 +38,7 @@ public final class LiveViewSubscriber implements AutoCloseable {
         socket.setRcvHWM(4);
         socket.setLinger(0);
         socket.setReceiveTimeOut(POLL_TIMEOUT_MS);
+        socket.setHandshakeIvl(2_000); // re-establishes a connection JeroMQ left unserviced (see IngestConfig)
         socket.subscribe(new byte[0]);
         socket.connect(endpoint);
         thread = new Thread(() -> loop(socket), "live-view-subscriber");
