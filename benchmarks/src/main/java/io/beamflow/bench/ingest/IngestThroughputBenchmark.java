@@ -41,7 +41,8 @@ import org.zeromq.ZMQ;
  * into a new file (what {@code dd bs=1M of=new-file} does), and (3) the ingest node (receive, validate,
  * journal) fed by the same sender. The figure of merit is (3) / min((1), (2)); target >= 0.90.
  *
- * <pre>bench io.beamflow.bench.ingest.IngestThroughputBenchmark [--bytes-per-run N] [--repeats R] dir...</pre>
+ * <pre>bench io.beamflow.bench.ingest.IngestThroughputBenchmark [--bytes-per-run N] [--repeats R] [--warmups W]
+ *     [--frame-mib 1|4] [--receive-hwm N] [--receive-buffer BYTES] [--verbose] dir...</pre>
  * Default directories: {@code /tmp} (disk) and {@code /dev/shm} (tmpfs).
  */
 public final class IngestThroughputBenchmark {
@@ -69,12 +70,14 @@ public final class IngestThroughputBenchmark {
     public static void main(String[] args) throws Exception {
         int frameMib = 0;
         long bytesPerRun = 2L << 30;
-        int repeats = 3;
+        int repeats = 7;
+        int warmups = 1;
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bytes-per-run" -> bytesPerRun = Long.parseLong(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                 case "--receive-hwm" -> receiveHighWaterMark = Integer.parseInt(args[++i]);
                 case "--verbose" -> verbose = true;
                 case "--receive-buffer" -> receiveBufferBytes = Integer.parseInt(args[++i]);
@@ -88,8 +91,8 @@ public final class IngestThroughputBenchmark {
         List<FrameShape> shapes = frameMib == 1 ? List.of(new FrameShape(1024, 512))
                 : frameMib == 4 ? List.of(new FrameShape(2048, 1024))
                 : List.of(new FrameShape(1024, 512), new FrameShape(2048, 1024));
-        System.out.printf(Locale.ROOT, "# ingest throughput, %d MiB per measurement, median of %d interleaved repetitions, GB/s = 1e9 B/s%n",
-                bytesPerRun >> 20, repeats);
+        System.out.printf(Locale.ROOT, "# ingest throughput, %d MiB per measurement, median of %d interleaved repetitions after %d "
+                + "untimed, GB/s = 1e9 B/s%n", bytesPerRun >> 20, repeats, warmups);
         System.out.println("| journal dir | frame | raw JeroMQ | raw new-file write | ingest node | ingest / min(raw), median (min..max) |");
         System.out.println("|---|---|---|---|---|---|");
         for (Path dir : dirs) {
@@ -99,6 +102,12 @@ public final class IngestThroughputBenchmark {
                 double[] disk = new double[repeats];
                 double[] ingest = new double[repeats];
                 double[] ratio = new double[repeats];
+                for (int w = 0; w < warmups; w++) {
+                    // untimed: JIT compilation of all three paths, pools and mappings, before the figures count
+                    rawJeromq(shape, frames);
+                    rawFileWrite(dir, (long) frames * shape.bytes());
+                    ingestNode(dir, shape, frames);
+                }
                 for (int r = 0; r < repeats; r++) {
                     // interleaved, so that each ratio compares figures taken moments apart
                     settle();

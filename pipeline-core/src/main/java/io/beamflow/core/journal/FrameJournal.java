@@ -47,7 +47,7 @@ public final class FrameJournal implements AutoCloseable {
     private final PosixAPI posix = POSIX_API;
     private ExcerptAppender appender;
     private BytesStore<?, ?> advisedStore;
-    private boolean adviceFailureLogged;
+    private boolean readAroundAdviceFailed;
 
     private FrameJournal(JournalConfig config, TimeProvider time) {
         this.config = config;
@@ -185,11 +185,18 @@ public final class FrameJournal implements AutoCloseable {
             return;
         }
         long address = chunk.addressForRead(chunk.start());
-        if (posix.madvise(address, chunk.realCapacity(), MAdviseFlag.MADV_RANDOM) != 0 && !adviceFailureLogged) {
-            adviceFailureLogged = true;
-            LOG.warn("journal {}: madvise(MADV_RANDOM) failed ({}); appends may be slower", config.directory(),
-                    posix.lastErrorStr());
+        long length = chunk.realCapacity() - chunk.start(); // a chunk's capacity counts from the file's start
+        if (posix.madvise(address, length, MAdviseFlag.MADV_RANDOM) != 0 && !readAroundAdviceFailed) {
+            readAroundAdviceFailed = true;
+            LOG.warn("journal {}: madvise(MADV_RANDOM) of the chunk at file offset {} ({} bytes at 0x{}) failed "
+                    + "({}); appends may be slower", config.directory(), chunk.start(), length,
+                    Long.toHexString(address), posix.lastErrorStr());
         }
+    }
+
+    /** @return whether a {@code madvise} of a mapped chunk failed (logged once) */
+    boolean readAroundAdviceFailed() {
+        return readAroundAdviceFailed;
     }
 
     private void writeBody(Bytes<?> bytes, DirectBuffer src, int offset, int length) {

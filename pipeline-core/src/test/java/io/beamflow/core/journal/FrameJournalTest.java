@@ -2,6 +2,7 @@ package io.beamflow.core.journal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -174,6 +175,7 @@ class FrameJournalTest {
             }
             tailer.join(60_000);
             assertEquals(records, tailed.get(), "tailer saw every record");
+            assertFalse(journal.readAroundAdviceFailed(), "madvise accepted every chunk's range");
             assertEquals(null, mismatch.get());
             assertTrue(java.nio.file.Files.list(dir).filter(p -> p.toString().endsWith(".cq4")).count() >= 3,
                     "records spread over several cycle files");
