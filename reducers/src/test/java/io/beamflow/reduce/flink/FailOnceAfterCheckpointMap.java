@@ -8,7 +8,7 @@ import org.apache.flink.api.common.state.CheckpointListener;
 
 /**
  * Failure injection: passes results through, slowly until a checkpoint has completed, then throws
- * once in the middle of the series; after the restart it lets everything through.
+ * once in the middle of the series; after the restart it lets everything through, a little slowed down.
  */
 final class FailOnceAfterCheckpointMap extends RichMapFunction<FrameResult, FrameResult> implements CheckpointListener {
     private static final long serialVersionUID = 1L;
@@ -22,6 +22,9 @@ final class FailOnceAfterCheckpointMap extends RichMapFunction<FrameResult, Fram
     public FrameResult map(FrameResult r) throws Exception {
         MAX_ATTEMPT.accumulateAndGet(getRuntimeContext().getTaskInfo().getAttemptNumber(), Math::max);
         if (FAILED.get()) {
+            // still slowly, so that checkpoints of the restarted job complete while both streams are being
+            // read (each source publishes its checkpointed journal index only on a completed checkpoint)
+            Thread.sleep(5);
             return r;
         }
         if (!checkpointCompleted) {
