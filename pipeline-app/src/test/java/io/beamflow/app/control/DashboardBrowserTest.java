@@ -62,7 +62,14 @@ class DashboardBrowserTest {
     static void operatorSession(DashboardPage page, String token, String goodRule, double hitRateBelow, Path screenshot)
             throws Exception {
         page.awaitImageAndProfileUpdates(30);
-        assertTrue(page.imageColours() > 20, "image looks blank: " + page.imageColours() + " colours");
+        // sampled until painted: a single sample can catch the canvas between two frames (once: <= 20
+        // colours, and 1273 when the failure message sampled it again)
+        int[] colours = {0};
+        try {
+            page.await(30, d -> (colours[0] = page.imageColours()) > 20);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("image looks blank: " + colours[0] + " colours", e);
+        }
         // latency = page clock at arrival - ingest receive time of the frame; the job may first work
         // off the frames that queued while it started, so wait (bounded) for it to catch up
         long[] latencyMs = {Long.MAX_VALUE};
