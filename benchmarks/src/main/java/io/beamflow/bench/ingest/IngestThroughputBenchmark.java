@@ -5,8 +5,8 @@ import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.metrics.MetricNames;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
+import io.beamflow.core.wire.ZmqHandshake;
 import io.beamflow.ingest.IngestNode;
-import io.beamflow.ingest.sim.DetectorSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -145,38 +145,43 @@ public final class IngestThroughputBenchmark {
         Thread.sleep(500);
     }
 
-    private static long processCpuNs() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static Map<Long, Long> threadCpuNs() {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        mx.setThreadCpuTimeEnabled(true);
-        Map<Long, Long> cpu = new HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            cpu.put(id, mx.getThreadCpuTime(id));
-        }
-        return cpu;
-    }
-
-    /** Prints the CPU each busy thread used during a measurement, as a share of its wall time. */
-    private static void printThreadCpu(Map<Long, Long> before, long elapsedNs) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        StringBuilder sb = new StringBuilder("#   thread CPU / wall:");
-        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t == null) {
-                continue;
+    /** CPU time of the process and of each thread at one moment, to report what a measurement used. */
+    private record CpuSnapshot(long processNs, Map<Long, Long> threadNs) {
+        static CpuSnapshot take() {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            mx.setThreadCpuTimeEnabled(true);
+            Map<Long, Long> threads = new HashMap<>();
+            for (long id : mx.getAllThreadIds()) {
+                threads.put(id, mx.getThreadCpuTime(id));
             }
-            Long was = before.get(t.getThreadId());
-            long used = mx.getThreadCpuTime(t.getThreadId()) - (was == null || was < 0 ? 0L : was);
-            if (used > elapsedNs / 20) {
-                long user = mx.getThreadUserTime(t.getThreadId());
-                sb.append(String.format(Locale.ROOT, " %s %.2f (user so far %.1f s of %.1f s)", t.getThreadName(),
-                        used / (double) elapsedNs, user / 1e9, mx.getThreadCpuTime(t.getThreadId()) / 1e9));
-            }
+            return new CpuSnapshot(processCpuNs(), threads);
         }
-        System.out.println(sb);
+
+        private static long processCpuNs() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        /** Prints the CPU each busy thread and the whole process used since this snapshot, per wall time. */
+        void print(String label, long elapsedNs) {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            StringBuilder sb = new StringBuilder("#   thread CPU / wall:");
+            for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (t == null) {
+                    continue;
+                }
+                Long was = threadNs.get(t.getThreadId());
+                long used = mx.getThreadCpuTime(t.getThreadId()) - (was == null || was < 0 ? 0L : was);
+                if (used > elapsedNs / 20) {
+                    long user = mx.getThreadUserTime(t.getThreadId());
+                    sb.append(String.format(Locale.ROOT, " %s %.2f (user so far %.1f s of %.1f s)", t.getThreadName(),
+                            used / (double) elapsedNs, user / 1e9, mx.getThreadCpuTime(t.getThreadId()) / 1e9));
+                }
+            }
+            System.out.println(sb);
+            System.out.printf(Locale.ROOT, "#   %sprocess CPU / wall %.2f (sender included)%n", label,
+                    (processCpuNs() - processNs) / (double) elapsedNs);
+        }
     }
 
     private static double median(double[] values) {
@@ -200,7 +205,7 @@ public final class IngestThroughputBenchmark {
                 ctx.setLinger(60_000);
                 ZMQ.Socket s = ctx.createSocket(SocketType.PUSH);
                 s.setSndHWM(64);
-                s.setHandshakeIvl(DetectorSimulator.HANDSHAKE_TIMEOUT_MS);
+                s.setHandshakeIvl(ZmqHandshake.CONNECT_TIMEOUT_MS);
                 s.connect(endpoint);
                 byte[] payload = new byte[shape.bytes()];
                 new SplittableRandom(1).nextBytes(payload);
@@ -224,8 +229,7 @@ public final class IngestThroughputBenchmark {
             ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
             pull.setRcvHWM(1000);
             pull.bind(endpoint);
-            Map<Long, Long> cpuBefore = threadCpuNs();
-            long processCpuBefore = processCpuNs();
+            CpuSnapshot cpuBefore = CpuSnapshot.take();
             Thread sender = startSender(endpoint, shape, frames, "raw");
             long bytes = 0;
             long start = 0;
@@ -239,9 +243,7 @@ public final class IngestThroughputBenchmark {
             }
             long elapsed = System.nanoTime() - start;
             if (verbose) {
-                printThreadCpu(cpuBefore, elapsed);
-                System.out.printf(Locale.ROOT, "#   raw JeroMQ: process CPU / wall %.2f (sender included)%n",
-                        (processCpuNs() - processCpuBefore) / (double) elapsed);
+                cpuBefore.print("raw JeroMQ: ", elapsed);
             }
             sender.join();
             // the first frame only starts the clock
@@ -287,8 +289,7 @@ public final class IngestThroughputBenchmark {
         }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (IngestNode node = IngestNode.start(c, registry)) {
-            Map<Long, Long> cpuBefore = threadCpuNs();
-            long processCpuBefore = processCpuNs();
+            CpuSnapshot cpuBefore = CpuSnapshot.take();
             Thread sender = startSender(endpoint, shape, frames, "bench");
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (node.framesJournaled() == 0) {
@@ -308,9 +309,7 @@ public final class IngestThroughputBenchmark {
                 System.out.printf(Locale.ROOT, "#   node: %d receive buffers allocated for %d frames%n",
                         (long) registry.get(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED).functionCounter().count(),
                         frames);
-                printThreadCpu(cpuBefore, elapsed);
-                System.out.printf(Locale.ROOT, "#   process CPU / wall %.2f (sender included)%n",
-                        (processCpuNs() - processCpuBefore) / (double) (System.nanoTime() - start));
+                cpuBefore.print("", elapsed);
             }
             return (frames - startFrames) * (double) shape.bytes() / elapsed;
         } finally {

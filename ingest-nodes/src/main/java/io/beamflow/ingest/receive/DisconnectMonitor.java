@@ -12,8 +12,8 @@ import org.zeromq.ZMQ;
  * exceeds the socket's maximum message size (before allocating it), so such a message is visible to
  * the node only as a disconnect; the receive agent counts them. Connection changes (accepted,
  * connected, handshake completed or failed, closed) are logged with the address, so an operator can
- * see whether the detector is connected; connect retries (every 100 ms while a detector is down) are
- * counted, and only the first of a run of them is logged.
+ * see whether the detector is connected; of a run of connect retries (every 100 ms while a detector
+ * is down) only the first is logged.
  */
 public final class DisconnectMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DisconnectMonitor.class);
@@ -21,7 +21,6 @@ public final class DisconnectMonitor implements AutoCloseable {
 
     private final String streamId;
     private final ZMQ.Socket pair;
-    private long connectRetries;
     private boolean retrying;
 
     /**
@@ -55,7 +54,6 @@ public final class DisconnectMonitor implements AutoCloseable {
                 continue; // a non-blocking connect in progress; the end of monitoring
             }
             if (event == ZMQ.EVENT_CONNECT_RETRIED) {
-                connectRetries++;
                 if (!retrying) {
                     retrying = true;
                     LOG.info("stream {}: cannot connect to {} yet, retrying", streamId, e.getAddress());
@@ -72,11 +70,6 @@ public final class DisconnectMonitor implements AutoCloseable {
             }
         }
         return disconnects;
-    }
-
-    /** @return connect attempts that failed and were retried, since the start */
-    public long connectRetries() {
-        return connectRetries;
     }
 
     private static String name(int event) {

@@ -1,5 +1,6 @@
 package io.beamflow.ingest.server;
 
+import io.beamflow.core.wire.ZmqHandshake;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,8 +48,6 @@ public final class JournalClient implements AutoCloseable {
         connect();
     }
 
-    private static final int HANDSHAKE_TIMEOUT_MS = 2_000;
-
     private void connect() {
         if (socket != null) {
             socket.close();
@@ -56,8 +55,7 @@ public final class JournalClient implements AutoCloseable {
         socket = context.createSocket(SocketType.REQ);
         socket.setReceiveTimeOut(timeoutMs);
         socket.setLinger(0);
-        // JeroMQ occasionally leaves a fresh connection unserviced; the handshake timer re-establishes it.
-        socket.setHandshakeIvl(HANDSHAKE_TIMEOUT_MS);
+        socket.setHandshakeIvl(ZmqHandshake.CONNECT_TIMEOUT_MS);
         socket.connect(endpoint);
     }
 

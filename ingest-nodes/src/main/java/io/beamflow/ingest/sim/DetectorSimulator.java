@@ -8,6 +8,7 @@ import io.beamflow.core.sim.SimulatedFrame;
 import io.beamflow.core.sim.SimulationParameters;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
+import io.beamflow.core.wire.ZmqHandshake;
 import io.beamflow.ingest.receive.ReceiveSockets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,8 +38,6 @@ import org.zeromq.ZMQ;
 public final class DetectorSimulator implements AutoCloseable {
     /** Default linger: how long {@link #close()} waits for queued frames to be delivered. */
     public static final int LINGER_MS = 30_000;
-    /** ZeroMQ handshake timeout of the simulator's sockets (see {@code IngestConfig#handshakeTimeoutMs}). */
-    public static final int HANDSHAKE_TIMEOUT_MS = 2_000;
 
     private final Settings settings;
     private final FrameSynthesizer synthesizer;
@@ -122,8 +121,7 @@ public final class DetectorSimulator implements AutoCloseable {
             ZMQ.Socket s = context.createSocket(SocketType.PUSH);
             s.setLinger(LINGER_MS);
             s.setSndHWM(100);
-            // A stuck JeroMQ connect (greeting never read) is retried after this, not after 30 s.
-            s.setHandshakeIvl(HANDSHAKE_TIMEOUT_MS);
+            s.setHandshakeIvl(ZmqHandshake.CONNECT_TIMEOUT_MS);
             if (endpoint.startsWith("@")) {
                 s.bind(ReceiveSockets.address(endpoint));
             } else {

@@ -14,10 +14,10 @@ public final class IngestConfig {
     /** ZeroMQ receive high-water mark (messages). */
     public int receiveHighWaterMark = 1000;
     /**
-     * ZeroMQ handshake timeout (ms): a connection whose ZMTP handshake has not completed by then is
-     * dropped and re-established. Short, because JeroMQ 0.6 occasionally leaves a freshly connected
-     * socket unserviced (the peer's greeting is never read) and the handshake timer is what recovers it;
-     * ZeroMQ's default is 30 s.
+     * ZeroMQ handshake timeout (ms) of the node's sockets: a connection whose ZMTP handshake has not
+     * completed by then is dropped and re-established. Short for the reason given in
+     * {@link io.beamflow.core.wire.ZmqHandshake}; it matters when the node connects ({@code >} endpoints,
+     * SUB mode).
      */
     public int handshakeTimeoutMs = 3000;
     /** Kernel receive buffer size in bytes (0: system default). */

@@ -38,13 +38,12 @@ import org.slf4j.LoggerFactory;
  * a journal index.
  */
 public final class FrameJournal implements AutoCloseable {
-    private final SingleChronicleQueue queue;
     private static final Logger LOG = LoggerFactory.getLogger(FrameJournal.class);
     /** Native calls for {@code madvise}; {@code null} where Chronicle's posix binding is unavailable. */
-    private static final PosixAPI POSIX_API = loadPosix();
+    private static final PosixAPI POSIX = loadPosix();
 
+    private final SingleChronicleQueue queue;
     private final JournalConfig config;
-    private final PosixAPI posix = POSIX_API;
     private ExcerptAppender appender;
     private BytesStore<?, ?> advisedStore;
     private boolean readAroundAdviceFailed;
@@ -69,7 +68,7 @@ public final class FrameJournal implements AutoCloseable {
         try {
             return OS.isLinux() ? PosixAPI.posix() : null;
         } catch (RuntimeException | LinkageError e) {
-            LoggerFactory.getLogger(FrameJournal.class).warn("no native madvise; journal appends on disk may be "
+            LOG.warn("no native madvise; journal appends on disk may be "
                     + "slower: {}", e.toString());
             return null;
         }
@@ -181,16 +180,16 @@ public final class FrameJournal implements AutoCloseable {
             return;
         }
         advisedStore = store;
-        if (posix == null) {
+        if (POSIX == null) {
             return;
         }
         long address = chunk.addressForRead(chunk.start());
         long length = chunk.realCapacity() - chunk.start(); // a chunk's capacity counts from the file's start
-        if (posix.madvise(address, length, MAdviseFlag.MADV_RANDOM) != 0 && !readAroundAdviceFailed) {
+        if (POSIX.madvise(address, length, MAdviseFlag.MADV_RANDOM) != 0 && !readAroundAdviceFailed) {
             readAroundAdviceFailed = true;
             LOG.warn("journal {}: madvise(MADV_RANDOM) of the chunk at file offset {} ({} bytes at 0x{}) failed "
                     + "({}); appends may be slower", config.directory(), chunk.start(), length,
-                    Long.toHexString(address), posix.lastErrorStr());
+                    Long.toHexString(address), POSIX.lastErrorStr());
         }
     }
 

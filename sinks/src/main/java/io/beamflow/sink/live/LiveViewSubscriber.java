@@ -1,5 +1,6 @@
 package io.beamflow.sink.live;
 
+import io.beamflow.core.wire.ZmqHandshake;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ public final class LiveViewSubscriber implements AutoCloseable {
         socket.setRcvHWM(4);
         socket.setLinger(0);
         socket.setReceiveTimeOut(POLL_TIMEOUT_MS);
-        socket.setHandshakeIvl(2_000); // re-establishes a connection JeroMQ left unserviced (see IngestConfig)
+        socket.setHandshakeIvl(ZmqHandshake.CONNECT_TIMEOUT_MS);
         socket.subscribe(new byte[0]);
         socket.connect(endpoint);
         thread = new Thread(() -> loop(socket), "live-view-subscriber");
