@@ -59,8 +59,6 @@ public final class IngestNode implements AutoCloseable {
     public static final int MESSAGES_PER_DUTY_CYCLE = 16;
     /** Message parts of at least this size are received into pooled direct buffers. */
     static final int DIRECT_PART_THRESHOLD = 64 * 1024;
-    /** Idle receive buffers kept per part size and stream. */
-    static final long POOLED_BYTES_PER_SIZE = 128L << 20;
     /** Longest time an idle receive agent waits on its socket before its other duties run again. */
     static final long RECEIVE_MAX_WAIT_MS = 10;
     private static final long SPACE_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -72,11 +70,14 @@ public final class IngestNode implements AutoCloseable {
     private final Map<String, Stream> streams = new LinkedHashMap<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<Meter> nodeMeters = new ArrayList<>();
+    /** Each stream's context and allocator, recorded as soon as created so that close() releases them. */
+    private final List<ZContext> streamContexts = new ArrayList<>();
+    private final List<PooledMsgAllocator> allocators = new ArrayList<>();
     private boolean closed;
 
     /** One endpoint's agent and accounting. */
     private record Stream(String endpoint, ReceiveAgent agent, StreamAccounting accounting,
-            JournalSpaceGuard guard, Path directory) {
+            JournalSpaceGuard guard, Path directory, ZContext context) {
     }
 
     private IngestNode(IngestConfig config, MeterRegistry registry) {
@@ -109,6 +110,10 @@ public final class IngestNode implements AutoCloseable {
         if (config.endpoints == null || config.endpoints.isEmpty()) {
             throw new IllegalArgumentException("ingest.endpoints is empty");
         }
+        if (config.receiveMemoryBytes <= 0 || config.receiveMemoryWaitMs < 0) {
+            throw new IllegalArgumentException("ingest.receiveMemoryBytes must be > 0 and ingest.receiveMemoryWaitMs"
+                    + " >= 0, got " + config.receiveMemoryBytes + " and " + config.receiveMemoryWaitMs);
+        }
         Path root = Path.of(config.journalDirectory);
         RejectLog rejectLog = new RejectLog(System::nanoTime, REJECT_LOG_INTERVAL_NS);
         long maxMessageBytes = Math.max(config.maxHeaderBytes, maxEncodedBytes(config.maxFrameBytes));
@@ -120,10 +125,16 @@ public final class IngestNode implements AutoCloseable {
             Path dir = root.resolve(streamId);
             FrameJournal journal = FrameJournal.open(new JournalConfig(dir, config.journalRollCycle,
                     config.journalBlockSizeBytes));
+            // A context (I/O thread) per stream: the I/O thread waits when the stream's receive memory is
+            // used up, which must not stop the other streams' sockets.
+            ZContext streamContext = new ZContext(1);
+            PooledMsgAllocator allocator = new PooledMsgAllocator(DIRECT_PART_THRESHOLD, config.receiveMemoryBytes,
+                    TimeUnit.MILLISECONDS.toNanos(config.receiveMemoryWaitMs), System::nanoTime);
+            streamContexts.add(streamContext);
+            allocators.add(allocator);
             ZMQ.Socket socket;
-            PooledMsgAllocator allocator = new PooledMsgAllocator(DIRECT_PART_THRESHOLD, POOLED_BYTES_PER_SIZE);
             try {
-                socket = ReceiveSockets.open(context, endpoint, config, maxMessageBytes, allocator);
+                socket = ReceiveSockets.open(streamContext, endpoint, config, maxMessageBytes, allocator);
             } catch (RuntimeException e) {
                 journal.close();
                 throw e;
@@ -141,12 +152,11 @@ public final class IngestNode implements AutoCloseable {
             ReceiveAgent agent = new ReceiveAgent(streamId, socket,
                     ProtocolAdapters.create(config.protocol, writer, limits), journal, guard, accounting,
                     MESSAGES_PER_DUTY_CYCLE, allocator);
-            nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED, allocator,
-                    PooledMsgAllocator::allocatedBuffers).tag("stream", streamId).register(registry));
+            registerAllocatorMeters(allocator, streamId);
             nodeMeters.add(Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes)
                     .tag("stream", streamId).baseUnit("bytes").register(registry));
-            agent.disconnectMonitor(new DisconnectMonitor(context, socket, streamId));
-            streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir));
+            agent.disconnectMonitor(new DisconnectMonitor(streamContext, socket, streamId));
+            streams.put(streamId, new Stream(endpoint, agent, accounting, guard, dir, streamContext));
             LOG.info("ingest stream {}: {} {} on {} -> journal {}", streamId, config.protocol, config.socketMode,
                     endpoint, dir.toAbsolutePath());
         }
@@ -171,7 +181,7 @@ public final class IngestNode implements AutoCloseable {
         }
         for (Stream s : streams.values()) {
             AgentRunner runner = new AgentRunner(
-                    s.agent().socketWaitIdleStrategy(context.createPoller(1), RECEIVE_MAX_WAIT_MS),
+                    s.agent().socketWaitIdleStrategy(s.context().createPoller(1), RECEIVE_MAX_WAIT_MS),
                     t -> LOG.error("ingest agent error", t), null, s.agent());
             runners.add(runner);
             AgentRunner.startOnThread(runner);
@@ -183,6 +193,17 @@ public final class IngestNode implements AutoCloseable {
                 t -> LOG.error("journal retention error", t), null, retention);
         runners.add(retentionRunner);
         AgentRunner.startOnThread(retentionRunner);
+    }
+
+    private void registerAllocatorMeters(PooledMsgAllocator allocator, String streamId) {
+        nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED, allocator,
+                PooledMsgAllocator::allocatedBuffers).tag("stream", streamId).register(registry));
+        nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_RECEIVE_MEMORY_WAITS, allocator,
+                PooledMsgAllocator::waits).tag("stream", streamId).register(registry));
+        nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_RECEIVE_MEMORY_WAIT, allocator,
+                a -> a.waitNs() / 1e9).tag("stream", streamId).baseUnit("seconds").register(registry));
+        nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_RECEIVE_MEMORY_OVER_BUDGET, allocator,
+                PooledMsgAllocator::overBudgetBuffers).tag("stream", streamId).register(registry));
     }
 
     /** How often the checkpointed journal indices published by the Flink source are read. */
@@ -298,6 +319,9 @@ public final class IngestNode implements AutoCloseable {
         }
         streams.values().forEach(s -> s.accounting().removeMeters());
         nodeMeters.forEach(registry::remove);
+        // wakes an I/O thread waiting for receive memory, so that its context can stop
+        allocators.forEach(PooledMsgAllocator::close);
+        streamContexts.forEach(ZContext::close);
         context.close();
     }
 }

@@ -2,6 +2,7 @@ package io.beamflow.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,6 +68,9 @@ class IngestNodeSimulatorTest {
             assertEquals(0, summary.rejectedTotal());
             assertEquals(frames, registry.get(MetricNames.INGEST_FRAMES).tag("series", "sim-series_1")
                     .tag("module", "1").counter().count());
+            assertEquals(0, registry.get(MetricNames.INGEST_RECEIVE_MEMORY_OVER_BUDGET).tag("stream", stream)
+                    .functionCounter().count(), "receive memory meters registered per stream");
+            assertNotNull(registry.find(MetricNames.INGEST_RECEIVE_MEMORY_WAIT).tag("stream", stream).functionCounter());
 
             List<Rec> all = JournalRecords.readAll(node.journalDirectory(stream));
             assertEquals(MessageType.SERIES_START, all.get(0).type());
@@ -96,6 +100,8 @@ class IngestNodeSimulatorTest {
         assertTrue(registry.find(MetricNames.JOURNAL_BYTES).meters().isEmpty(), "journal gauge removed on close");
         assertTrue(registry.find(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED).meters().isEmpty(),
                 "receive buffer counter removed on close");
+        assertTrue(registry.find(MetricNames.INGEST_RECEIVE_MEMORY_WAITS).meters().isEmpty(),
+                "receive memory counters removed on close");
     }
 
     @Test

@@ -42,7 +42,8 @@ import org.zeromq.ZMQ;
  * journal) fed by the same sender. The figure of merit is (3) / min((1), (2)); target >= 0.90.
  *
  * <pre>bench io.beamflow.bench.ingest.IngestThroughputBenchmark [--bytes-per-run N] [--repeats R] [--warmups W]
- *     [--frame-mib 1|4] [--receive-hwm N] [--receive-buffer BYTES] [--verbose] dir...</pre>
+ *     [--frame-mib 1|4] [--receive-hwm N] [--receive-buffer BYTES] [--receive-memory-mib M]
+ *     [--heap-sender] [--verbose] dir...</pre>
  * Default directories: {@code /tmp} (disk) and {@code /dev/shm} (tmpfs).
  */
 public final class IngestThroughputBenchmark {
@@ -51,6 +52,10 @@ public final class IngestThroughputBenchmark {
     private static int receiveHighWaterMark;
     /** The node's kernel receive buffer (bytes), {@code --receive-buffer}; 0 keeps the configured default. */
     private static int receiveBufferBytes;
+    /** The node's receive memory per stream (MiB), {@code --receive-memory-mib}; 0 keeps the configured default. */
+    private static long receiveMemoryMib;
+    /** {@code --heap-sender}: send payloads from a heap array (JeroMQ then copies them once more, on the sender's side). */
+    private static boolean heapSender;
     /** {@code --verbose}: print the node's receive-buffer allocations after each measurement. */
     private static boolean verbose;
 
@@ -80,6 +85,8 @@ public final class IngestThroughputBenchmark {
                 case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                 case "--receive-hwm" -> receiveHighWaterMark = Integer.parseInt(args[++i]);
                 case "--verbose" -> verbose = true;
+                case "--receive-memory-mib" -> receiveMemoryMib = Long.parseLong(args[++i]);
+                case "--heap-sender" -> heapSender = true;
                 case "--receive-buffer" -> receiveBufferBytes = Integer.parseInt(args[++i]);
                 case "--frame-mib" -> frameMib = Integer.parseInt(args[++i]);
                 default -> dirs.add(Path.of(args[i]));
@@ -198,7 +205,11 @@ public final class IngestThroughputBenchmark {
         }
     }
 
-    /** Sends {@code frames} native FRAME messages as fast as possible from its own thread. */
+    /**
+     * Sends {@code frames} native FRAME messages as fast as possible from its own thread. The pixels go
+     * out of a direct buffer, as a detector's sender on another host would not cost this host a copy;
+     * {@code --heap-sender} sends them from a byte array instead.
+     */
     private static Thread startSender(String endpoint, FrameShape shape, int frames, String series) {
         Thread t = new Thread(() -> {
             try (ZContext ctx = new ZContext(1)) {
@@ -209,12 +220,18 @@ public final class IngestThroughputBenchmark {
                 s.connect(endpoint);
                 byte[] payload = new byte[shape.bytes()];
                 new SplittableRandom(1).nextBytes(payload);
+                ByteBuffer direct = ByteBuffer.allocateDirect(payload.length).put(payload).flip();
                 UnsafeBuffer header = new UnsafeBuffer(new byte[128]);
                 for (int f = 0; f < frames; f++) {
                     int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, series, f, 0, 1, shape.width(),
                             shape.height(), PixelType.UINT16, 0, 0, payload.length);
                     s.send(header.byteArray(), 0, hl, ZMQ.SNDMORE);
-                    s.send(payload, 0);
+                    if (heapSender) {
+                        s.send(payload, 0);
+                    } else {
+                        // JeroMQ sends a duplicate of the buffer: the same pixels every time, no copy
+                        s.sendByteBuffer(direct, 0);
+                    }
                 }
             }
         }, "bench-sender");
@@ -287,6 +304,9 @@ public final class IngestThroughputBenchmark {
         if (receiveHighWaterMark > 0) {
             c.receiveHighWaterMark = receiveHighWaterMark;
         }
+        if (receiveMemoryMib > 0) {
+            c.receiveMemoryBytes = receiveMemoryMib << 20;
+        }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (IngestNode node = IngestNode.start(c, registry)) {
             CpuSnapshot cpuBefore = CpuSnapshot.take();
@@ -306,9 +326,11 @@ public final class IngestThroughputBenchmark {
             long elapsed = System.nanoTime() - start;
             sender.join();
             if (verbose) {
-                System.out.printf(Locale.ROOT, "#   node: %d receive buffers allocated for %d frames%n",
+                System.out.printf(Locale.ROOT, "#   node: %d receive buffers allocated for %d frames; socket not read "
+                        + "for want of receive memory %d times, %.2f s%n",
                         (long) registry.get(MetricNames.INGEST_RECEIVE_BUFFERS_ALLOCATED).functionCounter().count(),
-                        frames);
+                        frames, (long) registry.get(MetricNames.INGEST_RECEIVE_MEMORY_WAITS).functionCounter().count(),
+                        registry.get(MetricNames.INGEST_RECEIVE_MEMORY_WAIT).functionCounter().count());
                 cpuBefore.print("", elapsed);
             }
             return (frames - startFrames) * (double) shape.bytes() / elapsed;

@@ -1,10 +1,15 @@
 package io.beamflow.ingest.receive;
 
 import java.nio.ByteBuffer;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import zmq.Msg;
 import zmq.msg.MsgAllocator;
 
@@ -12,21 +17,57 @@ import zmq.msg.MsgAllocator;
  * Lets JeroMQ decode large message parts straight into recycled direct buffers: the socket read is
  * then the only copy before the journal append (a heap part would cost a zeroed allocation plus the
  * JDK's copy from its temporary direct buffer). Small parts (headers, JSON) stay on the heap.
- * {@link #allocate} runs on the ZeroMQ I/O thread, {@link #release} on the receive agent.
+ *
+ * <p>The direct buffers of one stream, idle or holding parts not yet journaled, stay within a byte
+ * budget. When it is used up, {@link #allocate} (the ZeroMQ I/O thread) waits for the receive agent
+ * to {@link #release} a buffer, so the socket is not read further and TCP pushes back on the sender,
+ * instead of the node buffering up to the receive high-water mark in fresh memory. The wait is
+ * bounded ({@code maxWaitNs}); after it the part is allocated over the budget and counted, so a
+ * message whose parts alone exceed the budget, or a stalled agent, cannot hang the I/O thread.
+ * Buffers are reused last-released first, while their memory is still in the CPU caches.
  */
-public final class PooledMsgAllocator implements MsgAllocator {
+public final class PooledMsgAllocator implements MsgAllocator, AutoCloseable {
     private final int directThreshold;
-    private final long maxPooledBytesPerSize;
-    private final ConcurrentHashMap<Integer, Queue<ByteBuffer>> pools = new ConcurrentHashMap<>();
+    private final long budgetBytes;
+    private final long maxWaitNs;
+    private final LongSupplier nanoClock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition released = lock.newCondition();
+    private final Map<Integer, ArrayDeque<ByteBuffer>> idle = new HashMap<>();
+    /** Bytes of all direct buffers this pool handed out and not dropped: idle ones and ones in use. */
+    private long ownedBytes;
+    private long idleBytes;
+    private boolean closed;
     private final AtomicLong allocatedBuffers = new AtomicLong();
+    private volatile long overBudgetBuffers;
+    private volatile long waits;
+    private volatile long waitNs;
 
     /**
-     * @param directThreshold  parts of at least this many bytes go to direct buffers
-     * @param maxPooledBytesPerSize most idle bytes kept in buffers of one part size
+     * @param directThreshold parts of at least this many bytes go to direct buffers
+     * @param budgetBytes     most bytes in this pool's direct buffers, idle or in use
+     * @param maxWaitNs       longest wait for a released buffer before allocating over the budget
+     * @param nanoClock       monotonic clock for the waits
      */
-    public PooledMsgAllocator(int directThreshold, long maxPooledBytesPerSize) {
+    public PooledMsgAllocator(int directThreshold, long budgetBytes, long maxWaitNs, LongSupplier nanoClock) {
+        if (budgetBytes <= 0 || maxWaitNs < 0) {
+            throw new IllegalArgumentException("receive buffer budget must be > 0 and wait >= 0: " + budgetBytes
+                    + " bytes, " + maxWaitNs + " ns");
+        }
         this.directThreshold = directThreshold;
-        this.maxPooledBytesPerSize = maxPooledBytesPerSize;
+        this.budgetBytes = budgetBytes;
+        this.maxWaitNs = maxWaitNs;
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * A pool that never waits (tests, tools).
+     *
+     * @param directThreshold parts of at least this many bytes go to direct buffers
+     * @param budgetBytes     most bytes in this pool's direct buffers, idle or in use
+     */
+    public PooledMsgAllocator(int directThreshold, long budgetBytes) {
+        this(directThreshold, budgetBytes, 0, System::nanoTime);
     }
 
     @Override
@@ -34,22 +75,70 @@ public final class PooledMsgAllocator implements MsgAllocator {
         if (size < directThreshold) {
             return new Msg(size);
         }
-        ByteBuffer b = null;
-        Queue<ByteBuffer> pool = pools.get(size);
-        if (pool != null) {
-            b = pool.poll();
+        ByteBuffer reused = null;
+        long waitedFrom = 0;
+        lock.lock();
+        try {
+            while (true) {
+                ArrayDeque<ByteBuffer> sameSize = idle.get(size);
+                if (sameSize != null && !sameSize.isEmpty()) {
+                    reused = sameSize.pollLast();
+                    idleBytes -= size;
+                    break;
+                }
+                if (ownedBytes + size > budgetBytes) {
+                    dropIdle(ownedBytes + size - budgetBytes);
+                }
+                if (ownedBytes + size <= budgetBytes || ownedBytes == 0 || closed) {
+                    ownedBytes += size;
+                    break;
+                }
+                long now = nanoClock.getAsLong();
+                if (waitedFrom == 0) {
+                    waitedFrom = now;
+                    waits++;
+                }
+                long left = waitedFrom + maxWaitNs - now;
+                if (left <= 0) {
+                    overBudgetBuffers++;
+                    ownedBytes += size;
+                    break;
+                }
+                released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ownedBytes += size;
+        } finally {
+            if (waitedFrom != 0) {
+                waitNs += nanoClock.getAsLong() - waitedFrom;
+            }
+            lock.unlock();
         }
-        if (b == null) {
-            b = ByteBuffer.allocateDirect(size);
+        if (reused == null) {
+            // outside the lock: allocateDirect zeroes the memory, the agent should not wait for that
+            reused = ByteBuffer.allocateDirect(size);
             allocatedBuffers.incrementAndGet();
         }
-        b.clear();
-        return new Msg(b);
+        reused.clear();
+        return new Msg(reused);
     }
 
-    /** @return direct buffers allocated because none of the part's size was idle in the pool */
-    public long allocatedBuffers() {
-        return allocatedBuffers.get();
+    /** Drops idle buffers (of any size) until {@code bytes} are freed or none is idle; caller holds the lock. */
+    private void dropIdle(long bytes) {
+        Iterator<ArrayDeque<ByteBuffer>> it = idle.values().iterator();
+        while (bytes > 0 && it.hasNext()) {
+            ArrayDeque<ByteBuffer> q = it.next();
+            while (bytes > 0 && !q.isEmpty()) {
+                int capacity = q.pollFirst().capacity();
+                idleBytes -= capacity;
+                ownedBytes -= capacity;
+                bytes -= capacity;
+            }
+            if (q.isEmpty()) {
+                it.remove();
+            }
+        }
     }
 
     /**
@@ -61,9 +150,60 @@ public final class PooledMsgAllocator implements MsgAllocator {
         if (!buffer.isDirect() || buffer.capacity() < directThreshold) {
             return;
         }
-        Queue<ByteBuffer> pool = pools.computeIfAbsent(buffer.capacity(), k -> new ConcurrentLinkedQueue<>());
-        if ((long) pool.size() * buffer.capacity() < maxPooledBytesPerSize) {
-            pool.offer(buffer);
+        lock.lock();
+        try {
+            if (closed || ownedBytes > budgetBytes) {
+                ownedBytes -= buffer.capacity();
+            } else {
+                idle.computeIfAbsent(buffer.capacity(), k -> new ArrayDeque<>()).addLast(buffer);
+                idleBytes += buffer.capacity();
+            }
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes a waiting {@link #allocate} and stops pooling: from now on allocations never wait. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            idle.clear();
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return direct buffers allocated because none of the part's size was idle */
+    public long allocatedBuffers() {
+        return allocatedBuffers.get();
+    }
+
+    /** @return buffers allocated over the budget after waiting {@code maxWaitNs} for a release */
+    public long overBudgetBuffers() {
+        return overBudgetBuffers;
+    }
+
+    /** @return allocations that found the budget used up and waited for a release */
+    public long waits() {
+        return waits;
+    }
+
+    /** @return total time allocations waited for a release, in nanoseconds */
+    public long waitNs() {
+        return waitNs;
+    }
+
+    /** @return bytes in this pool's direct buffers, idle or in use */
+    public long ownedBytes() {
+        lock.lock();
+        try {
+            return ownedBytes;
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -20,6 +20,7 @@ import io.beamflow.ingest.testutil.NativeSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,25 @@ class ReceiveAgentBackpressureTest {
     @TempDir
     Path tmp;
 
+    /** Free bytes the agent's space guard sees (starts full). */
+    private final AtomicLong usable = new AtomicLong(0);
+    /** The guard's and reject log's clock. */
+    private final AtomicLong nanos = new AtomicLong();
+
+    /** An agent on a new socket of {@code ctx}, journaling into {@code tmp/stream}, with this test's guard. */
+    private ReceiveAgent agent(String stream, ZContext ctx, String endpoint, IngestConfig cfg, StreamAccounting acct,
+            PooledMsgAllocator allocator) {
+        ZMQ.Socket socket = ReceiveSockets.open(ctx, endpoint, cfg, 8 << 20, allocator);
+        FrameJournal journal = FrameJournal.open(new JournalConfig(tmp.resolve(stream), "FIVE_MINUTELY", 16L << 20));
+        return new ReceiveAgent(stream, socket, new NativeProtocolAdapter(
+                new IngestRecordWriter(journal, acct, new SystemEpochNanoClock()), WireLimits.DEFAULT), journal,
+                new JournalSpaceGuard(usable::get, 1000, nanos::get, 100), acct, 4, allocator);
+    }
+
     @Test
     void shouldStopReadingWhenJournalVolumeIsFullPushBackOnSenderAndResumeWithoutLoss() {
         int w = 512;
         int h = 512;
-        AtomicLong usable = new AtomicLong(0);
-        AtomicLong nanos = new AtomicLong();
         String endpoint = "tcp://127.0.0.1:" + Await.freePort();
         IngestConfig cfg = new IngestConfig();
         cfg.receiveHighWaterMark = 2;
@@ -45,11 +59,7 @@ class ReceiveAgentBackpressureTest {
         StreamAccounting acct = new StreamAccounting("bp", endpoint, new SimpleMeterRegistry(),
                 new RejectLog(nanos::get, 1));
         try (ZContext ctx = new ZContext(1)) {
-            ZMQ.Socket socket = ReceiveSockets.open(ctx, endpoint, cfg, 8 << 20);
-            FrameJournal journal = FrameJournal.open(new JournalConfig(tmp.resolve("bp"), "FIVE_MINUTELY", 16L << 20));
-            ReceiveAgent agent = new ReceiveAgent("bp", socket, new NativeProtocolAdapter(
-                    new IngestRecordWriter(journal, acct, new SystemEpochNanoClock()), WireLimits.DEFAULT), journal,
-                    new JournalSpaceGuard(usable::get, 1000, nanos::get, 100), acct, 4, null);
+            ReceiveAgent agent = agent("bp", ctx, endpoint, cfg, acct, null);
             int sent = 0;
             try (NativeSender s = new NativeSender(endpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
                 s.socket().setSendTimeOut(300);
@@ -85,6 +95,66 @@ class ReceiveAgentBackpressureTest {
                 agent.onClose();
             }
             List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve("bp"));
+            assertEquals(sent, recs.size());
+            for (int i = 0; i < sent; i++) {
+                assertEquals(i, recs.get(i).frameNumber());
+            }
+        }
+    }
+
+    @Test
+    void shouldHoldReceivedFramesWithinTheReceiveMemoryWhileTheJournalIsBehindAndLoseNone() {
+        int w = 512;
+        int h = 512;
+        long budget = 4L << 20;
+        String endpoint = "tcp://127.0.0.1:" + Await.freePort();
+        IngestConfig cfg = new IngestConfig();
+        cfg.receiveHighWaterMark = 1000;
+        cfg.receiveBufferBytes = 64 * 1024;
+        StreamAccounting acct = new StreamAccounting("mem", endpoint, new SimpleMeterRegistry(),
+                new RejectLog(nanos::get, 1));
+        PooledMsgAllocator allocator = new PooledMsgAllocator(64 * 1024, budget, TimeUnit.SECONDS.toNanos(30),
+                System::nanoTime);
+        try (ZContext ctx = new ZContext(1)) {
+            ReceiveAgent agent = agent("mem", ctx, endpoint, cfg, acct, allocator);
+            int sent = 0;
+            try (NativeSender s = new NativeSender(endpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
+                s.socket().setSendTimeOut(1000);
+                byte[] payload = new byte[w * h * 2];
+                // The journal takes nothing; a receive high-water mark of 1000 frames would let the node buffer
+                // them all in memory; the receive memory (8 frames) stops it reading the socket instead.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (sent < 200 && System.nanoTime() < deadline) {
+                    assertEquals(0, agent.doWork());
+                    byte[] hdr = NativeSender.header(MessageType.FRAME, "mem", sent, 0, 1, w, h, PixelType.UINT16,
+                            payload.length);
+                    if (!s.socket().send(hdr, ZMQ.SNDMORE)) {
+                        if (allocator.waits() > 0) {
+                            break;
+                        }
+                        continue; // not connected yet
+                    }
+                    s.socket().send(payload, 0);
+                    sent++;
+                    assertTrue(allocator.ownedBytes() <= budget, "receive memory " + allocator.ownedBytes());
+                }
+                assertTrue(sent < 200, "sender was pushed back after " + sent + " frames");
+                assertTrue(allocator.waits() >= 1, "the node stopped reading for want of receive memory (" + sent + " sent)");
+                assertTrue(allocator.allocatedBuffers() <= budget / payload.length, allocator.allocatedBuffers()
+                        + " buffers");
+                usable.set(1 << 30);
+                nanos.addAndGet(1000);
+                final int expected = sent;
+                Await.until(30, () -> acct.summary().toString(), () -> {
+                    agent.doWork();
+                    return acct.summary().framesJournaled() == expected;
+                });
+                assertEquals(0, allocator.overBudgetBuffers());
+            } finally {
+                agent.onClose();
+                allocator.close();
+            }
+            List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve("mem"));
             assertEquals(sent, recs.size());
             for (int i = 0; i < sent; i++) {
                 assertEquals(i, recs.get(i).frameNumber());

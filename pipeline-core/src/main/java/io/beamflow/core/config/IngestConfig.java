@@ -22,6 +22,17 @@ public final class IngestConfig {
     public int handshakeTimeoutMs = 3000;
     /** Kernel receive buffer size in bytes (0: system default). */
     public int receiveBufferBytes = 0;
+    /**
+     * Memory per stream for received frame parts not yet journaled, in bytes. When it is used up the
+     * node stops reading the socket until the journal catches up (TCP then pushes back on the sender),
+     * instead of buffering up to {@link #receiveHighWaterMark} frames in fresh memory.
+     */
+    public long receiveMemoryBytes = 256L << 20;
+    /**
+     * Longest time (ms) the node waits for receive memory before allocating a part over
+     * {@link #receiveMemoryBytes} (counted); bounds the stall of a message whose parts alone exceed it.
+     */
+    public long receiveMemoryWaitMs = 1000;
     /** Largest accepted header/JSON part. */
     public int maxHeaderBytes = 64 * 1024;
     /** Largest accepted payload part. */

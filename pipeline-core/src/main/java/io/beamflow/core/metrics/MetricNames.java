@@ -18,6 +18,15 @@ public final class MetricNames {
     public static final String JOURNAL_BYTES = "beamflow.journal.bytes";
     /** Counter: direct receive buffers allocated because the stream's pool had none idle (tag stream). */
     public static final String INGEST_RECEIVE_BUFFERS_ALLOCATED = "beamflow.ingest.receive.buffers.allocated";
+    /**
+     * Counter: times the stream's receive memory was used up and the node stopped reading its socket until
+     * the journal released a buffer (tag stream); {@link #INGEST_RECEIVE_MEMORY_WAIT} gives the time.
+     */
+    public static final String INGEST_RECEIVE_MEMORY_WAITS = "beamflow.ingest.receive.memory.waits";
+    /** Counter (seconds): time the stream's socket was not read because its receive memory was used up. */
+    public static final String INGEST_RECEIVE_MEMORY_WAIT = "beamflow.ingest.receive.memory.wait";
+    /** Counter: receive buffers allocated over the stream's receive memory after the longest wait (tag stream). */
+    public static final String INGEST_RECEIVE_MEMORY_OVER_BUDGET = "beamflow.ingest.receive.memory.over.budget";
     /** Frames processed by a reduction stage (tag: stage). */
     public static final String STAGE_FRAMES = "beamflow.stage.frames";
     /** Frames written to HDF5. */
