@@ -62,6 +62,16 @@ public final class IngestThroughputBenchmark {
     private IngestThroughputBenchmark() {
     }
 
+    /**
+     * One measurement: throughput, and the CPU the whole process (sender included) spent per gigabyte
+     * during it, which says what the 2-core machine can give each path.
+     */
+    record Measured(double gbPerS, double cpuSecondsPerGb) {
+        static Measured of(long bytes, long elapsedNs, long processCpuNs) {
+            return new Measured(bytes / (double) elapsedNs, processCpuNs / (double) bytes);
+        }
+    }
+
     /** One frame size: the 2-part message every measurement sends. */
     private record FrameShape(int width, int height) {
         int bytes() {
@@ -102,6 +112,7 @@ public final class IngestThroughputBenchmark {
                 + "untimed, GB/s = 1e9 B/s%n", bytesPerRun >> 20, repeats, warmups);
         System.out.println("| journal dir | frame | raw JeroMQ | raw new-file write | ingest node | ingest / min(raw), median (min..max) |");
         System.out.println("|---|---|---|---|---|---|");
+        List<String> cpuRows = new ArrayList<>();
         for (Path dir : dirs) {
             for (FrameShape shape : shapes) {
                 int frames = (int) Math.max(16, bytesPerRun / shape.bytes());
@@ -109,6 +120,7 @@ public final class IngestThroughputBenchmark {
                 double[] disk = new double[repeats];
                 double[] ingest = new double[repeats];
                 double[] ratio = new double[repeats];
+                double[][] cpu = new double[3][repeats];
                 for (int w = 0; w < warmups; w++) {
                     // untimed: JIT compilation of all three paths, pools and mappings, before the figures count
                     rawJeromq(shape, frames);
@@ -118,23 +130,37 @@ public final class IngestThroughputBenchmark {
                 for (int r = 0; r < repeats; r++) {
                     // interleaved, so that each ratio compares figures taken moments apart
                     settle();
-                    zmq[r] = rawJeromq(shape, frames);
+                    Measured m = rawJeromq(shape, frames);
+                    zmq[r] = m.gbPerS();
+                    cpu[0][r] = m.cpuSecondsPerGb();
                     settle();
-                    disk[r] = rawFileWrite(dir, (long) frames * shape.bytes());
+                    m = rawFileWrite(dir, (long) frames * shape.bytes());
+                    disk[r] = m.gbPerS();
+                    cpu[1][r] = m.cpuSecondsPerGb();
                     settle();
-                    ingest[r] = ingestNode(dir, shape, frames);
+                    m = ingestNode(dir, shape, frames);
+                    ingest[r] = m.gbPerS();
+                    cpu[2][r] = m.cpuSecondsPerGb();
                     ratio[r] = ingest[r] / Math.min(zmq[r], disk[r]);
                     if (verbose) {
                         System.out.printf(Locale.ROOT, "#   %s %d MiB repetition %d: raw JeroMQ %.2f, new-file write %.2f, "
-                                + "node %.2f GB/s, ratio %.2f%n", dir, shape.bytes() >> 20, r + 1, zmq[r], disk[r],
-                                ingest[r], ratio[r]);
+                                + "node %.2f GB/s, ratio %.2f; CPU s/GB %.2f, %.2f, %.2f%n", dir, shape.bytes() >> 20,
+                                r + 1, zmq[r], disk[r], ingest[r], ratio[r], cpu[0][r], cpu[1][r], cpu[2][r]);
                     }
                 }
                 System.out.printf(Locale.ROOT, "| %s | %d MiB | %.2f GB/s | %.2f GB/s | %.2f GB/s | %.2f (%.2f..%.2f) |%n",
                         dir, shape.bytes() >> 20, median(zmq), median(disk), median(ingest), median(ratio),
                         Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0));
+                cpuRows.add(String.format(Locale.ROOT, "| %s | %d MiB | %.2f | %.2f | %.2f | %.2f |", dir,
+                        shape.bytes() >> 20, median(cpu[0]), median(cpu[1]), median(cpu[2]), 2 / median(cpu[2])));
             }
         }
+        System.out.println();
+        System.out.println("# process CPU seconds per GB during each measurement (sender included), medians; the last column is"
+                + " what two cores allow the node at that cost");
+        System.out.println("| journal dir | frame | raw JeroMQ | raw new-file write | ingest node | 2 cores / node cost |");
+        System.out.println("|---|---|---|---|---|---|");
+        cpuRows.forEach(System.out::println);
     }
 
     /**
@@ -164,7 +190,7 @@ public final class IngestThroughputBenchmark {
             return new CpuSnapshot(processCpuNs(), threads);
         }
 
-        private static long processCpuNs() {
+        static long processCpuNs() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
         }
@@ -240,7 +266,7 @@ public final class IngestThroughputBenchmark {
     }
 
     /** @return GB/s of payload through a plain JeroMQ PULL socket */
-    static double rawJeromq(FrameShape shape, int frames) throws InterruptedException {
+    static Measured rawJeromq(FrameShape shape, int frames) throws InterruptedException {
         String endpoint = "tcp://127.0.0.1:" + freePort();
         try (ZContext ctx = new ZContext(1)) {
             ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
@@ -250,26 +276,29 @@ public final class IngestThroughputBenchmark {
             Thread sender = startSender(endpoint, shape, frames, "raw");
             long bytes = 0;
             long start = 0;
+            long cpuStart = 0;
             for (int f = 0; f < frames; f++) {
                 byte[] h = pull.recv(0);
                 if (f == 0) {
                     start = System.nanoTime();
+                    cpuStart = CpuSnapshot.processCpuNs();
                 }
                 byte[] p = pull.recv(0);
                 bytes += h.length > 0 ? p.length : 0;
             }
             long elapsed = System.nanoTime() - start;
+            long cpu = CpuSnapshot.processCpuNs() - cpuStart;
             if (verbose) {
                 cpuBefore.print("raw JeroMQ: ", elapsed);
             }
             sender.join();
             // the first frame only starts the clock
-            return (bytes - shape.bytes()) / (double) elapsed;
+            return Measured.of(bytes - shape.bytes(), elapsed, cpu);
         }
     }
 
     /** @return GB/s writing a new file sequentially in 1 MiB blocks (as dd bs=1M does; no fsync) */
-    static double rawFileWrite(Path dir, long bytes) throws IOException {
+    static Measured rawFileWrite(Path dir, long bytes) throws IOException {
         Path file = dir.resolve("beamflow-bench-" + System.nanoTime() + ".dat");
         ByteBuffer block = ByteBuffer.allocateDirect(WRITE_BLOCK);
         byte[] fill = new byte[WRITE_BLOCK];
@@ -277,6 +306,7 @@ public final class IngestThroughputBenchmark {
         block.put(fill).flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long start = System.nanoTime();
+            long cpuStart = CpuSnapshot.processCpuNs();
             for (long written = 0; written < bytes; written += WRITE_BLOCK) {
                 block.rewind();
                 while (block.hasRemaining()) {
@@ -284,14 +314,14 @@ public final class IngestThroughputBenchmark {
                 }
             }
             long elapsed = System.nanoTime() - start;
-            return bytes / (double) elapsed;
+            return Measured.of(bytes, elapsed, CpuSnapshot.processCpuNs() - cpuStart);
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
     /** @return GB/s of payload received, validated and journaled by an ingest node */
-    static double ingestNode(Path dir, FrameShape shape, int frames) throws Exception {
+    static Measured ingestNode(Path dir, FrameShape shape, int frames) throws Exception {
         Path journal = Files.createTempDirectory(dir, "beamflow-bench-journal");
         String endpoint = "tcp://127.0.0.1:" + freePort();
         IngestConfig c = new IngestConfig();
@@ -316,6 +346,7 @@ public final class IngestThroughputBenchmark {
                 Thread.onSpinWait();
             }
             long start = System.nanoTime();
+            long cpuStart = CpuSnapshot.processCpuNs();
             long startFrames = node.framesJournaled();
             while (node.framesJournaled() < frames) {
                 if (System.nanoTime() > deadline) {
@@ -324,6 +355,7 @@ public final class IngestThroughputBenchmark {
                 Thread.sleep(0, 200_000);
             }
             long elapsed = System.nanoTime() - start;
+            long cpu = CpuSnapshot.processCpuNs() - cpuStart;
             sender.join();
             if (verbose) {
                 System.out.printf(Locale.ROOT, "#   node: %d receive buffers allocated for %d frames; socket not read "
@@ -333,7 +365,7 @@ public final class IngestThroughputBenchmark {
                         registry.get(MetricNames.INGEST_RECEIVE_MEMORY_WAIT).functionCounter().count());
                 cpuBefore.print("", elapsed);
             }
-            return (frames - startFrames) * (double) shape.bytes() / elapsed;
+            return Measured.of((frames - startFrames) * (long) shape.bytes(), elapsed, cpu);
         } finally {
             try (Stream<Path> files = Files.walk(journal)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -42,7 +42,7 @@ public final class JournalAppendBenchmark {
         double[] positional = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             IngestThroughputBenchmark.settle();
-            raw[r] = IngestThroughputBenchmark.rawFileWrite(dir, total);
+            raw[r] = IngestThroughputBenchmark.rawFileWrite(dir, total).gbPerS();
             IngestThroughputBenchmark.settle();
             mapped[r] = append(dir, total, new UnsafeBuffer(body));
             IngestThroughputBenchmark.settle();
