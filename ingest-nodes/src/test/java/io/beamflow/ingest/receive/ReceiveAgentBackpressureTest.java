@@ -38,6 +38,22 @@ class ReceiveAgentBackpressureTest {
     /** The guard's and reject log's clock. */
     private final AtomicLong nanos = new AtomicLong();
 
+    /** A receive HWM of {@code hwm} messages and a 64 KiB kernel receive buffer, so pushback comes early. */
+    private static IngestConfig smallBuffers(int hwm) {
+        IngestConfig cfg = new IngestConfig();
+        cfg.receiveHighWaterMark = hwm;
+        cfg.receiveBufferBytes = 64 * 1024;
+        return cfg;
+    }
+
+    private void assertJournaledInOrder(String stream, int sent) {
+        List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve(stream));
+        assertEquals(sent, recs.size());
+        for (int i = 0; i < sent; i++) {
+            assertEquals(i, recs.get(i).frameNumber());
+        }
+    }
+
     /** An agent on a new socket of {@code ctx}, journaling into {@code tmp/stream}, with this test's guard. */
     private ReceiveAgent agent(String stream, ZContext ctx, String endpoint, IngestConfig cfg, StreamAccounting acct,
             PooledMsgAllocator allocator) {
@@ -53,9 +69,7 @@ class ReceiveAgentBackpressureTest {
         int w = 512;
         int h = 512;
         String endpoint = "tcp://127.0.0.1:" + Await.freePort();
-        IngestConfig cfg = new IngestConfig();
-        cfg.receiveHighWaterMark = 2;
-        cfg.receiveBufferBytes = 64 * 1024;
+        IngestConfig cfg = smallBuffers(2);
         StreamAccounting acct = new StreamAccounting("bp", endpoint, new SimpleMeterRegistry(),
                 new RejectLog(nanos::get, 1));
         try (ZContext ctx = new ZContext(1)) {
@@ -94,11 +108,7 @@ class ReceiveAgentBackpressureTest {
             } finally {
                 agent.onClose();
             }
-            List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve("bp"));
-            assertEquals(sent, recs.size());
-            for (int i = 0; i < sent; i++) {
-                assertEquals(i, recs.get(i).frameNumber());
-            }
+            assertJournaledInOrder("bp", sent);
         }
     }
 
@@ -108,9 +118,7 @@ class ReceiveAgentBackpressureTest {
         int h = 512;
         long budget = 4L << 20;
         String endpoint = "tcp://127.0.0.1:" + Await.freePort();
-        IngestConfig cfg = new IngestConfig();
-        cfg.receiveHighWaterMark = 1000;
-        cfg.receiveBufferBytes = 64 * 1024;
+        IngestConfig cfg = smallBuffers(1000);
         StreamAccounting acct = new StreamAccounting("mem", endpoint, new SimpleMeterRegistry(),
                 new RejectLog(nanos::get, 1));
         PooledMsgAllocator allocator = new PooledMsgAllocator(64 * 1024, budget, TimeUnit.SECONDS.toNanos(30),
@@ -154,11 +162,7 @@ class ReceiveAgentBackpressureTest {
                 agent.onClose();
                 allocator.close();
             }
-            List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve("mem"));
-            assertEquals(sent, recs.size());
-            for (int i = 0; i < sent; i++) {
-                assertEquals(i, recs.get(i).frameNumber());
-            }
+            assertJournaledInOrder("mem", sent);
         }
     }
 }
