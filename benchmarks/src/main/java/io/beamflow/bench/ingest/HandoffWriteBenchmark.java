@@ -38,9 +38,9 @@ public final class HandoffWriteBenchmark {
         double[][] cpu = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int handoff = 0; handoff < 2; handoff++) {
-                double[] m = round(dir, blocks, handoff == 1);
-                gbps[handoff][r] = m[0];
-                cpu[handoff][r] = m[1];
+                IngestThroughputBenchmark.Measured m = round(dir, blocks, handoff == 1);
+                gbps[handoff][r] = m.gbPerS();
+                cpu[handoff][r] = m.cpuSecondsPerGb();
                 Thread.sleep(300);
             }
         }
@@ -61,8 +61,8 @@ public final class HandoffWriteBenchmark {
         }
     }
 
-    /** @return GB/s and the writing thread's CPU seconds per GB */
-    private static double[] round(Path dir, int blocks, boolean handoff) throws Exception {
+    /** @return GB/s, and the writing thread's CPU seconds per GB */
+    private static IngestThroughputBenchmark.Measured round(Path dir, int blocks, boolean handoff) throws Exception {
         ByteBuffer[] pool = new ByteBuffer[POOL];
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(POOL);
         BlockingQueue<ByteBuffer> filled = new ArrayBlockingQueue<>(POOL);
@@ -108,8 +108,7 @@ public final class HandoffWriteBenchmark {
             if (filler != null) {
                 filler.join();
             }
-            double bytes = (double) blocks * BLOCK;
-            return new double[] {bytes / elapsed, cpu / bytes};
+            return IngestThroughputBenchmark.Measured.of((long) blocks * BLOCK, elapsed, cpu);
         } finally {
             Files.deleteIfExists(file);
         }

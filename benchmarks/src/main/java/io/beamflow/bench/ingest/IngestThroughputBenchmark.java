@@ -63,8 +63,8 @@ public final class IngestThroughputBenchmark {
     }
 
     /**
-     * One measurement: throughput, and the CPU the whole process (sender included) spent per gigabyte
-     * during it, which says what the 2-core machine can give each path.
+     * One measurement: throughput, and CPU seconds spent per gigabyte during it (here the whole process's,
+     * sender included, which says what the 2-core machine can give each path).
      */
     record Measured(double gbPerS, double cpuSecondsPerGb) {
         static Measured of(long bytes, long elapsedNs, long processCpuNs) {

@@ -46,6 +46,10 @@ class ReceiveAgentBackpressureTest {
         return cfg;
     }
 
+    private StreamAccounting accounting(String stream, String endpoint) {
+        return new StreamAccounting(stream, endpoint, new SimpleMeterRegistry(), new RejectLog(nanos::get, 1));
+    }
+
     private void assertJournaledInOrder(String stream, int sent) {
         List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve(stream));
         assertEquals(sent, recs.size());
@@ -70,8 +74,7 @@ class ReceiveAgentBackpressureTest {
         int h = 512;
         String endpoint = "tcp://127.0.0.1:" + Await.freePort();
         IngestConfig cfg = smallBuffers(2);
-        StreamAccounting acct = new StreamAccounting("bp", endpoint, new SimpleMeterRegistry(),
-                new RejectLog(nanos::get, 1));
+        StreamAccounting acct = accounting("bp", endpoint);
         try (ZContext ctx = new ZContext(1)) {
             ReceiveAgent agent = agent("bp", ctx, endpoint, cfg, acct, null);
             int sent = 0;
@@ -119,8 +122,7 @@ class ReceiveAgentBackpressureTest {
         long budget = 4L << 20;
         String endpoint = "tcp://127.0.0.1:" + Await.freePort();
         IngestConfig cfg = smallBuffers(1000);
-        StreamAccounting acct = new StreamAccounting("mem", endpoint, new SimpleMeterRegistry(),
-                new RejectLog(nanos::get, 1));
+        StreamAccounting acct = accounting("mem", endpoint);
         PooledMsgAllocator allocator = new PooledMsgAllocator(64 * 1024, budget, TimeUnit.SECONDS.toNanos(30),
                 System::nanoTime);
         try (ZContext ctx = new ZContext(1)) {
