@@ -128,6 +128,8 @@ class DashboardBrowserTest {
                         new RuleEngine()::decide);
                 DashboardPage page = new DashboardPage(dir.resolve("chromium-profile"))) {
             page.open(server.url());
+            // "live" means the socket is open; the canvas takes the image's size with the first frame drawn
+            page.await(30, d -> !page.attr("image", "data-frame").isEmpty());
             assertEquals("256", page.attr("image", "width"));
             operatorSession(page, token, peakRule(15), 0.6, Path.of("target", "dashboard-screenshot.png"));
             assertEquals("ACTIVATE", server.rules().audit().latest(1).get(0).action());
