@@ -170,9 +170,10 @@ public final class IngestNode implements AutoCloseable {
                 throw new IllegalArgumentException("cannot bind journal server " + config.journalServerEndpoint
                         + ": " + e.getMessage(), e);
             }
-            Map<String, Path> dirs = new LinkedHashMap<>();
-            streams.forEach((id, s) -> dirs.put(id, s.directory()));
-            JournalServerAgent server = new JournalServerAgent(router, dirs, this::releaseJournalBelow);
+            Map<String, JournalConfig> journals = new LinkedHashMap<>();
+            streams.forEach((id, s) -> journals.put(id, new JournalConfig(s.directory(), config.journalRollCycle,
+                    config.journalBlockSizeBytes)));
+            JournalServerAgent server = new JournalServerAgent(router, journals, this::releaseJournalBelow);
             AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000),
                     t -> LOG.error("journal server error", t), null, server);
             runners.add(runner);
@@ -283,6 +284,15 @@ public final class IngestNode implements AutoCloseable {
      */
     public void releaseJournalBelow(String streamId, long index) {
         stream(streamId).agent().releaseJournalBelow(index);
+    }
+
+    /**
+     * @param streamId stream id
+     * @return the highest index below which the stream's journal was released (by a checkpoint published
+     *         next to the journal or through the journal server), -1 when none was
+     */
+    public long journalReleasedBelow(String streamId) {
+        return stream(streamId).agent().journalReleaseRequestedBelow();
     }
 
     /**

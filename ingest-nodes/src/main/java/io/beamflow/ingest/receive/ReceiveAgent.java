@@ -156,6 +156,11 @@ public final class ReceiveAgent implements Agent {
         releaseBelowIndex.accumulateAndGet(index, Math::max);
     }
 
+    /** @return the highest index below which a release was asked (-1: none yet) */
+    public long journalReleaseRequestedBelow() {
+        return releaseBelowIndex.get();
+    }
+
     /** @return the stream's journal */
     public FrameJournal journal() {
         return journal;

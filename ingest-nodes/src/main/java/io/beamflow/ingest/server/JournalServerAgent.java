@@ -3,9 +3,10 @@ package io.beamflow.ingest.server;
 import io.beamflow.core.journal.FrameJournal;
 import io.beamflow.core.journal.JournalConfig;
 import io.beamflow.core.journal.JournalTailer;
+import io.beamflow.core.journal.SeriesEndCounter;
+import io.beamflow.core.journal.remote.JournalServerProtocol;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,18 +30,20 @@ public final class JournalServerAgent implements Agent {
     private final ZMQ.Socket socket;
     private final Map<String, FrameJournal> journals = new HashMap<>();
     private final Map<String, JournalTailer> tailers = new HashMap<>();
+    private final Map<String, SeriesEndCounter> seriesEnds = new HashMap<>();
     private final ObjLongConsumer<String> release;
     private final List<byte[]> request = new ArrayList<>();
 
     /**
      * @param socket      bound ROUTER socket; owned from now on
-     * @param directories journal directory per stream id
+     * @param journals    journal per stream id (opened read-only here, as the node writes them)
      * @param release     called with (stream, index) on RELEASE
      */
-    public JournalServerAgent(ZMQ.Socket socket, Map<String, Path> directories, ObjLongConsumer<String> release) {
+    public JournalServerAgent(ZMQ.Socket socket, Map<String, JournalConfig> journals,
+            ObjLongConsumer<String> release) {
         this.socket = socket;
         this.release = release;
-        directories.forEach((id, dir) -> journals.put(id, FrameJournal.open(JournalConfig.of(dir))));
+        journals.forEach((id, config) -> this.journals.put(id, FrameJournal.open(config)));
     }
 
     @Override
@@ -102,6 +105,17 @@ public final class JournalServerAgent implements Agent {
                 release.accept(stream, Long.parseLong(arg(2)));
                 socket.send(JournalServerProtocol.OK, 0);
             }
+            case JournalServerProtocol.SERIES_ENDS -> {
+                FrameJournal journal = journals.get(arg(1));
+                if (journal == null) {
+                    error("unknown stream " + arg(1));
+                    return;
+                }
+                long ends = seriesEnds.computeIfAbsent(arg(1), id -> SeriesEndCounter.over(journal))
+                        .poll(Integer.MAX_VALUE);
+                socket.send(JournalServerProtocol.OK, ZMQ.SNDMORE);
+                socket.send(Long.toString(ends), 0);
+            }
             default -> error("unknown command '" + arg(0) + "'");
         }
     }
@@ -151,6 +165,7 @@ public final class JournalServerAgent implements Agent {
     @Override
     public void onClose() {
         tailers.values().forEach(JournalTailer::close);
+        seriesEnds.values().forEach(SeriesEndCounter::close);
         journals.values().forEach(FrameJournal::close);
         socket.close();
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.config.IngestConfig;
+import io.beamflow.core.frame.PixelType;
+import io.beamflow.core.journal.remote.JournalClient;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.ingest.IngestNode;
 import io.beamflow.ingest.accounting.SeriesSummary;
@@ -34,6 +36,7 @@ class JournalServerTest {
         c.journalBlockSizeBytes = 16L << 20;
         c.journalMinFreeBytes = 1L << 20;
         c.journalServerEndpoint = serverEndpoint;
+        c.journalRollCycle = "FAST_HOURLY"; // the server must open the journals as the node writes them
         try (IngestNode node = IngestNode.start(c, new SimpleMeterRegistry());
                 NativeSender s = new NativeSender(endpoint);
                 JournalClient client = new JournalClient(serverEndpoint, 10_000)) {
@@ -46,6 +49,8 @@ class JournalServerTest {
                 return x != null && x.framesReceived() == 25;
             });
             assertEquals("[\"" + stream + "\"]", client.streams());
+            assertEquals(List.of(stream), client.streamIds());
+            assertEquals(0, client.seriesEnds(stream));
             List<Rec> local = JournalRecords.readAll(node.journalDirectory(stream));
             // replay everything in batches of at most 7 records
             List<JournalClient.Record> remote = new ArrayList<>();
@@ -78,6 +83,11 @@ class JournalServerTest {
                     () -> client.read("no-such-stream", -1, 1, 1));
             assertTrue(e.getMessage().contains("unknown stream"));
             assertEquals(MessageType.FRAME, local.get(0).type());
+
+            s.send(NativeSender.header(MessageType.SERIES_END, "srv", 0, 0, 1, 200, 100, PixelType.UINT16, 25));
+            Await.until(20, node::formatSummary, () -> client.seriesEnds(stream) == 1);
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> client.seriesEnds("no-such-stream"))
+                    .getMessage().contains("unknown stream"));
         }
     }
 }

@@ -19,6 +19,15 @@ public final class ReductionConfig implements Serializable {
     /** Address of a remote Flink JobManager ({@code host:port}); empty: embedded MiniCluster. */
     public String jobManagerAddress = "";
 
+    /**
+     * Journal servers of ingest nodes on other hosts ({@code tcp://host:port}: each node's
+     * {@code ingest.journalServerEndpoint}). When set, the job reads its streams only from them, not from
+     * {@code ingest.journalDirectory}, and releases their journal cycles through them after checkpoints.
+     */
+    public List<String> journalServers = new ArrayList<>();
+    /** How long a request to a journal server waits for its reply, ms. */
+    public int journalServerTimeoutMs = 5000;
+
     /** Bounded mode: each stream ends after this many SERIES_END records (0: run until cancelled). */
     public int stopAfterSeriesEnd = 0;
     /** Bounded mode: number of journal streams to wait for (0: one per ingest endpoint). */

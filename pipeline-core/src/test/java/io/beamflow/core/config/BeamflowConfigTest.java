@@ -36,4 +36,13 @@ class BeamflowConfigTest {
         assertTrue(c.simulator.frames >= 1000);
         assertEquals(1024, c.simulator.width);
     }
+
+    @Test
+    void shouldLoadShippedJournalServerDemoConfig() {
+        Path config = Path.of(System.getProperty("beamflow.repo.root", ".."))
+                .resolve("config/demo-journal-server.yaml");
+        BeamflowConfig c = BeamflowConfig.load(config);
+        assertEquals(java.util.List.of(c.ingest.journalServerEndpoint), c.reduction.journalServers,
+                "the job reads the demo node's journal through its journal server");
+    }
 }

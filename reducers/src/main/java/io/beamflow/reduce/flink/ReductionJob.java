@@ -5,6 +5,7 @@ import io.beamflow.core.config.ReductionConfig;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.JournalRecord;
+import io.beamflow.reduce.flink.source.JournalLocations;
 import io.beamflow.reduce.flink.source.JournalSettings;
 import io.beamflow.reduce.flink.source.JournalSource;
 import io.beamflow.reduce.flink.rules.RuleDecisionFunction;
@@ -35,7 +36,9 @@ public final class ReductionJob {
         int expected = rc.expectedStreams > 0 ? rc.expectedStreams : Math.max(1, config.ingest.endpoints.size());
         JournalSettings journal = new JournalSettings(config.ingest.journalRollCycle,
                 config.ingest.journalBlockSizeBytes);
-        JournalSource source = new JournalSource(config.ingest.journalDirectory, rc.streamDiscoveryIntervalMs,
+        JournalLocations journals = new JournalLocations(config.ingest.journalDirectory, rc.journalServers,
+                rc.journalServerTimeoutMs);
+        JournalSource source = new JournalSource(journals, rc.streamDiscoveryIntervalMs,
                 rc.stopAfterSeriesEnd, expected,
                 new WireLimits(config.ingest.maxHeaderBytes, config.ingest.maxFrameBytes), journal);
         DataStream<JournalRecord> records = env
@@ -49,7 +52,7 @@ public final class ReductionJob {
                 .uid("reduce-frames");
         BroadcastStream<String> rules = env
                 .fromSource(new RuleFileSource(rc.rulesDirectory, rc.rulePollIntervalMs,
-                        config.ingest.journalDirectory, expected, rc.stopAfterSeriesEnd, journal),
+                        journals, expected, rc.stopAfterSeriesEnd, journal),
                         WatermarkStrategy.noWatermarks(), "rule-source")
                 .uid("rule-source").setParallelism(1)
                 .broadcast(RuleDecisionFunction.RULES_STATE);

@@ -16,6 +16,12 @@ final class FailOnceAfterCheckpointMap extends RichMapFunction<FrameResult, Fram
     static final AtomicInteger MAX_ATTEMPT = new AtomicInteger();
 
     private transient boolean checkpointCompleted;
+
+    /** Arms the failure again; call before building a job (the flags are shared by the tests of this JVM). */
+    static void reset() {
+        FAILED.set(false);
+        MAX_ATTEMPT.set(0);
+    }
     private transient int seenAfterCheckpoint;
 
     @Override

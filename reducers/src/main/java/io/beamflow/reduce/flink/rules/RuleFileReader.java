@@ -1,6 +1,7 @@
 package io.beamflow.reduce.flink.rules;
 
 import io.beamflow.core.rules.RuleDocumentCodec;
+import io.beamflow.reduce.flink.source.JournalLocations;
 import io.beamflow.reduce.flink.source.JournalSettings;
 import io.beamflow.reduce.flink.source.SeriesEndScanner;
 import java.io.IOException;
@@ -35,12 +36,12 @@ public final class RuleFileReader implements SourceReader<String, RuleFileSplit>
     private long nextPollMs;
     private CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
 
-    RuleFileReader(long pollIntervalMs, String journalDirectory, int expectedStreams, int stopAfterSeriesEnd,
+    RuleFileReader(long pollIntervalMs, JournalLocations journals, int expectedStreams, int stopAfterSeriesEnd,
             JournalSettings journalSettings) {
         this.pollIntervalMs = pollIntervalMs;
         this.expectedStreams = expectedStreams;
         this.stopAfterSeriesEnd = stopAfterSeriesEnd;
-        this.endScanner = stopAfterSeriesEnd > 0 ? new SeriesEndScanner(journalDirectory, journalSettings) : null;
+        this.endScanner = stopAfterSeriesEnd > 0 ? new SeriesEndScanner(journals, journalSettings) : null;
     }
 
     @Override

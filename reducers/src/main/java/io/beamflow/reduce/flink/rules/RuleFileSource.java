@@ -1,5 +1,6 @@
 package io.beamflow.reduce.flink.rules;
 
+import io.beamflow.reduce.flink.source.JournalLocations;
 import io.beamflow.reduce.flink.source.JournalSettings;
 import java.io.IOException;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -19,7 +20,7 @@ public final class RuleFileSource implements Source<String, RuleFileSplit, Boole
 
     private final String rulesDirectory;
     private final long pollIntervalMs;
-    private final String journalDirectory;
+    private final JournalLocations journals;
     private final int expectedStreams;
     private final int stopAfterSeriesEnd;
     private final JournalSettings journalSettings;
@@ -27,17 +28,17 @@ public final class RuleFileSource implements Source<String, RuleFileSplit, Boole
     /**
      * @param rulesDirectory     directory holding {@code active.json}
      * @param pollIntervalMs     poll period
-     * @param journalDirectory   journal directory (bounded mode: watched for the final SERIES_ENDs)
+     * @param journals           where the journals are (bounded mode: watched for the final SERIES_ENDs)
      * @param expectedStreams    bounded mode: streams to wait for
      * @param stopAfterSeriesEnd bounded mode: SERIES_END records per stream (0: unbounded)
      * @param journalSettings    journal layout
      */
-    public RuleFileSource(String rulesDirectory, long pollIntervalMs, String journalDirectory, int expectedStreams,
+    public RuleFileSource(String rulesDirectory, long pollIntervalMs, JournalLocations journals, int expectedStreams,
             int stopAfterSeriesEnd, JournalSettings journalSettings) {
         this.journalSettings = journalSettings;
         this.rulesDirectory = rulesDirectory;
         this.pollIntervalMs = pollIntervalMs;
-        this.journalDirectory = journalDirectory;
+        this.journals = journals;
         this.expectedStreams = expectedStreams;
         this.stopAfterSeriesEnd = stopAfterSeriesEnd;
     }
@@ -49,7 +50,7 @@ public final class RuleFileSource implements Source<String, RuleFileSplit, Boole
 
     @Override
     public SourceReader<String, RuleFileSplit> createReader(SourceReaderContext readerContext) {
-        return new RuleFileReader(pollIntervalMs, journalDirectory, expectedStreams, stopAfterSeriesEnd,
+        return new RuleFileReader(pollIntervalMs, journals, expectedStreams, stopAfterSeriesEnd,
                 journalSettings);
     }
 

@@ -1,6 +1,5 @@
 package io.beamflow.reduce.flink.source;
 
-import io.beamflow.core.journal.CheckpointedIndexFile;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorState;
 import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorStateSerializer;
@@ -21,7 +20,9 @@ import org.apache.flink.metrics.Counter;
 
 /**
  * FLIP-27 source over the ingest nodes' journals: a split is one stream's journal, its state the
- * journal index of the next record, so a job restored from a checkpoint replays from there.
+ * journal index of the next record, so a job restored from a checkpoint replays from there. Journals
+ * are tailed in a local directory or replayed from the journal servers of ingest nodes on other hosts
+ * ({@link JournalLocations}).
  *
  * <p>Unbounded by default (streams are discovered as they appear). With {@code stopAfterSeriesEnd > 0}
  * it is bounded: each stream ends after that many SERIES_END records and discovery stops after
@@ -30,7 +31,7 @@ import org.apache.flink.metrics.Counter;
 public final class JournalSource implements Source<JournalRecord, JournalSplit, JournalEnumeratorState> {
     private static final long serialVersionUID = 1L;
 
-    private final String journalDirectory;
+    private final JournalLocations journals;
     private final long discoveryIntervalMs;
     private final int stopAfterSeriesEnd;
     private final int expectedStreams;
@@ -39,17 +40,17 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
     private final JournalSettings journalSettings;
 
     /**
-     * @param journalDirectory    directory with one journal sub-directory per stream
+     * @param journals            where the journals are: a local directory or journal servers
      * @param discoveryIntervalMs stream discovery period
      * @param stopAfterSeriesEnd  SERIES_END records per stream after which it ends (0: unbounded)
      * @param expectedStreams     bounded mode: streams to wait for
      * @param limits              largest accepted header and frame
      * @param journalSettings     journal layout (roll cycle, block size) as the ingest nodes create it
      */
-    public JournalSource(String journalDirectory, long discoveryIntervalMs, int stopAfterSeriesEnd,
+    public JournalSource(JournalLocations journals, long discoveryIntervalMs, int stopAfterSeriesEnd,
             int expectedStreams, WireLimits limits, JournalSettings journalSettings) {
         this.journalSettings = journalSettings;
-        this.journalDirectory = journalDirectory;
+        this.journals = journals;
         this.discoveryIntervalMs = discoveryIntervalMs;
         this.stopAfterSeriesEnd = stopAfterSeriesEnd;
         this.expectedStreams = expectedStreams;
@@ -65,10 +66,12 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
     @Override
     public SourceReader<JournalRecord, JournalSplit> createReader(SourceReaderContext context) {
         Counter malformed = context.metricGroup().counter("journalRecordsMalformed");
+        Counter serverErrors = context.metricGroup().counter("journalServerErrors");
         WireLimits limits = new WireLimits(maxHeaderBytes, maxFrameBytes);
         return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed,
-                journalSettings),
-                new Configuration(), context, new CheckpointedIndexFile(journalDirectory));
+                journalSettings, journals.serverTimeoutMs(), serverErrors),
+                new Configuration(), context, journals.remote() ? null : journals.directory(),
+                journals.serverTimeoutMs());
     }
 
     @Override
@@ -80,7 +83,7 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
     @Override
     public SplitEnumerator<JournalSplit, JournalEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<JournalSplit> context, JournalEnumeratorState state) {
-        return new JournalSplitEnumerator(context, journalDirectory, discoveryIntervalMs, expectedStreams,
+        return new JournalSplitEnumerator(context, journals, discoveryIntervalMs, expectedStreams,
                 stopAfterSeriesEnd > 0, state);
     }
 

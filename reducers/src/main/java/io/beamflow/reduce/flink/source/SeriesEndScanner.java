@@ -1,82 +1,88 @@
 package io.beamflow.reduce.flink.source;
 
-import io.beamflow.core.journal.FrameJournal;
-import io.beamflow.core.journal.JournalTailer;
-import io.beamflow.core.wire.MessageType;
-import io.beamflow.core.wire.NativeHeaderFlyweight;
+import io.beamflow.core.journal.SeriesEndCounter;
+import io.beamflow.core.journal.remote.JournalClient;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Counts SERIES_END records per journal stream by tailing only the record headers, to learn when a
- * bounded job's streams are all complete (used by side inputs such as the rule source that must end
- * together with the journal source).
+ * Counts SERIES_END records per journal stream, to learn when a bounded job's streams are all complete
+ * (used by side inputs such as the rule source that must end together with the journal source). Local
+ * journals are scanned here, reading only record headers; journal servers count for their own streams.
  */
 public final class SeriesEndScanner implements AutoCloseable {
-    private final File journalDirectory;
+    private static final Logger LOG = LoggerFactory.getLogger(SeriesEndScanner.class);
+
+    private final JournalLocations locations;
     private final JournalSettings settings;
-    private final Map<String, Scan> scans = new HashMap<>();
-    private final NativeHeaderFlyweight header = new NativeHeaderFlyweight();
+    private final Map<String, SeriesEndCounter> localCounters = new HashMap<>();
+    private final Map<String, JournalClient> clients = new HashMap<>();
 
     /**
-     * @param journalDirectory directory with one journal per stream
-     * @param settings         journal layout
+     * @param locations where the journals are
+     * @param settings  journal layout
      */
-    public SeriesEndScanner(String journalDirectory, JournalSettings settings) {
-        this.journalDirectory = new File(journalDirectory);
+    public SeriesEndScanner(JournalLocations locations, JournalSettings settings) {
+        this.locations = locations;
         this.settings = settings;
     }
 
-    /** One stream being scanned. */
-    private static final class Scan {
-        final FrameJournal journal;
-        final JournalTailer tailer;
-        int seriesEnds;
-
-        Scan(File dir, JournalSettings settings) {
-            journal = FrameJournal.open(settings.config(Path.of(dir.getAbsolutePath())));
-            tailer = journal.tailer(FrameJournal.FIRST);
-        }
-    }
-
     /**
-     * @param expectedStreams    streams that must exist
+     * @param expectedStreams     streams that must exist
      * @param seriesEndsPerStream SERIES_END records each must hold
      * @return whether that many streams each hold that many SERIES_END records
      */
     public boolean allStreamsEnded(int expectedStreams, int seriesEndsPerStream) {
-        File[] dirs = journalDirectory.listFiles(File::isDirectory);
+        return (locations.remote() ? endedRemoteStreams(seriesEndsPerStream) : endedLocalStreams(seriesEndsPerStream))
+                >= expectedStreams;
+    }
+
+    private int endedLocalStreams(int seriesEndsPerStream) {
+        File[] dirs = new File(locations.directory()).listFiles(File::isDirectory);
         if (dirs == null) {
-            return false;
+            return 0;
         }
         int done = 0;
         for (File d : dirs) {
             if (d.getName().startsWith(".")) {
                 continue;
             }
-            Scan scan = scans.computeIfAbsent(d.getName(), k -> new Scan(d, settings));
-            while (scan.seriesEnds < seriesEndsPerStream && scan.tailer.poll((index, buffer, offset, length) -> {
-                if (header.wrap(buffer, offset, length) && header.messageType() == MessageType.SERIES_END) {
-                    scan.seriesEnds++;
-                }
-            }) > 0) {
-                // keep scanning
-            }
-            if (scan.seriesEnds >= seriesEndsPerStream) {
+            SeriesEndCounter counter = localCounters.computeIfAbsent(d.getName(),
+                    k -> SeriesEndCounter.open(settings.config(Path.of(d.getAbsolutePath()))));
+            if (counter.poll(Integer.MAX_VALUE) >= seriesEndsPerStream) {
                 done++;
             }
         }
-        return done >= expectedStreams;
+        return done;
+    }
+
+    private int endedRemoteStreams(int seriesEndsPerStream) {
+        int done = 0;
+        for (String server : locations.servers()) {
+            JournalClient client = clients.computeIfAbsent(server,
+                    s -> new JournalClient(s, locations.serverTimeoutMs()));
+            try {
+                for (String stream : client.streamIds()) {
+                    if (client.seriesEnds(stream) >= seriesEndsPerStream) {
+                        done++;
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("journal server {} not answering: {}", server, e.getMessage());
+            }
+        }
+        return done;
     }
 
     @Override
     public void close() {
-        for (Scan s : scans.values()) {
-            s.tailer.close();
-            s.journal.close();
-        }
-        scans.clear();
+        localCounters.values().forEach(SeriesEndCounter::close);
+        localCounters.clear();
+        clients.values().forEach(JournalClient::close);
+        clients.clear();
     }
 }

@@ -2,8 +2,10 @@ package io.beamflow.reduce.flink.source;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.frame.FrameHeader;
 import io.beamflow.core.frame.PixelType;
@@ -15,6 +17,8 @@ import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorStateSerializ
 import io.beamflow.reduce.flink.source.split.JournalSplit;
 import io.beamflow.reduce.flink.source.split.JournalSplitSerializer;
 import io.beamflow.reduce.flink.source.split.JournalSplitState;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -71,5 +75,54 @@ class JournalSourceUnitTest {
         JournalEnumeratorState back = eser.deserialize(eser.getVersion(), eser.serialize(es));
         assertEquals(es.assignedStreams(), back.assignedStreams());
         assertArrayEquals(es.pendingSplits().toArray(), back.pendingSplits().toArray());
+    }
+
+    @Test
+    void shouldRoundTripRemoteSplitsWhoseIdsNameTheirServer() throws IOException {
+        JournalSplit a = JournalSplit.remote("tcp://det-ingest-1:7000", "tcp-0.0.0.0-9999", 77L, 1);
+        JournalSplit b = JournalSplit.remote("tcp://det-ingest-2:7000", "tcp-0.0.0.0-9999", 77L, 1);
+        assertEquals("det-ingest-1:7000/tcp-0.0.0.0-9999", a.splitId());
+        assertNotEquals(a.splitId(), b.splitId(), "same stream name on two nodes: two splits");
+        assertTrue(a.isRemote());
+        assertEquals("tcp-0.0.0.0-9999", a.remoteStream());
+        JournalSplitSerializer ser = new JournalSplitSerializer();
+        assertEquals(a, ser.deserialize(ser.getVersion(), ser.serialize(a)));
+        JournalSplitState state = new JournalSplitState(a);
+        state.advance(80L, true);
+        assertEquals(JournalSplit.remote("tcp://det-ingest-1:7000", "tcp-0.0.0.0-9999", 81L, 2), state.toSplit());
+        JournalEnumeratorStateSerializer eser = new JournalEnumeratorStateSerializer();
+        JournalEnumeratorState es = new JournalEnumeratorState(Set.of(a.splitId()), List.of(b));
+        assertEquals(List.of(b), eser.deserialize(eser.getVersion(), eser.serialize(es)).pendingSplits());
+        assertThrows(IllegalArgumentException.class, () -> JournalSplit.remote("", "s", 0, 0));
+    }
+
+    @Test
+    void shouldRestoreSplitsAndEnumeratorStateOfVersion1() throws IOException {
+        ByteArrayOutputStream split = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(split)) {
+            writeVersion1Split(out, "stream-a", "/data/journal/stream-a", 99L, 2);
+        }
+        JournalSplit expected = new JournalSplit("stream-a", "/data/journal/stream-a", 99L, 2);
+        assertEquals(expected, new JournalSplitSerializer().deserialize(1, split.toByteArray()));
+
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(state)) {
+            out.writeInt(1);
+            out.writeUTF("stream-b");
+            out.writeInt(1);
+            writeVersion1Split(out, "stream-a", "/data/journal/stream-a", 99L, 2);
+        }
+        JournalEnumeratorState restored = new JournalEnumeratorStateSerializer().deserialize(1, state.toByteArray());
+        assertEquals(Set.of("stream-b"), restored.assignedStreams());
+        assertEquals(List.of(expected), restored.pendingSplits());
+    }
+
+    /** The layout version 1 wrote, before journal servers. */
+    private static void writeVersion1Split(DataOutputStream out, String id, String dir, long index, int ends)
+            throws IOException {
+        out.writeUTF(id);
+        out.writeUTF(dir);
+        out.writeLong(index);
+        out.writeInt(ends);
     }
 }

@@ -13,10 +13,13 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** Versioned serializer of {@link JournalEnumeratorState} (version 1). */
+/**
+ * Versioned serializer of {@link JournalEnumeratorState}. The version follows the embedded splits'
+ * ({@link JournalSplitSerializer}): version 2 adds their journal server; version 1 is still read.
+ */
 public final class JournalEnumeratorStateSerializer implements SimpleVersionedSerializer<JournalEnumeratorState> {
     /** Current format version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = JournalSplitSerializer.VERSION;
 
     @Override
     public int getVersion() {
@@ -41,7 +44,7 @@ public final class JournalEnumeratorStateSerializer implements SimpleVersionedSe
 
     @Override
     public JournalEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown journal enumerator state version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -53,7 +56,7 @@ public final class JournalEnumeratorStateSerializer implements SimpleVersionedSe
             int m = in.readInt();
             List<JournalSplit> pending = new ArrayList<>();
             for (int i = 0; i < m; i++) {
-                pending.add(JournalSplitSerializer.read(in));
+                pending.add(JournalSplitSerializer.read(in, version));
             }
             return new JournalEnumeratorState(assigned, pending);
         }

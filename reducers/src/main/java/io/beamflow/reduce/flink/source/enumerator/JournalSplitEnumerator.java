@@ -1,9 +1,12 @@
 package io.beamflow.reduce.flink.source.enumerator;
 
+import io.beamflow.core.journal.remote.JournalClient;
+import io.beamflow.reduce.flink.source.JournalLocations;
 import io.beamflow.reduce.flink.source.split.JournalSplit;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Discovers ingest streams as sub-directories of the journal directory (periodically, so streams
- * that appear later are picked up) and assigns each to a reader by a stable hash of its id. In bounded
+ * Discovers ingest streams periodically, so streams that appear later are picked up: as sub-directories
+ * of the local journal directory, or by asking each journal server for its streams (a server that does
+ * not answer is logged and asked again at the next round). Assigns each stream to a reader by a stable
+ * hash of its id. In bounded
  * mode it stops discovering once {@code expectedStreams} streams were found and then tells every reader
  * that no more splits will come.
  */
@@ -24,7 +29,10 @@ public final class JournalSplitEnumerator implements SplitEnumerator<JournalSpli
     private static final Logger LOG = LoggerFactory.getLogger(JournalSplitEnumerator.class);
 
     private final SplitEnumeratorContext<JournalSplit> context;
-    private final String journalDirectory;
+    private final JournalLocations journals;
+    private final Map<String, JournalClient> clients = new HashMap<>();
+    private final Map<String, String> serverProblems = new HashMap<>();
+    private volatile boolean closed;
     private final long discoveryIntervalMs;
     private final int expectedStreams;
     private final boolean bounded;
@@ -34,16 +42,16 @@ public final class JournalSplitEnumerator implements SplitEnumerator<JournalSpli
 
     /**
      * @param context             Flink's enumerator context
-     * @param journalDirectory    directory holding one journal per stream
+     * @param journals            where the journals are: a local directory or journal servers
      * @param discoveryIntervalMs how often to look for new streams
      * @param expectedStreams     bounded mode: number of streams after which discovery stops
      * @param bounded             whether the source is bounded
      * @param restored            restored state, or {@code null}
      */
-    public JournalSplitEnumerator(SplitEnumeratorContext<JournalSplit> context, String journalDirectory,
+    public JournalSplitEnumerator(SplitEnumeratorContext<JournalSplit> context, JournalLocations journals,
             long discoveryIntervalMs, int expectedStreams, boolean bounded, JournalEnumeratorState restored) {
         this.context = context;
-        this.journalDirectory = journalDirectory;
+        this.journals = journals;
         this.discoveryIntervalMs = discoveryIntervalMs;
         this.expectedStreams = Math.max(1, expectedStreams);
         this.bounded = bounded;
@@ -62,8 +70,39 @@ public final class JournalSplitEnumerator implements SplitEnumerator<JournalSpli
     }
 
     private List<JournalSplit> discover() {
+        return journals.remote() ? discoverRemote() : discoverLocal();
+    }
+
+    /** Runs on the enumerator's single worker thread, which alone uses the clients. */
+    private List<JournalSplit> discoverRemote() {
         List<JournalSplit> found = new ArrayList<>();
-        File[] dirs = new File(journalDirectory).listFiles(File::isDirectory);
+        for (String server : journals.servers()) {
+            try {
+                List<String> streams = clients.computeIfAbsent(server,
+                        s -> new JournalClient(s, journals.serverTimeoutMs())).streamIds();
+                for (String stream : streams) {
+                    found.add(JournalSplit.remote(server, stream, JournalSplit.FROM_FIRST, 0));
+                }
+                if (serverProblems.remove(server) != null) {
+                    LOG.info("journal server {} answers again", server);
+                }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    break; // the clients were closed under a running discovery: the job is stopping
+                }
+                String problem = String.valueOf(e.getMessage());
+                if (!problem.equals(serverProblems.put(server, problem))) {
+                    LOG.warn("cannot list the streams of journal server {} (asking again every {} ms): {}", server,
+                            discoveryIntervalMs, problem);
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<JournalSplit> discoverLocal() {
+        List<JournalSplit> found = new ArrayList<>();
+        File[] dirs = new File(journals.directory()).listFiles(File::isDirectory);
         if (dirs == null) {
             return found;
         }
@@ -77,7 +116,7 @@ public final class JournalSplitEnumerator implements SplitEnumerator<JournalSpli
 
     private void onDiscovered(List<JournalSplit> found, Throwable error) {
         if (error != null) {
-            LOG.warn("cannot list journal directory {}: {}", journalDirectory, error.toString());
+            LOG.warn("cannot discover journal streams in {}: {}", journals, error.toString());
             return;
         }
         if (discoveryDone) {
@@ -139,6 +178,8 @@ public final class JournalSplitEnumerator implements SplitEnumerator<JournalSpli
 
     @Override
     public void close() throws IOException {
-        // Nothing to release: discovery runs on Flink's worker thread.
+        closed = true;
+        clients.values().forEach(JournalClient::close);
+        clients.clear();
     }
 }

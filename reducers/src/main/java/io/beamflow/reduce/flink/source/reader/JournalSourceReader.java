@@ -3,7 +3,6 @@ package io.beamflow.reduce.flink.source.reader;
 import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.flink.source.split.JournalSplit;
 import io.beamflow.reduce.flink.source.split.JournalSplitState;
-import io.beamflow.core.journal.CheckpointedIndexFile;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -13,37 +12,33 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Source reader over journal splits: one fetcher thread tails all splits assigned to this subtask. */
 @SuppressWarnings("try")
 public final class JournalSourceReader
         extends SingleThreadMultiplexSourceReaderBase<JournalRecord, JournalRecord, JournalSplit, JournalSplitState> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JournalSourceReader.class);
-
-    private final CheckpointedIndexFile publisher;
+    private final CheckpointPositionPublisher publisher;
     private final SortedMap<Long, List<JournalSplit>> snapshots = new TreeMap<>();
 
     /**
      * @param splitReaderSupplier creates the split reader
      * @param config              reader configuration
      * @param context             Flink's reader context
-     * @param publisher           publishes checkpointed journal positions, or {@code null}
+     * @param journalDirectory    local journal directory, where checkpointed positions of local splits are
+     *                            published; {@code null}: they are not published
+     * @param serverTimeoutMs     how long a journal server request (release of remote splits) waits
      */
     public JournalSourceReader(Supplier<SplitReader<JournalRecord, JournalSplit>> splitReaderSupplier,
-            Configuration config, SourceReaderContext context, CheckpointedIndexFile publisher) {
+            Configuration config, SourceReaderContext context, String journalDirectory, int serverTimeoutMs) {
         super(splitReaderSupplier, new JournalRecordEmitter(), config, context);
-        this.publisher = publisher;
+        this.publisher = new CheckpointPositionPublisher(journalDirectory, serverTimeoutMs);
     }
 
     @Override
     public List<JournalSplit> snapshotState(long checkpointId) {
         List<JournalSplit> splits = super.snapshotState(checkpointId);
-        if (publisher != null) {
-            snapshots.put(checkpointId, splits);
-        }
+        snapshots.put(checkpointId, splits);
         return splits;
     }
 
@@ -52,15 +47,17 @@ public final class JournalSourceReader
         super.notifyCheckpointComplete(checkpointId);
         List<JournalSplit> splits = snapshots.get(checkpointId);
         snapshots.headMap(checkpointId + 1).clear();
-        if (splits == null) {
-            return;
+        if (splits != null) {
+            publisher.publish(splits);
         }
-        for (JournalSplit s : splits) {
-            try {
-                publisher.publish(s.streamId(), s.startIndex());
-            } catch (java.io.IOException e) {
-                LOG.warn("cannot publish the checkpointed index of stream {}: {}", s.streamId(), e.toString());
-            }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            publisher.close();
         }
     }
 

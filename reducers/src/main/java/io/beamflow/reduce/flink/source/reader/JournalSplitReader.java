@@ -1,12 +1,11 @@
 package io.beamflow.reduce.flink.source.reader;
 
-import io.beamflow.core.journal.FrameJournal;
-import io.beamflow.reduce.flink.source.JournalSettings;
-import io.beamflow.core.journal.JournalTailer;
+import io.beamflow.core.journal.remote.JournalClient;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.flink.source.JournalRecordDecoder;
+import io.beamflow.reduce.flink.source.JournalSettings;
 import io.beamflow.reduce.flink.source.split.JournalSplit;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,13 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tails the journals of its assigned streams on the fetcher thread, copying each record out. A split
- * finishes (bounded mode) after it delivered {@code stopAfterSeriesEnd} SERIES_END records. Malformed
- * records are skipped, logged and counted.
+ * Reads the journals of its assigned streams on the fetcher thread, copying each record out: local
+ * journals are tailed, remote ones replayed from their ingest node's journal server (one client per
+ * server). A split finishes (bounded mode) after it delivered {@code stopAfterSeriesEnd} SERIES_END
+ * records. Malformed records are skipped, logged and counted.
  */
 public final class JournalSplitReader implements SplitReader<JournalRecord, JournalSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(JournalSplitReader.class);
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long REMOTE_BATCH_BYTES = 64L << 20;
 
     private final int maxRecordsPerFetch;
     private final int stopAfterSeriesEnd;
@@ -43,6 +44,9 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
     private final Counter malformedRecords;
     private final JournalSettings settings;
     private final Map<String, OpenSplit> splits = new LinkedHashMap<>();
+    private final Map<String, JournalClient> clients = new HashMap<>();
+    private final int serverTimeoutMs;
+    private final Counter serverErrors;
     private volatile boolean wakeUp;
 
     /**
@@ -51,34 +55,44 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
      * @param stopAfterSeriesEnd bounded mode: SERIES_END records after which a split ends (0: never)
      * @param malformedRecords   counter of skipped records
      * @param settings           journal layout
+     * @param serverTimeoutMs    how long a journal server request waits for its reply
+     * @param serverErrors       counter of failed journal server requests
      */
     public JournalSplitReader(WireLimits limits, int maxRecordsPerFetch, int stopAfterSeriesEnd,
-            Counter malformedRecords, JournalSettings settings) {
+            Counter malformedRecords, JournalSettings settings, int serverTimeoutMs, Counter serverErrors) {
         this.settings = settings;
+        this.serverTimeoutMs = serverTimeoutMs;
+        this.serverErrors = serverErrors;
         this.decoder = new JournalRecordDecoder(limits);
         this.maxRecordsPerFetch = maxRecordsPerFetch;
         this.stopAfterSeriesEnd = stopAfterSeriesEnd;
         this.malformedRecords = malformedRecords;
     }
 
-    /** One open journal with its tailer. */
+    /** One split being read. */
     private static final class OpenSplit {
         final JournalSplit split;
-        final FrameJournal journal;
-        final JournalTailer tailer;
+        final JournalCursor cursor;
         int seriesEnds;
 
-        OpenSplit(JournalSplit split, JournalSettings settings) {
+        OpenSplit(JournalSplit split, JournalCursor cursor) {
             this.split = split;
-            this.journal = FrameJournal.open(settings.config(Path.of(split.directory())));
-            this.tailer = journal.tailer(split.startIndex());
+            this.cursor = cursor;
             this.seriesEnds = split.seriesEndsSeen();
         }
 
         void close() {
-            tailer.close();
-            journal.close();
+            cursor.close();
         }
+    }
+
+    private JournalCursor cursor(JournalSplit split) {
+        if (!split.isRemote()) {
+            return new LocalJournalCursor(settings.config(Path.of(split.directory())), split.startIndex());
+        }
+        JournalClient client = clients.computeIfAbsent(split.server(), s -> new JournalClient(s, serverTimeoutMs));
+        return new RemoteJournalCursor(client, split.remoteStream(), split.startIndex(), maxRecordsPerFetch,
+                REMOTE_BATCH_BYTES, serverErrors, System::nanoTime);
     }
 
     @Override
@@ -96,7 +110,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
             }
             ArrayList<JournalRecord> batch = new ArrayList<>();
             for (int i = 0; i < maxRecordsPerFetch && !isDone(open); i++) {
-                int read = open.tailer.poll((index, buffer, offset, length) -> {
+                int read = open.cursor.poll((index, buffer, offset, length) -> {
                     JournalRecord r = decoder.decode(open.split.streamId(), index, buffer, offset, length);
                     if (r == null) {
                         malformedRecords.inc();
@@ -141,7 +155,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
         }
         for (JournalSplit s : change.splits()) {
             LOG.info("reading {}", s);
-            splits.put(s.splitId(), new OpenSplit(s, settings));
+            splits.put(s.splitId(), new OpenSplit(s, cursor(s)));
         }
     }
 
@@ -156,5 +170,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
             open.close();
         }
         splits.clear();
+        clients.values().forEach(JournalClient::close);
+        clients.clear();
     }
 }

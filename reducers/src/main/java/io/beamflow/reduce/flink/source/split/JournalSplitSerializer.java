@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** Versioned serializer of {@link JournalSplit}s (version 1: stream id, directory, index, series ends). */
+/**
+ * Versioned serializer of {@link JournalSplit}s. Version 1: stream id, directory, index, series ends
+ * (local journals only). Version 2 adds the journal server endpoint and its stream id (empty for local
+ * splits). Version 1 is still read, so a job restores from checkpoints taken before remote journals.
+ */
 public final class JournalSplitSerializer implements SimpleVersionedSerializer<JournalSplit> {
     /** Current format version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -28,24 +32,41 @@ public final class JournalSplitSerializer implements SimpleVersionedSerializer<J
 
     @Override
     public JournalSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
-            throw new IOException("unknown journal split serializer version " + version);
-        }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-            return read(in);
+            return read(in, version);
         }
     }
 
-    /** Writes one split (also used inside the enumerator state). */
+    /** Writes one split in the current version (also used inside the enumerator state). */
     public static void write(DataOutputStream out, JournalSplit split) throws IOException {
         out.writeUTF(split.streamId());
         out.writeUTF(split.directory());
         out.writeLong(split.startIndex());
         out.writeInt(split.seriesEndsSeen());
+        out.writeUTF(split.server());
+        out.writeUTF(split.remoteStream());
     }
 
-    /** Reads one split written by {@link #write}. */
-    public static JournalSplit read(DataInputStream in) throws IOException {
-        return new JournalSplit(in.readUTF(), in.readUTF(), in.readLong(), in.readInt());
+    /**
+     * Reads one split written by {@link #write} in {@code version}.
+     *
+     * @throws IOException on an unknown version or truncated bytes
+     */
+    public static JournalSplit read(DataInputStream in, int version) throws IOException {
+        if (version < 1 || version > VERSION) {
+            throw new IOException("unknown journal split serializer version " + version);
+        }
+        String streamId = in.readUTF();
+        String directory = in.readUTF();
+        long startIndex = in.readLong();
+        int seriesEnds = in.readInt();
+        if (version >= 2) {
+            String server = in.readUTF();
+            String remoteStream = in.readUTF();
+            if (!server.isEmpty()) {
+                return JournalSplit.remote(server, remoteStream, startIndex, seriesEnds);
+            }
+        }
+        return new JournalSplit(streamId, directory, startIndex, seriesEnds);
     }
 }

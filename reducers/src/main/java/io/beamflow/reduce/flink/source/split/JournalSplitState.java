@@ -33,6 +33,6 @@ public final class JournalSplitState {
 
     /** @return an immutable split for checkpoints */
     public JournalSplit toSplit() {
-        return new JournalSplit(split.streamId(), split.directory(), nextIndex, seriesEndsSeen);
+        return split.at(nextIndex, seriesEndsSeen);
     }
 }

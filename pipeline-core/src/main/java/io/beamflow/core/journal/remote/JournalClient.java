@@ -1,5 +1,8 @@
-package io.beamflow.ingest.server;
+package io.beamflow.core.journal.remote;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamflow.core.wire.ZmqHandshake;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +14,13 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * Client of a {@link JournalServerAgent}: lists streams, replays records from an index, releases
- * journal cycles. Blocking calls with a receive timeout; not thread-safe.
+ * Client of an ingest node's journal server ({@link JournalServerProtocol}): lists streams, replays
+ * records from an index, releases journal cycles, counts series ends. Blocking calls with a receive
+ * timeout; a call that gets no reply in time throws {@link IllegalStateException} and the next call
+ * reconnects. Not thread-safe.
  */
 public final class JournalClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final ZContext context = new ZContext(1);
     private final String endpoint;
     private final int timeoutMs;
@@ -83,6 +89,37 @@ public final class JournalClient implements AutoCloseable {
     /** @return the server's stream ids as a JSON array */
     public String streams() {
         return new String(call(JournalServerProtocol.STREAMS).get(1), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @return the server's stream ids
+     * @throws IllegalStateException when the server does not reply in time or replies with something else
+     */
+    public List<String> streamIds() {
+        String json = streams();
+        try {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode id : JSON.readTree(json)) {
+                ids.add(id.asText());
+            }
+            return ids;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("journal server " + endpoint + " sent an unreadable stream list: " + json, e);
+        }
+    }
+
+    /**
+     * @param stream stream id
+     * @return the number of SERIES_END records in that stream's journal
+     */
+    public long seriesEnds(String stream) {
+        return Long.parseLong(new String(call(JournalServerProtocol.SERIES_ENDS, stream).get(1),
+                StandardCharsets.US_ASCII));
+    }
+
+    /** @return the server's endpoint */
+    public String endpoint() {
+        return endpoint;
     }
 
     /**

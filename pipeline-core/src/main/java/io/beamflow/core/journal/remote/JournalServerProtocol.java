@@ -1,7 +1,7 @@
-package io.beamflow.ingest.server;
+package io.beamflow.core.journal.remote;
 
 /**
- * Commands of the journal server (ZeroMQ REQ/ROUTER, all parts ASCII unless noted).
+ * Commands of the journal server an ingest node runs for Flink sources on other hosts (ZeroMQ REQ/ROUTER, all parts ASCII unless noted).
  *
  * <pre>
  * request                                         reply
@@ -10,6 +10,7 @@ package io.beamflow.ingest.server;
  *                                                   8-byte little-endian journal index + record bytes
  *                                                   (native header + body, as in the journal)
  * RELEASE stream index                            OK   (journal cycles below index may be deleted)
+ * SERIES_ENDS stream                              OK, number of SERIES_END records in the journal
  * anything else / failure                         ERROR, message
  * </pre>
  * {@code fromIndex} -1 means the first record still in the journal. READ never blocks: it returns what
@@ -22,6 +23,8 @@ public final class JournalServerProtocol {
     public static final String READ = "READ";
     /** Release journal cycles below an index (a checkpoint covers them). */
     public static final String RELEASE = "RELEASE";
+    /** Count the SERIES_END records of a stream (how a bounded job learns that its streams ended). */
+    public static final String SERIES_ENDS = "SERIES_ENDS";
     /** Successful reply. */
     public static final String OK = "OK";
     /** Reply carrying records. */

@@ -1,0 +1,162 @@
+package io.beamflow.reduce.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.core.config.IngestConfig;
+import io.beamflow.core.config.ReductionConfig;
+import io.beamflow.core.result.Decision;
+import io.beamflow.core.result.FrameResult;
+import io.beamflow.core.rules.RuleDocument;
+import io.beamflow.core.rules.RuleDocumentCodec;
+import io.beamflow.core.rules.TriggerRule;
+import io.beamflow.ingest.IngestNode;
+import io.beamflow.reduce.testutil.NativeFrameSender;
+import io.beamflow.testing.SharedMiniCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A two-module detector whose modules go to two ingest nodes, as on two hosts: the job reads both
+ * streams only through the nodes' journal servers, assembles every frame from its two modules, recovers
+ * from a failing operator with every frame committed exactly once, and its completed checkpoints release
+ * the nodes' journals over the same servers.
+ */
+class RemoteJournalITCase {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = SharedMiniCluster.extension();
+
+    static final AtomicInteger FRAMES_CHECKED = new AtomicInteger();
+    static final AtomicInteger PIXEL_MISMATCHES = new AtomicInteger();
+
+    @TempDir
+    Path dir;
+
+    private IngestConfig nodeConfig(String name) {
+        IngestConfig c = new IngestConfig();
+        c.endpoints = List.of("tcp://127.0.0.1:" + NativeFrameSender.freePort());
+        c.journalDirectory = dir.resolve(name).toString();
+        c.journalBlockSizeBytes = 16L << 20;
+        c.journalMinFreeBytes = 1L << 20;
+        c.journalServerEndpoint = "tcp://127.0.0.1:" + NativeFrameSender.freePort();
+        return c;
+    }
+
+    /** Compares each kept frame's pixels with the two modules placed as {@link ModuleAssemblyITCase} does. */
+    static final class CheckAssembledPixels implements MapFunction<FrameResult, FrameResult> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public FrameResult map(FrameResult r) {
+            if (r.kind == FrameResult.Kind.FRAME && r.pixels != null) {
+                int f = (int) r.frameNumber;
+                short[] p0 = ModuleAssemblyITCase.module(f, 0);
+                short[] p1 = ModuleAssemblyITCase.module(f, 1);
+                int w = ModuleAssemblyITCase.W;
+                int h = ModuleAssemblyITCase.H;
+                int x1 = w + ModuleAssemblyITCase.GAP;
+                boolean same = r.width == 2 * w + ModuleAssemblyITCase.GAP && !r.incomplete;
+                for (int y = 0; y < h && same; y++) {
+                    for (int x = 0; x < w && same; x++) {
+                        same = ModuleAssemblyITCase.pixel(r.pixels, x, y, r.width) == (p0[y * w + x] & 0xFFFF)
+                                && ModuleAssemblyITCase.pixel(r.pixels, x1 + w - 1 - x, h - 1 - y, r.width)
+                                == (p1[y * w + x] & 0xFFFF);
+                    }
+                }
+                FRAMES_CHECKED.incrementAndGet();
+                if (!same) {
+                    PIXEL_MISMATCHES.incrementAndGet();
+                }
+            }
+            return r;
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void shouldAssembleAndCommitEveryFrameOnceReadingTwoIngestNodesOnlyThroughTheirJournalServers() throws Exception {
+        int frames = 150;
+        String series = "remote";
+        IngestConfig a = nodeConfig("node-a");
+        IngestConfig b = nodeConfig("node-b");
+        Path localJournals = dir.resolve("job-host-journals");
+        BeamflowConfig config = ReductionJobITCase.boundedConfig(localJournals, 2);
+        config.reduction.journalServers = List.of(a.journalServerEndpoint, b.journalServerEndpoint);
+        config.reduction.journalServerTimeoutMs = 2000;
+        ReductionConfig.AssemblyConfig assembly = config.reduction.assembly;
+        assembly.width = 2 * ModuleAssemblyITCase.W + ModuleAssemblyITCase.GAP;
+        assembly.height = ModuleAssemblyITCase.H;
+        ReductionConfig.ModulePlacement m1 = new ReductionConfig.ModulePlacement();
+        m1.x = ModuleAssemblyITCase.W + ModuleAssemblyITCase.GAP;
+        m1.rotationDeg = 180;
+        assembly.modules = List.of(new ReductionConfig.ModulePlacement(), m1);
+        RuleDocumentCodec.writeActive(Path.of(config.reduction.rulesDirectory), new RuleDocument(4, "test", 0, "",
+                List.of(new TriggerRule("every-third", "frame.number % 3 == 0", Decision.VETO, 1)), Decision.KEEP));
+        FRAMES_CHECKED.set(0);
+        PIXEL_MISMATCHES.set(0);
+        FailOnceAfterCheckpointMap.reset();
+
+        try (IngestNode nodeA = IngestNode.start(a, new SimpleMeterRegistry());
+                IngestNode nodeB = IngestNode.start(b, new SimpleMeterRegistry())) {
+            try (NativeFrameSender module0 = new NativeFrameSender(a.endpoints.get(0));
+                    NativeFrameSender module1 = new NativeFrameSender(b.endpoints.get(0))) {
+                module0.seriesStart(series, 2, "{}");
+                module1.seriesStart(series, 2, "{}");
+                for (int f = 0; f < frames; f++) {
+                    module0.frame(series, f, 0, 2, ModuleAssemblyITCase.W, ModuleAssemblyITCase.H,
+                            ModuleAssemblyITCase.bytes(ModuleAssemblyITCase.module(f, 0)));
+                    module1.frame(series, f, 1, 2, ModuleAssemblyITCase.W, ModuleAssemblyITCase.H,
+                            ModuleAssemblyITCase.bytes(ModuleAssemblyITCase.module(f, 1)));
+                }
+                module0.seriesEnd(series, 0, 2, frames);
+                module1.seriesEnd(series, 1, 2, frames);
+            }
+            awaitAtLeast(frames, nodeA::framesJournaled, "node A journaled the series");
+            awaitAtLeast(frames, nodeB::framesJournaled, "node B journaled the series");
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            env.enableCheckpointing(300);
+            ReductionJob.build(env, config)
+                    .map(new CheckAssembledPixels()).name("check-pixels")
+                    .map(new FailOnceAfterCheckpointMap()).name("fail-once")
+                    .sinkTo(new CommittingCollectSink(dir.resolve("out")));
+            env.execute("remote-journals");
+
+            assertTrue(FailOnceAfterCheckpointMap.FAILED.get(), "the failure was injected");
+            assertTrue(FailOnceAfterCheckpointMap.MAX_ATTEMPT.get() >= 1, "the job was restarted");
+            ExactlyOnceITCase.assertEveryResultCommittedOnce(CommittingCollectSink.committed(dir.resolve("out")),
+                    List.of(series), frames);
+            int kept = frames - (frames + 2) / 3;
+            assertTrue(FRAMES_CHECKED.get() >= kept, "every kept frame checked: " + FRAMES_CHECKED.get());
+            assertEquals(0, PIXEL_MISMATCHES.get(), "assembled pixels equal the two modules sent");
+            assertFalse(Files.exists(localJournals) && Files.list(localJournals).findAny().isPresent(),
+                    "nothing was read from or written to a local journal directory");
+            String streamA = nodeA.streamIds().get(0);
+            String streamB = nodeB.streamIds().get(0);
+            awaitAtLeast(1, () -> nodeA.journalReleasedBelow(streamA), "node A's journal released by a checkpoint");
+            awaitAtLeast(1, () -> nodeB.journalReleasedBelow(streamB), "node B's journal released by a checkpoint");
+        }
+    }
+
+    private static void awaitAtLeast(long expected, LongSupplier value, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (value.getAsLong() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(value.getAsLong() >= expected, what + ": " + value.getAsLong() + " < " + expected);
+    }
+}
