@@ -5,7 +5,6 @@ import io.beamflow.core.journal.JournalConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -51,8 +50,8 @@ public final class JournalAppendBenchmark {
         System.out.printf(Locale.ROOT, "%s, %d KiB records, %d MiB per measurement, median of %d: new-file write "
                 + "%.2f GB/s; journal, heap body (mapped copy) %.2f GB/s = %.2f; journal, direct body (positional "
                 + "write) %.2f GB/s = %.2f of the new-file write%n", dir, record >> 10, total >> 20, repeats,
-                median(raw), median(mapped), median(ratios(mapped, raw)), median(positional),
-                median(ratios(positional, raw)));
+                IngestThroughputBenchmark.median(raw), IngestThroughputBenchmark.median(mapped), IngestThroughputBenchmark.median(ratios(mapped, raw)), IngestThroughputBenchmark.median(positional),
+                IngestThroughputBenchmark.median(ratios(positional, raw)));
     }
 
     private static double append(Path dir, long total, UnsafeBuffer body) throws Exception {
@@ -81,11 +80,5 @@ public final class JournalAppendBenchmark {
             r[i] = a[i] / b[i];
         }
         return r;
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

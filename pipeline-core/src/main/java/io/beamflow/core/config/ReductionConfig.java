@@ -16,8 +16,6 @@ public final class ReductionConfig implements Serializable {
     public String checkpointDirectory = "data/checkpoints";
     /** Directory holding the active rule document ({@code active.json}) the running job follows. */
     public String rulesDirectory = "data/rules";
-    /** Address of a remote Flink JobManager ({@code host:port}); empty: embedded MiniCluster. */
-    public String jobManagerAddress = "";
 
     /**
      * Journal servers of ingest nodes on other hosts ({@code tcp://host:port}: each node's

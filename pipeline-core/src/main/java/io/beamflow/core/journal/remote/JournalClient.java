@@ -27,12 +27,25 @@ public final class JournalClient implements AutoCloseable {
     private ZMQ.Socket socket;
 
     /**
-     * One journal record as served.
+     * One journal record as served: the reply part as received, the record after its 8-byte index (no
+     * copy is made of it).
      *
-     * @param index  journal index
-     * @param record record bytes (native header + body)
+     * @param index journal index
+     * @param part  the reply part: 8-byte little-endian index, then the record bytes (native header + body)
      */
-    public record Record(long index, byte[] record) {
+    public record Record(long index, byte[] part) {
+        /** Where the record starts in {@link #part}. */
+        public static final int OFFSET = 8;
+
+        /** @return the record's length in bytes */
+        public int length() {
+            return part.length - OFFSET;
+        }
+
+        /** @return a copy of the record's bytes */
+        public byte[] record() {
+            return java.util.Arrays.copyOfRange(part, OFFSET, part.length);
+        }
     }
 
     /**
@@ -136,10 +149,11 @@ public final class JournalClient implements AutoCloseable {
         List<Record> records = new ArrayList<>();
         for (int i = 2; i < reply.size(); i++) {
             byte[] part = reply.get(i);
-            long index = new UnsafeBuffer(part).getLong(0, ByteOrder.LITTLE_ENDIAN);
-            byte[] rec = new byte[part.length - 8];
-            System.arraycopy(part, 8, rec, 0, rec.length);
-            records.add(new Record(index, rec));
+            if (part.length < Record.OFFSET) {
+                throw new IllegalStateException("journal server " + endpoint + " sent a record part of "
+                        + part.length + " bytes");
+            }
+            records.add(new Record(new UnsafeBuffer(part).getLong(0, ByteOrder.LITTLE_ENDIAN), part));
         }
         return new Batch(records, next);
     }

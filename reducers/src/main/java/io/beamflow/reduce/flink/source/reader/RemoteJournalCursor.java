@@ -61,8 +61,8 @@ final class RemoteJournalCursor implements JournalCursor {
             return 0;
         }
         JournalClient.Record r = batch.poll();
-        view.wrap(r.record());
-        handler.onRecord(r.index(), view, 0, r.record().length);
+        view.wrap(r.part());
+        handler.onRecord(r.index(), view, JournalClient.Record.OFFSET, r.length());
         return 1;
     }
 
