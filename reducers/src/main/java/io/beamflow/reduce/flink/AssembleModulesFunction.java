@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * emitted when all modules arrived, or flagged incomplete (missing modules and gaps masked) when a
  * module is still missing {@code moduleTimeoutMs} after its first part, or when the series ends. The
  * SERIES_END marker follows all frames of the series: it is forwarded once every stream that carried
- * the series delivered its SERIES_END (or {@code moduleTimeoutMs} after the first one). Parts that
+ * the series, and at least one stream per module, delivered its SERIES_END (or {@code moduleTimeoutMs}
+ * after the first one). Parts that
  * arrive after their frame was emitted are counted as late and dropped.
  */
 public final class AssembleModulesFunction extends KeyedProcessFunction<String, JournalRecord, JournalRecord> {
@@ -91,7 +92,10 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
                 p.endDeadlineMs = now + config.moduleTimeoutMs;
                 ctx.timerService().registerProcessingTimeTimer(p.endDeadlineMs);
             }
-            if (!p.finished && p.endedStreams.containsAll(p.streams)) {
+            // One stream per module: until as many streams as modules ended, a stream not seen yet may
+            // still deliver (its reader can start later than the others); the end deadline closes the
+            // series if one never does.
+            if (!p.finished && p.endedStreams.containsAll(p.streams) && p.endedStreams.size() >= geometry.modules()) {
                 finish(r.seriesId, p, out);
             }
         } else {
