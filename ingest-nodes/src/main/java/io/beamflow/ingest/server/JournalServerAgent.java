@@ -111,8 +111,7 @@ public final class JournalServerAgent implements Agent {
                     error("unknown stream " + arg(1));
                     return;
                 }
-                long ends = seriesEnds.computeIfAbsent(arg(1), id -> SeriesEndCounter.over(journal))
-                        .poll(Integer.MAX_VALUE);
+                long ends = seriesEnds.computeIfAbsent(arg(1), id -> SeriesEndCounter.over(journal)).poll();
                 socket.send(JournalServerProtocol.OK, ZMQ.SNDMORE);
                 socket.send(Long.toString(ends), 0);
             }

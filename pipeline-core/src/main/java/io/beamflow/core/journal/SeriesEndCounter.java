@@ -8,6 +8,9 @@ import io.beamflow.core.wire.NativeHeaderFlyweight;
  * record headers. Incremental: each {@link #poll} continues where the last one stopped. Not thread-safe.
  */
 public final class SeriesEndCounter implements AutoCloseable {
+    /** Most records one {@link #poll} reads. */
+    public static final int RECORDS_PER_POLL = 16_384;
+
     private final FrameJournal journal;
     private final boolean ownsJournal;
     private final JournalTailer tailer;
@@ -42,13 +45,13 @@ public final class SeriesEndCounter implements AutoCloseable {
     }
 
     /**
-     * Reads the records written since the last call, up to {@code maxRecords}.
+     * Reads on from where the last call stopped, at most {@link #RECORDS_PER_POLL} records, so that a
+     * caller on an agent's or task's thread is never held by a long journal; ask again to count further.
      *
-     * @param maxRecords most records to read in this call
      * @return SERIES_END records seen so far
      */
-    public long poll(int maxRecords) {
-        for (int i = 0; i < maxRecords; i++) {
+    public long poll() {
+        for (int i = 0; i < RECORDS_PER_POLL; i++) {
             if (tailer.poll(countSeriesEnd) == 0) {
                 break;
             }

@@ -27,8 +27,7 @@ import org.slf4j.LoggerFactory;
  * module is still missing {@code moduleTimeoutMs} after its first part, or when the series ends. The
  * SERIES_END marker follows all frames of the series: it is forwarded once every stream that carried
  * the series, and at least one stream per module, delivered its SERIES_END (or {@code moduleTimeoutMs}
- * after the first one). Parts that
- * arrive after their frame was emitted are counted as late and dropped.
+ * after the first one). Parts that arrive after their frame was emitted are counted as late and dropped.
  */
 public final class AssembleModulesFunction extends KeyedProcessFunction<String, JournalRecord, JournalRecord> {
     private static final long serialVersionUID = 1L;

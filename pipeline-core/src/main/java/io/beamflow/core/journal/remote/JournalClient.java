@@ -7,6 +7,7 @@ import io.beamflow.core.wire.ZmqHandshake;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.zeromq.SocketType;
@@ -44,7 +45,7 @@ public final class JournalClient implements AutoCloseable {
 
         /** @return a copy of the record's bytes */
         public byte[] record() {
-            return java.util.Arrays.copyOfRange(part, OFFSET, part.length);
+            return Arrays.copyOfRange(part, OFFSET, part.length);
         }
     }
 
@@ -117,13 +118,15 @@ public final class JournalClient implements AutoCloseable {
             }
             return ids;
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("journal server " + endpoint + " sent an unreadable stream list: " + json, e);
+            throw new IllegalStateException("journal server " + endpoint + " sent an unreadable stream list: "
+                    + json, e);
         }
     }
 
     /**
      * @param stream stream id
-     * @return the number of SERIES_END records in that stream's journal
+     * @return the SERIES_END records the server has counted so far in that stream's journal (it counts on
+     *         at each request)
      */
     public long seriesEnds(String stream) {
         return Long.parseLong(new String(call(JournalServerProtocol.SERIES_ENDS, stream).get(1),

@@ -1,7 +1,8 @@
 package io.beamflow.core.journal.remote;
 
 /**
- * Commands of the journal server an ingest node runs for Flink sources on other hosts (ZeroMQ REQ/ROUTER, all parts ASCII unless noted).
+ * Commands of the journal server an ingest node runs for Flink sources on other hosts (ZeroMQ
+ * REQ/ROUTER, all parts ASCII unless noted).
  *
  * <pre>
  * request                                         reply
@@ -10,7 +11,8 @@ package io.beamflow.core.journal.remote;
  *                                                   8-byte little-endian journal index + record bytes
  *                                                   (native header + body, as in the journal)
  * RELEASE stream index                            OK   (journal cycles below index may be deleted)
- * SERIES_ENDS stream                              OK, number of SERIES_END records in the journal
+ * SERIES_ENDS stream                              OK, SERIES_END records counted so far (each request
+ *                                                   scans on by at most 16384 records: ask again)
  * anything else / failure                         ERROR, message
  * </pre>
  * {@code fromIndex} -1 means the first record still in the journal. READ never blocks: it returns what

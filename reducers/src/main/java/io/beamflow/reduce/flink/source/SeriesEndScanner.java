@@ -53,7 +53,7 @@ public final class SeriesEndScanner implements AutoCloseable {
             }
             SeriesEndCounter counter = localCounters.computeIfAbsent(d.getName(),
                     k -> SeriesEndCounter.open(settings.config(Path.of(d.getAbsolutePath()))));
-            if (counter.poll(Integer.MAX_VALUE) >= seriesEndsPerStream) {
+            if (counter.poll() >= seriesEndsPerStream) {
                 done++;
             }
         }

@@ -7,11 +7,10 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,6 @@ final class CheckpointPositionPublisher implements AutoCloseable {
 
     private final CheckpointedIndexFile localFiles;
     private final int serverTimeoutMs;
-    private final AtomicReference<List<JournalSplit>> latestRemote = new AtomicReference<>();
-    private final AtomicBoolean releaseQueued = new AtomicBoolean();
     private final Map<String, JournalClient> clients = new HashMap<>();
     private ExecutorService releaseThread;
 
@@ -56,29 +53,22 @@ final class CheckpointPositionPublisher implements AutoCloseable {
         if (remote.isEmpty()) {
             return;
         }
-        latestRemote.set(remote);
-        if (releaseQueued.compareAndSet(false, true)) {
-            releaseThread().execute(this::releaseLatest);
-        }
+        releaseThread().execute(() -> release(remote));
     }
 
+    /** One thread, at most one release waiting: a newer checkpoint's release replaces the waiting one. */
     private synchronized ExecutorService releaseThread() {
         if (releaseThread == null) {
-            releaseThread = Executors.newSingleThreadExecutor(r -> {
+            releaseThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1), r -> {
                 Thread t = new Thread(r, "journal-release");
                 t.setDaemon(true);
                 return t;
-            });
+            }, new ThreadPoolExecutor.DiscardOldestPolicy());
         }
         return releaseThread;
     }
 
-    private void releaseLatest() {
-        releaseQueued.set(false);
-        List<JournalSplit> splits = latestRemote.getAndSet(null);
-        if (splits == null) {
-            return;
-        }
+    private void release(List<JournalSplit> splits) {
         for (JournalSplit s : splits) {
             if (s.startIndex() < 0) {
                 continue;
