@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             DemoCommand.class,
+            PipelineCommand.class,
             IngestCommand.class,
             SimulateCommand.class,
             ArchiveCommand.class,

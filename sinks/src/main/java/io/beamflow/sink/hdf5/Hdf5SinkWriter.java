@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     private final Hdf5SinkSettings settings;
     private final Map<String, NexusSeriesWriter> open = new LinkedHashMap<>();
     private final Set<String> ended = new LinkedHashSet<>();
+    /** Frames dropped per ended or refused series since the last SERIES_END: logged once, then summed. */
+    private final Map<String, Long> droppedAfterEnd = new HashMap<>();
     private final List<Hdf5Committable> pending = new ArrayList<>();
     private final Counter framesStored;
     private final Counter framesWithoutPixels;
@@ -113,14 +116,16 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         NexusSeriesWriter w = open.get(r.seriesId);
         if (w == null) {
             if (ended.contains(r.seriesId)) {
-                framesDropped.inc();
-                LOG.error("series {}: frame {} arrived after the series ended or was refused; dropped",
-                        r.seriesId, r.frameNumber);
+                dropAfterEnd(r);
                 return;
             }
             LOG.warn("series {}: frame {} without SERIES_START; starting the series without metadata",
                     r.seriesId, r.frameNumber);
             w = start(r.seriesId, "{}");
+            if (w == null) { // refused: the series' master file is already committed
+                dropAfterEnd(r);
+                return;
+            }
         }
         long rejectedBefore = w.framesRejected();
         long storedBefore = w.framesStored();
@@ -137,10 +142,29 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         pending.addAll(w.drainCompleted());
     }
 
+    private void dropAfterEnd(FrameResult r) {
+        framesDropped.inc();
+        long before = droppedAfterEnd.getOrDefault(r.seriesId, 0L);
+        if (before == 0) {
+            LOG.error("series {}: frame {} arrived after the series ended or was refused; dropped (further frames "
+                    + "of this series are counted in hdf5FramesDropped and summed at its SERIES_END)",
+                    r.seriesId, r.frameNumber);
+        }
+        if (droppedAfterEnd.size() < REMEMBERED_ENDED_SERIES || before > 0) {
+            droppedAfterEnd.put(r.seriesId, before + 1);
+        }
+    }
+
     private void end(String seriesId, long announced) throws IOException {
         NexusSeriesWriter w = open.remove(seriesId);
         if (w == null) {
-            LOG.warn("series {}: SERIES_END for a series that is not open; ignored", seriesId);
+            Long dropped = droppedAfterEnd.remove(seriesId);
+            if (dropped != null) {
+                LOG.error("series {}: SERIES_END; {} frames of this ended or refused series were dropped", seriesId,
+                        dropped);
+            } else {
+                LOG.warn("series {}: SERIES_END for a series that is not open; ignored", seriesId);
+            }
             return;
         }
         w.finish(announced);

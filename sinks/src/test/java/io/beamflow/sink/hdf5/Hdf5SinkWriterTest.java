@@ -64,6 +64,31 @@ class Hdf5SinkWriterTest {
     }
 
     @Test
+    void shouldDropFramesOfACommittedSeriesWithoutFailingWhenTheirSeriesStartIsNotSeen() throws Exception {
+        Hdf5SinkSettings st = settings(root.toString());
+        Hdf5SinkWriter w = new Hdf5SinkWriter(st, new UnregisteredMetricsGroup(), List.of());
+        for (FrameResult r : SeriesFixture.series("done", 6)) {
+            w.write(r, null);
+        }
+        publish(w);
+        w.close();
+        Path master = root.resolve("mx-2026/done/done_master.h5");
+        byte[] committed = Files.readAllBytes(master);
+        // A job that lost its checkpoints re-reads the journal from a position inside the series: its
+        // frames come without SERIES_START, and the committed series must stay as it is.
+        Hdf5SinkWriter replay = new Hdf5SinkWriter(st, new UnregisteredMetricsGroup(), List.of());
+        replay.write(SeriesFixture.frame("done", 4), null);
+        replay.write(SeriesFixture.frame("done", 5), null);
+        replay.write(FrameResult.seriesEnd("done", 6), null);
+        publish(replay);
+        replay.close();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(committed, Files.readAllBytes(master));
+        try (java.util.stream.Stream<Path> files = Files.list(master.getParent())) {
+            assertTrue(files.noneMatch(SeriesPaths::isInProgress), "no file of the series was reopened");
+        }
+    }
+
+    @Test
     void shouldCountMalformedFramesInsteadOfFailing() throws Exception {
         Hdf5SinkWriter w = new Hdf5SinkWriter(settings(root.toString()), new UnregisteredMetricsGroup(), List.of());
         w.write(FrameResult.seriesStart("bad", "{}"), null);

@@ -1,0 +1,214 @@
+package io.beamflow.app.pipeline;
+
+import io.beamflow.app.control.ControlServer;
+import io.beamflow.app.control.FlinkMicrometerReporter;
+import io.beamflow.app.control.SeriesControl;
+import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.core.result.FrameResult;
+import io.beamflow.reduce.flink.ReductionJob;
+import io.beamflow.reduce.rules.RuleCompiler;
+import io.beamflow.sink.hdf5.Hdf5Sink;
+import io.beamflow.sink.live.LiveViewSink;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RecoveryClaimMode;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the reduction job with the HDF5 sink and the live view, unbounded, on an embedded Flink
+ * MiniCluster, next to ingest nodes that run as their own processes ({@code beamflow ingest}); the
+ * job reads their journals in this host's {@code ingest.journalDirectory} or, with
+ * {@code reduction.journalServers}, through their journal servers. Optionally serves the control API
+ * and dashboard.
+ *
+ * <p>The job continues where the previous one stopped: it starts from the newest complete snapshot under
+ * {@code reduction.checkpointDirectory}, a savepoint from {@link #stop(Duration)} or, after a crash, the
+ * last checkpoint (checkpoints are kept when a job ends), so a restart neither loses nor repeats a frame.
+ * Older snapshots are deleted once a newer one was chosen.
+ */
+public final class PipelineRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+
+    private final JobClient job;
+    private final ControlServer control;
+    private final SnapshotDirectory snapshots;
+    private final Optional<Path> restoredFrom;
+
+    private PipelineRunner(JobClient job, ControlServer control, SnapshotDirectory snapshots,
+            Optional<Path> restoredFrom) {
+        this.job = job;
+        this.control = control;
+        this.snapshots = snapshots;
+        this.restoredFrom = restoredFrom;
+    }
+
+    /**
+     * Submits the job (restoring the newest snapshot, if any) and starts the control server.
+     *
+     * @param config        configuration; {@code reduction.stopAfterSeriesEnd} must be 0 (the job runs until stopped)
+     * @param registry      registry for the control server's {@code /metrics}; it must be in Micrometer's global
+     *                      registry for Flink's metrics to show there
+     * @param controlServer whether to serve the control API, dashboard and metrics
+     * @return the running pipeline
+     * @throws Exception when the job cannot be submitted or the server cannot start
+     */
+    public static PipelineRunner start(BeamflowConfig config, PrometheusMeterRegistry registry, boolean controlServer)
+            throws Exception {
+        if (config.reduction.stopAfterSeriesEnd != 0) {
+            throw new IllegalArgumentException("reduction.stopAfterSeriesEnd must be 0 for a pipeline that runs until "
+                    + "stopped, was " + config.reduction.stopAfterSeriesEnd);
+        }
+        SnapshotDirectory snapshots = new SnapshotDirectory(Path.of(config.reduction.checkpointDirectory));
+        Optional<Path> restore = snapshots.newest();
+        if (restore.isPresent()) {
+            for (Path old : snapshots.deleteAllBut(restore.get())) {
+                LOG.info("deleted superseded snapshot {}", old);
+            }
+        }
+        ControlServer server = controlServer
+                ? ControlServer.start(config, registry, new RuleCompiler(), SeriesControl.NONE) : null;
+        try {
+            StreamExecutionEnvironment env = environment(config, snapshots, restore);
+            DataStream<FrameResult> results = ReductionJob.build(env, config);
+            results.sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
+            if (!config.control.liveViewEndpoint.isEmpty()) {
+                LiveViewSink.attach(results, config.control);
+            }
+            JobClient job = env.executeAsync("beamflow-pipeline");
+            LOG.info("job {} submitted{}", job.getJobID(), restore.map(p -> ", restored from " + p).orElse(""));
+            return new PipelineRunner(job, server, snapshots, restore);
+        } catch (Exception | Error e) {
+            if (server != null) {
+                server.close();
+            }
+            throw e;
+        }
+    }
+
+    private static StreamExecutionEnvironment environment(BeamflowConfig config, SnapshotDirectory snapshots,
+            Optional<Path> restore) {
+        Configuration conf = FlinkMicrometerReporter.enable(new Configuration());
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, snapshots.checkpoints().toUri().toString());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, snapshots.savepoints().toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+        restore.ifPresent(p -> {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString());
+            // The job owns the snapshot it starts from and deletes it once a newer checkpoint subsumes it.
+            conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
+        });
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+                config.reduction.parallelism, conf);
+        env.enableCheckpointing(config.reduction.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        return env;
+    }
+
+    /** @return the snapshot the job started from; empty for a first start */
+    public Optional<Path> restoredFrom() {
+        return restoredFrom;
+    }
+
+    /** @return the running job's id */
+    public JobID jobId() {
+        return job.getJobID();
+    }
+
+    /**
+     * @return the job's state
+     * @throws Exception when it cannot be asked
+     */
+    public JobStatus status() throws Exception {
+        return job.getJobStatus().get(10, TimeUnit.SECONDS);
+    }
+
+    /** @return the control server's address, empty when none runs */
+    public Optional<URI> controlUrl() {
+        return Optional.ofNullable(control).map(ControlServer::url);
+    }
+
+    /** @return the snapshots this job writes and restores from */
+    public SnapshotDirectory snapshots() {
+        return snapshots;
+    }
+
+    /**
+     * Stops the job with a savepoint: the sources stop, every record read so far goes through, the HDF5
+     * sink commits the files it completed (files of a series still open stay in progress, their state in the
+     * savepoint), and the next start continues from the savepoint.
+     *
+     * @param timeout how long the savepoint and the job's end may take
+     * @return the savepoint directory
+     * @throws Exception when the savepoint fails (the job's checkpoints stay, so the next start still
+     *                   continues from the last one)
+     */
+    public Path stop(Duration timeout) throws Exception {
+        try {
+            String location = job.stopWithSavepoint(false, snapshots.savepoints().toUri().toString(),
+                    SavepointFormatType.CANONICAL).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            job.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Path savepoint = Path.of(URI.create(location.startsWith("file:") ? location : "file:" + location));
+            LOG.info("job {} stopped with savepoint {}", job.getJobID(), savepoint);
+            return savepoint;
+        } finally {
+            closeControl();
+        }
+    }
+
+    /**
+     * Cancels the job without a savepoint, as a crash would end it: files not yet committed by a checkpoint
+     * stay in progress and the next start continues from the last completed checkpoint.
+     *
+     * @param timeout how long the cancellation may take
+     * @throws Exception when the job does not end in time
+     */
+    public void cancel(Duration timeout) throws Exception {
+        try {
+            job.cancel().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            closeControl();
+        }
+    }
+
+    /** Cancels the job if it still runs (see {@link #cancel(Duration)}) and stops the control server. */
+    @Override
+    public void close() {
+        try {
+            if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("could not cancel job {}: {}", job.getJobID(), e.toString());
+        } finally {
+            closeControl();
+        }
+    }
+
+    private void closeControl() {
+        if (control != null) {
+            control.close();
+        }
+    }
+}

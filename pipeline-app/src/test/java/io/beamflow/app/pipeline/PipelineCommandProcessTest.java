@@ -1,0 +1,252 @@
+package io.beamflow.app.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.beamflow.app.cli.BeamflowCli;
+import io.beamflow.app.demo.SeriesOutcome;
+import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.ingest.IngestNode;
+import io.beamflow.ingest.sim.DetectorSimulator;
+import io.beamflow.testing.DebianPython;
+import io.beamflow.testing.Processes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code beamflow pipeline} as an operator runs it, in child JVMs next to an ingest node: killed with
+ * SIGKILL in the middle of a series and started again, it continues from its last checkpoint; stopped with
+ * SIGTERM it takes a savepoint, and a series journaled while it was down is written after the next start.
+ * Every frame sent ends up in the files exactly once (frame numbers read back with h5py).
+ */
+class PipelineCommandProcessTest {
+    private static final long WAIT_MS = 180_000;
+
+    @TempDir
+    Path work;
+
+    /** A child JVM running {@code beamflow pipeline}; its output goes to a file. */
+    private static final class PipelineProcess implements AutoCloseable {
+        final Process process;
+        final Path log;
+
+        PipelineProcess(Path config, Path log) throws IOException {
+            this.log = log;
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.add("-Xmx768m");
+            cmd.add("-Dlog4j2.configurationFile=log4j2-test.xml");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(BeamflowCli.class.getName());
+            cmd.addAll(List.of("pipeline", "--config", config.toString(), "--no-server", "--status-interval", "1"));
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        }
+
+        List<String> lines() throws IOException {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        }
+
+        String awaitLine(Predicate<String> match, String what) throws Exception {
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (System.currentTimeMillis() < deadline) {
+                boolean alive = process.isAlive();
+                for (String l : lines()) {
+                    if (match.test(l)) {
+                        return l;
+                    }
+                }
+                if (!alive) {
+                    fail("pipeline exited (" + process.exitValue() + ") before " + what + ":\n" + tail());
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("no " + what + " within " + WAIT_MS + " ms:\n" + tail());
+        }
+
+        String tail() throws IOException {
+            List<String> lines = lines();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                Processes.stop(process, 0);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void shouldContinueAfterKillNineFromTheLastCheckpointAndAfterSigtermFromItsSavepoint() throws Exception {
+        int port = freePort();
+        Path config = Files.writeString(work.resolve("beamline.yaml"), String.join("\n",
+                "ingest:",
+                "  endpoints: [\"tcp://127.0.0.1:" + port + "\"]",
+                "  journalDirectory: " + work.resolve("journal"),
+                "reduction:",
+                "  checkpointIntervalMs: 300",
+                "  checkpointDirectory: " + work.resolve("checkpoints"),
+                "  rulesDirectory: " + work.resolve("rules"),
+                "sink:",
+                "  outputRoot: " + work.resolve("raw"),
+                "  beamtime: bt",
+                "  framesPerFile: 40",
+                "control:",
+                "  liveViewEndpoint: \"\"",
+                "  ruleStoreDirectory: " + work.resolve("rule-store"),
+                ""));
+        BeamflowConfig c = BeamflowConfig.load(config);
+        SnapshotDirectory snapshots = new SnapshotDirectory(work.resolve("checkpoints"));
+
+        try (IngestNode node = IngestNode.start(c.ingest, new SimpleMeterRegistry())) {
+            // 1. First start; half a series is sent; SIGKILL once those frames are stored and a checkpoint
+            //    completed after that. The rest of the series is journaled while the pipeline is down.
+            try (DetectorSimulator sim = new DetectorSimulator(new DetectorSimulator.Settings(
+                    List.of("tcp://127.0.0.1:" + port), "s1", 200, 64, 48, 0, 0.2, 1, 7));
+                    PipelineProcess p1 = new PipelineProcess(config, work.resolve("pipeline-1.log"))) {
+                p1.awaitLine(l -> l.startsWith("pipeline running:") && l.contains("first start"), "start line");
+                sim.sendSeriesStart();
+                sendFrames(sim, 0, 100);
+                p1.awaitLine(l -> l.startsWith("status:") && storedAtLeast(l, 100), "100 frames stored");
+                awaitSnapshotCompletedAfter(snapshots, System.currentTimeMillis());
+                p1.process.destroyForcibly(); // SIGKILL
+                assertTrue(p1.process.waitFor(30, TimeUnit.SECONDS));
+                sendFrames(sim, 100, 200);
+                sim.sendSeriesEnd(200);
+            }
+            Path checkpoint = snapshots.newest().orElseThrow();
+            assertTrue(checkpoint.getFileName().toString().startsWith("chk-"), checkpoint.toString());
+            assertTrue(Files.notExists(Path.of(c.sink.outputRoot, c.sink.beamtime, "s1", "s1_master.h5")),
+                    "s1 is not committed before its end was sent");
+
+            // 2. Restart: continues from that checkpoint and completes s1. 3. SIGTERM: a savepoint.
+            Path savepoint;
+            try (PipelineProcess p2 = new PipelineProcess(config, work.resolve("pipeline-2.log"))) {
+                p2.awaitLine(l -> l.startsWith("pipeline running:") && l.endsWith(", continuing from " + checkpoint),
+                        "continuing from " + checkpoint);
+                assertSeriesWrittenOnce(awaitMaster(c, "s1"), 200);
+                p2.process.destroy(); // SIGTERM
+                String stopped = p2.awaitLine(l -> l.startsWith("pipeline stopped"), "stop line");
+                assertTrue(p2.process.waitFor(120, TimeUnit.SECONDS), "pipeline exits after SIGTERM");
+                assertTrue(stopped.startsWith("pipeline stopped with savepoint "), stopped + "\n" + p2.tail());
+                savepoint = Path.of(stopped.substring("pipeline stopped with savepoint ".length()));
+                assertTrue(Files.isRegularFile(savepoint.resolve("_metadata")), savepoint.toString());
+                assertTrue(savepoint.startsWith(snapshots.savepoints()), savepoint.toString());
+            }
+
+            // 4. A series journaled while the pipeline is down is written after the next start.
+            assertEquals(120, send("s2", 120, 0, port).frames());
+            try (PipelineProcess p3 = new PipelineProcess(config, work.resolve("pipeline-3.log"))) {
+                p3.awaitLine(l -> l.startsWith("pipeline running:") && l.endsWith(", continuing from " + savepoint),
+                        "continuing from " + savepoint);
+                // the snapshots the savepoint superseded, among them the first job's, were deleted at the start
+                assertTrue(Files.notExists(checkpoint.getParent()), checkpoint.getParent() + " deleted");
+                assertSeriesWrittenOnce(awaitMaster(c, "s2"), 120);
+                p3.process.destroy();
+                String stopped = p3.awaitLine(l -> l.startsWith("pipeline stopped"), "second stop line");
+                assertTrue(stopped.startsWith("pipeline stopped with savepoint "), stopped + "\n" + p3.tail());
+                assertTrue(p3.process.waitFor(120, TimeUnit.SECONDS));
+                assertEquals(Optional.of(Path.of(stopped.substring("pipeline stopped with savepoint ".length()))),
+                        snapshots.newest(), "the next start continues from the last savepoint");
+            }
+            assertEquals(320, node.framesJournaled());
+        }
+    }
+
+    private static boolean storedAtLeast(String statusLine, long frames) {
+        int i = statusLine.indexOf("frames stored ");
+        if (i < 0) {
+            return false;
+        }
+        String rest = statusLine.substring(i + "frames stored ".length());
+        return Long.parseLong(rest.substring(0, rest.indexOf(','))) >= frames;
+    }
+
+    private static void awaitSnapshotCompletedAfter(SnapshotDirectory snapshots, long afterMs) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            for (Path s : snapshots.snapshots()) {
+                if (Files.getLastModifiedTime(s.resolve("_metadata")).toMillis() > afterMs) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        fail("no checkpoint completed within " + WAIT_MS + " ms");
+    }
+
+    private static void sendFrames(DetectorSimulator sim, int from, int to) {
+        for (int n = from; n < to; n++) {
+            short[] pixels = sim.synthesizer().frame(n).pixels();
+            ByteBuffer bytes = ByteBuffer.allocate(pixels.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asShortBuffer().put(pixels);
+            sim.sendFrame(n, bytes.array());
+        }
+    }
+
+    private static DetectorSimulator.Result send(String series, int frames, double rateHz, int port) {
+        DetectorSimulator.Settings s = new DetectorSimulator.Settings(List.of("tcp://127.0.0.1:" + port), series,
+                frames, 64, 48, rateHz, 0.2, 1, 7);
+        try (DetectorSimulator sim = new DetectorSimulator(s)) {
+            return sim.run();
+        }
+    }
+
+    private static Path awaitMaster(BeamflowConfig c, String series) throws Exception {
+        Path master = Path.of(c.sink.outputRoot, c.sink.beamtime, series, series + "_master.h5");
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!Files.exists(master)) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("series " + series + " not committed within " + WAIT_MS + " ms");
+            }
+            Thread.sleep(100);
+        }
+        return master;
+    }
+
+    private static void assertSeriesWrittenOnce(Path master, int frames) throws Exception {
+        SeriesOutcome out = SeriesOutcome.read(master);
+        assertEquals(frames, out.framesReceived(), "frames received");
+        assertEquals(frames, out.framesStored(), "frames stored");
+        assertEquals(0, out.framesMissing(), "frames missing");
+        String script = String.join("\n",
+                "import sys, h5py",
+                "f = h5py.File(sys.argv[1], 'r')",
+                "nums = []",
+                "for name in sorted(k for k in f['/entry/data'].keys() if k.startswith('data_')):",
+                "    d = f['/entry/data/' + name]",
+                "    nums.extend(int(n) for n in d.file['/entry/data/frame_number'][...])",
+                "    assert d.shape[0] == len(d.file['/entry/data/frame_number']), (name, d.shape)",
+                "print(' '.join(str(n) for n in sorted(nums)))");
+        String listed = DebianPython.run(script, 120, master.toString()).orThrow().strip();
+        String expected = LongStream.range(0, frames).mapToObj(Long::toString).collect(Collectors.joining(" "));
+        assertEquals(expected, listed, "frame numbers in the data files, sorted");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
