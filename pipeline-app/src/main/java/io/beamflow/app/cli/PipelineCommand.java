@@ -32,6 +32,11 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "configuration file")
     Path config;
 
+    @Option(names = "--flink", paramLabel = "HOST:PORT",
+            description = "submit the job to this Flink session cluster (REST address) instead of an embedded "
+                    + "MiniCluster (default: reduction.flinkRestAddress)")
+    String flinkRestAddress;
+
     @Option(names = "--http-port", description = "control server port, 0 for any free port (default: from the configuration)")
     Integer httpPort;
 
@@ -51,6 +56,9 @@ public final class PipelineCommand implements Callable<Integer> {
         BeamflowConfig c = BeamflowConfig.load(config);
         if (httpPort != null) {
             c.control.httpPort = httpPort;
+        }
+        if (flinkRestAddress != null) {
+            c.reduction.flinkRestAddress = flinkRestAddress;
         }
         String poni = c.reduction.integration.poniFile;
         if (!poni.isEmpty() && !Files.isReadable(Path.of(poni))) {
@@ -86,6 +94,8 @@ public final class PipelineCommand implements Callable<Integer> {
         System.out.printf("pipeline running: job %s, %s%n", runner.jobId(), runner.restoredFrom()
                 .map(p -> "continuing from " + p).orElse("first start (no snapshot in " + runner.snapshots().checkpoints()
                         + ")"));
+        System.out.printf("flink: %s%n", c.reduction.flinkRestAddress.isBlank() ? "embedded MiniCluster"
+                : "session cluster at " + c.reduction.flinkRestAddress);
         System.out.printf("journals: %s -> files: %s%n", c.reduction.journalServers.isEmpty()
                 ? c.ingest.journalDirectory : "journal servers " + c.reduction.journalServers, c.sink.outputRoot);
         runner.controlUrl().ifPresent(u -> System.out.printf("dashboard: %s   metrics: %smetrics%n", u, u));

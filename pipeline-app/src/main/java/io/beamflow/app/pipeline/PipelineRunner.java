@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the reduction job with the HDF5 sink and the live view, unbounded, on an embedded Flink
- * MiniCluster, next to ingest nodes that run as their own processes ({@code beamflow ingest}); the
+ * MiniCluster or, with {@code reduction.flinkRestAddress}, on a Flink session cluster (the job takes
+ * Beamflow's jars along, see {@link JobJars}), next to ingest nodes that run as their own processes ({@code beamflow ingest}); the
  * job reads their journals in this host's {@code ingest.journalDirectory} or, with
  * {@code reduction.journalServers}, through their journal servers. Optionally serves the control API
  * and dashboard.
@@ -105,7 +107,9 @@ public final class PipelineRunner implements AutoCloseable {
 
     private static StreamExecutionEnvironment environment(BeamflowConfig config, SnapshotDirectory snapshots,
             Optional<Path> restore) {
-        Configuration conf = FlinkMicrometerReporter.enable(new Configuration());
+        String remote = config.reduction.flinkRestAddress.strip();
+        Configuration conf = remote.isEmpty() ? FlinkMicrometerReporter.enable(new Configuration())
+                : new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, snapshots.checkpoints().toUri().toString());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, snapshots.savepoints().toUri().toString());
@@ -118,8 +122,23 @@ public final class PipelineRunner implements AutoCloseable {
             // The job owns the snapshot it starts from and deletes it once a newer checkpoint subsumes it.
             conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
         });
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-                config.reduction.parallelism, conf);
+        StreamExecutionEnvironment env;
+        if (remote.isEmpty()) {
+            env = StreamExecutionEnvironment.createLocalEnvironment(config.reduction.parallelism, conf);
+        } else {
+            int colon = remote.lastIndexOf(':');
+            if (colon <= 0 || colon == remote.length() - 1) {
+                throw new IllegalArgumentException("reduction.flinkRestAddress must be host:port, was '" + remote + "'");
+            }
+            List<Path> jars = config.reduction.jobJars.isEmpty()
+                    ? JobJars.shippable(System.getProperty("java.class.path"))
+                    : config.reduction.jobJars.stream().map(Path::of).toList();
+            LOG.info("submitting to the Flink cluster at {} with {} jars", remote, jars.size());
+            env = StreamExecutionEnvironment.createRemoteEnvironment(remote.substring(0, colon),
+                    Integer.parseInt(remote.substring(colon + 1)), conf,
+                    jars.stream().map(Path::toString).toArray(String[]::new));
+            env.setParallelism(config.reduction.parallelism);
+        }
         env.enableCheckpointing(config.reduction.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         return env;
     }

@@ -10,6 +10,17 @@ public final class ReductionConfig implements Serializable {
 
     /** Job parallelism. */
     public int parallelism = 1;
+    /**
+     * REST address ({@code host:port}) of a Flink session cluster that {@code beamflow pipeline} submits the job
+     * to; empty: an embedded MiniCluster in the pipeline's JVM. The cluster's TaskManagers must see the same
+     * paths as the pipeline for journals (or use {@link #journalServers}), rules, output and checkpoints.
+     */
+    public String flinkRestAddress = "";
+    /**
+     * Jars the job takes to the session cluster of {@link #flinkRestAddress}; empty: every jar of the
+     * pipeline's class path except Flink's own (in the distribution: {@code lib/} without {@code flink-*.jar}).
+     */
+    public List<String> jobJars = new ArrayList<>();
     /** Checkpoint interval in milliseconds. */
     public long checkpointIntervalMs = 2000;
     /** Directory for checkpoints. */

@@ -10,6 +10,7 @@ import io.beamflow.core.rules.TriggerRule;
 import io.beamflow.core.sim.FrameSynthesizer;
 import io.beamflow.core.sim.SimulatedFrame;
 import io.beamflow.core.sim.SimulationParameters;
+import io.beamflow.testing.FlinkProcessCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

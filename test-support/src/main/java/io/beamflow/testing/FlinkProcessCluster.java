@@ -1,5 +1,6 @@
-package io.beamflow.reduce.flink;
+package io.beamflow.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
@@ -8,22 +9,49 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A standalone Flink session cluster on loopback made of separate JVM processes: one JobManager
  * ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code TaskManagerRunner}), started
  * with this JVM's class path (flink-dist is not published for Flink 2.x) and module flags.
  */
-final class FlinkProcessCluster implements AutoCloseable {
+public final class FlinkProcessCluster implements AutoCloseable {
     private final Path configDir;
     private final Path logDir;
     private final int restPort;
     private final Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
+    private final String classPath;
 
-    FlinkProcessCluster(Path dir, int slotsPerTaskManager) throws IOException {
+    /**
+     * Starts the JobManager with this JVM's whole class path.
+     *
+     * @param dir                 configuration, logs and checkpoints go here
+     * @param slotsPerTaskManager task slots of each TaskManager
+     * @throws IOException when the process cannot start
+     */
+    public FlinkProcessCluster(Path dir, int slotsPerTaskManager) throws IOException {
+        this(dir, slotsPerTaskManager, entry -> true);
+    }
+
+    /**
+     * Starts the JobManager with the entries of this JVM's class path that {@code keep} accepts, e.g. without
+     * the project's own classes, so that a job only runs if its client ships them.
+     *
+     * @param dir                 configuration, logs and checkpoints go here
+     * @param slotsPerTaskManager task slots of each TaskManager
+     * @param keep                which class-path entries (paths) the cluster's processes get
+     * @throws IOException when the process cannot start
+     */
+    public FlinkProcessCluster(Path dir, int slotsPerTaskManager, Predicate<String> keep)
+            throws IOException {
+        classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).filter(keep)
+                .collect(Collectors.joining(File.pathSeparator));
         configDir = Files.createDirectories(dir.resolve("conf"));
         logDir = Files.createDirectories(dir.resolve("log"));
         restPort = freePort();
@@ -58,8 +86,9 @@ final class FlinkProcessCluster implements AutoCloseable {
                 "restart-strategy.fixed-delay.delay: 1 s",
                 "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
                 ""));
-        Files.copy(Path.of(getClass().getClassLoader().getResource("log4j2-test.xml").getPath()),
-                configDir.resolve("log4j2.xml"));
+        try (var log4j = FlinkProcessCluster.class.getClassLoader().getResourceAsStream("log4j2-test.xml")) {
+            Files.copy(log4j, configDir.resolve("log4j2.xml"));
+        }
         jobManager = start("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
     }
 
@@ -80,7 +109,7 @@ final class FlinkProcessCluster implements AutoCloseable {
         }
         cmd.add("-Dlog4j2.configurationFile=" + configDir.resolve("log4j2.xml"));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass);
         cmd.add("--configDir");
         cmd.add(configDir.toString());
@@ -88,20 +117,34 @@ final class FlinkProcessCluster implements AutoCloseable {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** Starts one more TaskManager process. */
-    Process startTaskManager() throws IOException {
+    /**
+     * Starts one more TaskManager process.
+     *
+     * @return the process
+     * @throws IOException when it cannot start
+     */
+    public Process startTaskManager() throws IOException {
         Process p = start("taskmanager-" + taskManagers.size(), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
         taskManagers.add(p);
         return p;
     }
 
+    /** @return the class path the cluster's processes run with */
+    public String classPath() {
+        return classPath;
+    }
+
     /** @return the REST port of the JobManager */
-    int restPort() {
+    public int restPort() {
         return restPort;
     }
 
-    /** @return the body of a GET on the JobManager's REST API */
-    String get(String path) throws IOException {
+    /**
+     * @param path REST path, e.g. {@code /jobs/overview}
+     * @return the body of a GET on the JobManager's REST API
+     * @throws IOException when the request fails
+     */
+    public String get(String path) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + restPort + path).toURL()
                 .openConnection();
         c.setConnectTimeout(2000);
@@ -111,8 +154,14 @@ final class FlinkProcessCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until the REST API reports {@code expected} registered TaskManagers. */
-    void awaitTaskManagers(int expected, long timeoutMs) throws InterruptedException {
+    /**
+     * Waits until the REST API reports {@code expected} registered TaskManagers.
+     *
+     * @param expected  TaskManagers to wait for
+     * @param timeoutMs how long to wait
+     * @throws InterruptedException when interrupted
+     */
+    public void awaitTaskManagers(int expected, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             try {
@@ -131,7 +180,7 @@ final class FlinkProcessCluster implements AutoCloseable {
     }
 
     /** @return the last lines of every process log, for failure messages */
-    String logTails() {
+    public String logTails() {
         StringBuilder sb = new StringBuilder();
         try (var files = Files.list(logDir)) {
             for (Path f : files.sorted().toList()) {

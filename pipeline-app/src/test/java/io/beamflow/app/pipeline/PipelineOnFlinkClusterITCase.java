@@ -1,0 +1,114 @@
+package io.beamflow.app.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.beamflow.app.demo.SeriesOutcome;
+import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.ingest.IngestNode;
+import io.beamflow.ingest.sim.DetectorSimulator;
+import io.beamflow.testing.FlinkProcessCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline on a real Flink session cluster (a JobManager and a TaskManager process) whose class path
+ * lacks Beamflow's modules: the job runs only because the pipeline ships its jars. A series sent through
+ * an ingest node is written completely, and the stop takes a savepoint on the cluster.
+ */
+class PipelineOnFlinkClusterITCase {
+    private static final List<String> MODULES = List.of("pipeline-core", "ingest-nodes", "reducers", "sinks",
+            "pipeline-app", "test-support");
+
+    @TempDir
+    Path work;
+
+    /** Whether a class-path entry holds Beamflow's own classes. */
+    static boolean isBeamflow(String entry) {
+        Path p = Path.of(entry);
+        String name = p.getFileName().toString();
+        return entry.endsWith("target/classes") || entry.endsWith("target/test-classes")
+                || MODULES.stream().anyMatch(m -> name.startsWith(m + "-") && name.endsWith(".jar"));
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void shouldRunOnASessionClusterThatGetsBeamflowOnlyFromTheSubmittedJars() throws Exception {
+        int port = freePort();
+        BeamflowConfig config = new BeamflowConfig();
+        config.ingest.endpoints = List.of("tcp://127.0.0.1:" + port);
+        config.ingest.journalDirectory = work.resolve("journal").toString();
+        config.reduction.checkpointDirectory = work.resolve("checkpoints").toString();
+        config.reduction.checkpointIntervalMs = 500;
+        config.reduction.rulesDirectory = work.resolve("rules").toString();
+        config.sink.outputRoot = work.resolve("raw").toString();
+        config.sink.beamtime = "bt";
+        config.sink.framesPerFile = 30;
+        config.control.liveViewEndpoint = "";
+        config.control.ruleStoreDirectory = work.resolve("rule-store").toString();
+        // What the distribution's lib/ holds (the test class path has 170 MB of test tools on top)
+        List<Path> jars = JobJars.shippable(Files.readString(Path.of("target/runtime-classpath.txt")).strip());
+        assertTrue(jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("reducers-")), jars.toString());
+        config.reduction.jobJars = jars.stream().map(Path::toString).toList();
+
+        try (FlinkProcessCluster cluster = new FlinkProcessCluster(work.resolve("cluster"), 2, e -> !isBeamflow(e));
+                IngestNode node = IngestNode.start(config.ingest, new SimpleMeterRegistry())) {
+            assertTrue(Arrays.stream(cluster.classPath().split(File.pathSeparator)).noneMatch(
+                    PipelineOnFlinkClusterITCase::isBeamflow), cluster.classPath());
+            assertTrue(cluster.classPath().contains("flink-runtime"), "the cluster has Flink");
+            cluster.startTaskManager();
+            cluster.awaitTaskManagers(1, 120_000);
+            config.reduction.flinkRestAddress = "127.0.0.1:" + cluster.restPort();
+
+            PipelineRunner runner = PipelineRunner.start(config,
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+            try {
+                DetectorSimulator.Settings s = new DetectorSimulator.Settings(List.of("tcp://127.0.0.1:" + port),
+                        "remote-1", 90, 64, 48, 0, 0.2, 1, 3);
+                try (DetectorSimulator sim = new DetectorSimulator(s)) {
+                    assertEquals(90, sim.run().frames());
+                }
+                Path master = work.resolve("raw/bt/remote-1/remote-1_master.h5");
+                long deadline = System.currentTimeMillis() + 180_000;
+                while (!Files.exists(master)) {
+                    if (System.currentTimeMillis() > deadline) {
+                        fail("series not committed; cluster logs:\n" + cluster.logTails());
+                    }
+                    Thread.sleep(200);
+                }
+                SeriesOutcome out = SeriesOutcome.read(master);
+                assertEquals(90, out.framesReceived());
+                assertEquals(90, out.framesStored());
+                assertEquals(0, out.framesMissing());
+                assertEquals(3, out.dataFiles().size());
+                assertEquals(90, node.framesJournaled());
+                assertTrue(cluster.get("/jobs/" + runner.jobId()).contains("\"RUNNING\""),
+                        "the job runs on the cluster");
+            } finally {
+                Path savepoint = runner.stop(Duration.ofMinutes(2));
+                assertTrue(Files.isRegularFile(savepoint.resolve("_metadata")), savepoint.toString());
+                assertTrue(cluster.get("/jobs/" + runner.jobId()).contains("\"FINISHED\""));
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
