@@ -60,10 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (httpPort != null) {
             c.control.httpPort = httpPort;
         }
-        String poni = c.reduction.integration.poniFile;
-        if (!poni.isEmpty() && !Files.isReadable(Path.of(poni))) {
-            System.err.printf("beamflow demo: geometry file %s not found (paths in %s are relative to the working "
-                    + "directory: run from the repository root, or set reduction.integration.poniFile)%n", poni, file);
+        if (!ConfigChecks.geometryReadable("demo", c, file)) {
             return 2;
         }
         c.simulator.seriesId = seriesId != null ? seriesId

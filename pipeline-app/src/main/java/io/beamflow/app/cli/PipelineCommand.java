@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -22,12 +21,14 @@ import picocli.CommandLine.Option;
 
 /** {@code beamflow pipeline}: the reduction job, HDF5 sink, live view and control server until stopped. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = {"Runs the reduction job (embedded Flink MiniCluster), the HDF5 sink, the live view and the",
-            "control server with the dashboard, on the journals of ingest nodes started with 'beamflow ingest'",
-            "(ingest.journalDirectory on this host, or reduction.journalServers), until Ctrl-C/SIGTERM.",
-            "Stopping takes a savepoint: completed files are committed, files of series still open are kept",
-            "in progress, and the next start continues from it (after a crash: from the last checkpoint)",
-            "without losing or repeating a frame."})
+        description = {"Runs the reduction job (an embedded Flink MiniCluster, or a Flink session cluster with "
+            + "--flink), the HDF5 sink, the live view and the control server with the dashboard, on the journals of "
+            + "ingest nodes started with 'beamflow ingest' (ingest.journalDirectory on this host, or "
+            + "reduction.journalServers), until Ctrl-C/SIGTERM.",
+            "",
+            "Stopping takes a savepoint: completed files are committed, files of series still open are kept in "
+            + "progress. The next start continues from it (after a crash: from the last checkpoint) without losing "
+            + "or repeating a frame."})
 public final class PipelineCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "configuration file")
     Path config;
@@ -60,10 +61,7 @@ public final class PipelineCommand implements Callable<Integer> {
         if (flinkRestAddress != null) {
             c.reduction.flinkRestAddress = flinkRestAddress;
         }
-        String poni = c.reduction.integration.poniFile;
-        if (!poni.isEmpty() && !Files.isReadable(Path.of(poni))) {
-            System.err.printf("beamflow pipeline: geometry file %s not found (paths in %s are relative to the "
-                    + "working directory)%n", poni, config);
+        if (!ConfigChecks.geometryReadable("pipeline", c, config)) {
             return 2;
         }
         if (c.reduction.stopAfterSeriesEnd != 0) {

@@ -43,7 +43,10 @@ class PipelineCommandProcessTest {
     @TempDir
     Path work;
 
-    /** A child JVM running {@code beamflow pipeline}; its output goes to a file. */
+    /**
+     * A child JVM running {@code beamflow pipeline}; its output goes to a file, because
+     * {@link Process#destroy()} closes this side's pipes and what the child prints after SIGTERM would be lost.
+     */
     private static final class PipelineProcess implements AutoCloseable {
         final Process process;
         final Path log;
