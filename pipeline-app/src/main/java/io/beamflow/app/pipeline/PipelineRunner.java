@@ -10,8 +10,16 @@ import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.Hdf5Sink;
 import io.beamflow.sink.live.LiveViewSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,18 +56,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+    /** Held by the running pipeline in its checkpoint directory. */
+    static final String LOCK_FILE = ".pipeline.lock";
 
     private final JobClient job;
     private final ControlServer control;
     private final SnapshotDirectory snapshots;
     private final Optional<Path> restoredFrom;
+    private final FileChannel lock;
 
     private PipelineRunner(JobClient job, ControlServer control, SnapshotDirectory snapshots,
-            Optional<Path> restoredFrom) {
+            Optional<Path> restoredFrom, FileChannel lock) {
         this.job = job;
         this.control = control;
         this.snapshots = snapshots;
         this.restoredFrom = restoredFrom;
+        this.lock = lock;
     }
 
     /**
@@ -79,15 +91,16 @@ public final class PipelineRunner implements AutoCloseable {
                     + "stopped, was " + config.reduction.stopAfterSeriesEnd);
         }
         SnapshotDirectory snapshots = new SnapshotDirectory(Path.of(config.reduction.checkpointDirectory));
-        Optional<Path> restore = snapshots.newest();
-        if (restore.isPresent()) {
-            for (Path old : snapshots.deleteAllBut(restore.get())) {
-                LOG.info("deleted superseded snapshot {}", old);
-            }
-        }
-        ControlServer server = controlServer
-                ? ControlServer.start(config, registry, new RuleCompiler(), SeriesControl.NONE) : null;
+        FileChannel lock = lock(snapshots.checkpoints());
+        ControlServer server = null;
         try {
+            Optional<Path> restore = snapshots.newest();
+            if (restore.isPresent()) {
+                for (Path old : snapshots.deleteAllBut(restore.get())) {
+                    LOG.info("deleted superseded snapshot {}", old);
+                }
+            }
+            server = controlServer ? ControlServer.start(config, registry, new RuleCompiler(), SeriesControl.NONE) : null;
             StreamExecutionEnvironment env = environment(config, snapshots, restore);
             DataStream<FrameResult> results = ReductionJob.build(env, config);
             results.sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
@@ -96,13 +109,40 @@ public final class PipelineRunner implements AutoCloseable {
             }
             JobClient job = env.executeAsync("beamflow-pipeline");
             LOG.info("job {} submitted{}", job.getJobID(), restore.map(p -> ", restored from " + p).orElse(""));
-            return new PipelineRunner(job, server, snapshots, restore);
+            return new PipelineRunner(job, server, snapshots, restore, lock);
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
             }
+            lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Takes the checkpoint directory for this process: a second pipeline on the same snapshots would delete
+     * the first one's and write the same series.
+     */
+    private static FileChannel lock(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(LOCK_FILE);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException sameJvm) {
+            held = null;
+        }
+        if (held == null) {
+            channel.close();
+            String owner = Files.readString(file).strip();
+            throw new IllegalStateException("another beamflow pipeline (" + (owner.isEmpty() ? "unknown process" : owner)
+                    + ") uses the checkpoint directory " + dir + "; stop it first");
+        }
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
+                0);
+        return channel;
     }
 
     private static StreamExecutionEnvironment environment(BeamflowConfig config, SnapshotDirectory snapshots,
@@ -228,6 +268,11 @@ public final class PipelineRunner implements AutoCloseable {
     private void closeControl() {
         if (control != null) {
             control.close();
+        }
+        try {
+            lock.close(); // releases the checkpoint directory
+        } catch (IOException e) {
+            LOG.warn("cannot release {}: {}", snapshots.checkpoints().resolve(LOCK_FILE), e.toString());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.beamflow.app.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,6 +13,8 @@ import io.beamflow.ingest.sim.DetectorSimulator;
 import io.beamflow.testing.DebianPython;
 import io.beamflow.testing.Processes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -148,6 +151,11 @@ class PipelineCommandProcessTest {
             try (PipelineProcess p2 = new PipelineProcess(config, work.resolve("pipeline-2.log"))) {
                 p2.awaitLine(l -> l.startsWith("pipeline running:") && l.endsWith(", continuing from " + checkpoint),
                         "continuing from " + checkpoint);
+                // a second pipeline on the same checkpoint directory is refused, before it deletes anything
+                IllegalStateException second = assertThrows(IllegalStateException.class,
+                        () -> PipelineRunner.start(c, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false));
+                assertTrue(second.getMessage().contains("another beamflow pipeline (pid " + p2.process.pid() + ")"),
+                        second.getMessage());
                 assertSeriesWrittenOnce(awaitMaster(c, "s1"), 200);
                 p2.process.destroy(); // SIGTERM
                 String stopped = p2.awaitLine(l -> l.startsWith("pipeline stopped"), "stop line");
