@@ -2,16 +2,13 @@ package io.beamflow.app.demo;
 
 import io.beamflow.app.control.ControlServer;
 import io.beamflow.app.control.FlinkMicrometerReporter;
+import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.io.FileTrees;
-import io.beamflow.core.result.FrameResult;
 import io.beamflow.ingest.IngestNode;
 import io.beamflow.ingest.sim.DetectorSimulator;
-import io.beamflow.reduce.flink.ReductionJob;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.Hdf5Output;
-import io.beamflow.sink.hdf5.Hdf5Sink;
-import io.beamflow.sink.live.LiveViewSink;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,7 +25,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,11 +87,7 @@ public final class DemoRunner {
                         ? ControlServer.start(config, registry, new RuleCompiler(), series)
                         : null) {
             StreamExecutionEnvironment env = environment();
-            DataStream<FrameResult> results = ReductionJob.build(env, config);
-            results.sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
-            if (!config.control.liveViewEndpoint.isEmpty()) {
-                LiveViewSink.attach(results, config.control);
-            }
+            PipelineRunner.buildJob(env, config);
             JobClient job = env.executeAsync("beamflow-demo " + seriesId);
             LOG.info("job {} submitted; sending series {}", job.getJobID(), seriesId);
             if (control != null) {

@@ -102,11 +102,7 @@ public final class PipelineRunner implements AutoCloseable {
             }
             server = controlServer ? ControlServer.start(config, registry, new RuleCompiler(), SeriesControl.NONE) : null;
             StreamExecutionEnvironment env = environment(config, snapshots, restore);
-            DataStream<FrameResult> results = ReductionJob.build(env, config);
-            results.sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
-            if (!config.control.liveViewEndpoint.isEmpty()) {
-                LiveViewSink.attach(results, config.control);
-            }
+            buildJob(env, config);
             JobClient job = env.executeAsync("beamflow-pipeline");
             LOG.info("job {} submitted{}", job.getJobID(), restore.map(p -> ", restored from " + p).orElse(""));
             return new PipelineRunner(job, server, snapshots, restore, lock);
@@ -143,6 +139,21 @@ public final class PipelineRunner implements AutoCloseable {
         channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
                 0);
         return channel;
+    }
+
+    /**
+     * Adds Beamflow's whole job to an environment: the reduction ({@link ReductionJob}), the HDF5 sink and,
+     * when {@code control.liveViewEndpoint} is set, the live view.
+     *
+     * @param env    where the job goes
+     * @param config configuration
+     */
+    public static void buildJob(StreamExecutionEnvironment env, BeamflowConfig config) {
+        DataStream<FrameResult> results = ReductionJob.build(env, config);
+        results.sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
+        if (!config.control.liveViewEndpoint.isEmpty()) {
+            LiveViewSink.attach(results, config.control);
+        }
     }
 
     private static StreamExecutionEnvironment environment(BeamflowConfig config, SnapshotDirectory snapshots,
