@@ -3,6 +3,8 @@ package io.beamflow.reduce.flink.source.reader;
 import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.flink.source.split.JournalSplit;
 import io.beamflow.reduce.flink.source.split.JournalSplitState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -20,6 +22,12 @@ public final class JournalSourceReader
 
     private final CheckpointPositionPublisher publisher;
     private final SortedMap<Long, List<JournalSplit>> snapshots = new TreeMap<>();
+    /**
+     * Final positions of splits that finished (bounded mode) and are therefore no longer in the checkpointed
+     * state, until a completed checkpoint taken after their end has published them: without this a finished
+     * stream's journal would never be released.
+     */
+    private final Map<String, JournalSplit> finishedToPublish = new LinkedHashMap<>();
 
     /**
      * @param splitReaderSupplier creates the split reader
@@ -38,7 +46,9 @@ public final class JournalSourceReader
     @Override
     public List<JournalSplit> snapshotState(long checkpointId) {
         List<JournalSplit> splits = super.snapshotState(checkpointId);
-        snapshots.put(checkpointId, splits);
+        List<JournalSplit> positions = new ArrayList<>(splits);
+        positions.addAll(finishedToPublish.values());
+        snapshots.put(checkpointId, positions);
         return splits;
     }
 
@@ -49,6 +59,9 @@ public final class JournalSourceReader
         snapshots.headMap(checkpointId + 1).clear();
         if (splits != null) {
             publisher.publish(splits);
+            for (JournalSplit s : splits) {
+                finishedToPublish.remove(s.splitId(), s);
+            }
         }
     }
 
@@ -70,7 +83,7 @@ public final class JournalSourceReader
 
     @Override
     protected void onSplitFinished(Map<String, JournalSplitState> finishedSplitIds) {
-        // Finished splits need no action: their final position is not needed after the series ended.
+        finishedSplitIds.forEach((id, state) -> finishedToPublish.put(id, state.toSplit()));
     }
 
     @Override
