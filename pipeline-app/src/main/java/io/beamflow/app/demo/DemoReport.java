@@ -13,11 +13,14 @@ import java.util.Locale;
  * @param framesRejected  messages the ingest node rejected
  * @param outcome         what the HDF5 sink committed
  * @param elapsedNs       from the first frame sent to the job's end (all files committed)
+ * @param reductionFramesPerSecond frames the reduction reduced per second, from its first frame to its last
+ *                        (NaN when not measured)
  * @param dashboardUrl    where the dashboard was served
  * @param metricsUrl      where the Prometheus metrics were served
  */
 public record DemoReport(String seriesId, DetectorSimulator.Result sent, String ingestSummary, long framesJournaled,
-        long framesRejected, SeriesOutcome outcome, long elapsedNs, String dashboardUrl, String metricsUrl) {
+        long framesRejected, SeriesOutcome outcome, long elapsedNs, double reductionFramesPerSecond,
+        String dashboardUrl, String metricsUrl) {
 
     /** @return the human-readable summary the demo prints */
     public String format() {
@@ -40,6 +43,10 @@ public record DemoReport(String seriesId, DetectorSimulator.Result sent, String 
         b.append(String.format(Locale.ROOT,
                 "throughput: %.1f frames/s, %.1f MB/s end to end (first frame sent -> last file committed, %.1f s)%n",
                 sent.frames() / seconds, mb / seconds, seconds));
+        if (!Double.isNaN(reductionFramesPerSecond)) {
+            b.append(String.format(Locale.ROOT, "reduction : %.1f frames/s, %.1f MB/s (first frame reduced -> last)%n",
+                    reductionFramesPerSecond, reductionFramesPerSecond * sent.bytes() / Math.max(1, sent.frames()) / 1e6));
+        }
         if (dashboardUrl != null) {
             b.append(String.format(Locale.ROOT, "dashboard : %s   metrics: %s%n", dashboardUrl, metricsUrl));
         }

@@ -94,6 +94,7 @@ public final class DemoRunner {
                 System.out.printf("dashboard: %s   metrics: %s%n", control.url(), control.metricsUrl());
             }
 
+            ReductionRateSampler reductionRate = ReductionRateSampler.start(registry);
             long start = System.nanoTime();
             DetectorSimulator.Result sent = series.run(simSettings);
             Optional<Path> committed;
@@ -106,11 +107,12 @@ public final class DemoRunner {
                 committed = awaitMaster(seriesId, job, jobTimeout);
             }
             long elapsed = System.nanoTime() - start;
+            reductionRate.close();
             Path master = committed.orElseThrow(() -> new IllegalStateException(
                     "no committed master file for series " + seriesId + " was found under " + config.sink.outputRoot));
             long rejected = node.summaries().stream().mapToLong(s -> s.rejectedTotal()).sum();
             DemoReport report = new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
-                    SeriesOutcome.read(master), elapsed,
+                    SeriesOutcome.read(master), elapsed, reductionRate.framesPerSecond(),
                     control == null ? null : control.url().toString(),
                     control == null ? null : control.metricsUrl().toString());
             if (whileRunning != null) {
@@ -132,7 +134,7 @@ public final class DemoRunner {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 Path.of(config.reduction.checkpointDirectory).toAbsolutePath().toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-                config.reduction.parallelism, conf);
+                config.reduction.effectiveParallelism(), conf);
         env.enableCheckpointing(config.reduction.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         return env;
     }

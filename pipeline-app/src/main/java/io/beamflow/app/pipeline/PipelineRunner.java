@@ -175,7 +175,7 @@ public final class PipelineRunner implements AutoCloseable {
         });
         StreamExecutionEnvironment env;
         if (remote.isEmpty()) {
-            env = StreamExecutionEnvironment.createLocalEnvironment(config.reduction.parallelism, conf);
+            env = StreamExecutionEnvironment.createLocalEnvironment(config.reduction.effectiveParallelism(), conf);
         } else {
             int colon = remote.lastIndexOf(':');
             if (colon <= 0 || colon == remote.length() - 1) {
@@ -188,7 +188,7 @@ public final class PipelineRunner implements AutoCloseable {
             env = StreamExecutionEnvironment.createRemoteEnvironment(remote.substring(0, colon),
                     Integer.parseInt(remote.substring(colon + 1)), conf,
                     jars.stream().map(Path::toString).toArray(String[]::new));
-            env.setParallelism(config.reduction.parallelism);
+            env.setParallelism(config.reduction.effectiveParallelism());
         }
         env.enableCheckpointing(config.reduction.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         return env;

@@ -8,8 +8,16 @@ import java.util.List;
 public final class ReductionConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Job parallelism. */
-    public int parallelism = 1;
+    /**
+     * Job parallelism: reduction subtasks the frames of one detector stream are spread over. 0 (default): the
+     * processors available to this JVM, so that the embedded cluster uses the whole machine.
+     */
+    public int parallelism = 0;
+
+    /** @return {@link #parallelism}, or the processors available to this JVM when it is 0 or less */
+    public int effectiveParallelism() {
+        return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
+    }
     /**
      * REST address ({@code host:port}) of a Flink session cluster that {@code beamflow pipeline} submits the job
      * to; empty: an embedded MiniCluster in the pipeline's JVM. The cluster's TaskManagers must see the same

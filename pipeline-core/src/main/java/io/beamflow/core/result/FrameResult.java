@@ -21,7 +21,12 @@ public final class FrameResult implements Serializable {
         /** A series started; {@link #metadataJson} carries the series metadata. */
         SERIES_START,
         /** A series ended; {@link #frameNumber} carries the number of frames the sender says it sent. */
-        SERIES_END
+        SERIES_END,
+        /**
+         * Internal to the reduction: a record the reduction dropped (and counted), kept only so that its place
+         * in the sequence is filled when the stream is put back in order; it never reaches a sink.
+         */
+        DROPPED
     }
 
     /** Kind of this result. */
@@ -52,6 +57,10 @@ public final class FrameResult implements Serializable {
     public long ruleVersion;
     /** Reduced data. */
     public FrameFeatures features = new FrameFeatures();
+    /** Key of the ordered sequence this result belongs to (its stream, or its series once assembled). */
+    public String orderKey;
+    /** Position of this result in the sequence of {@link #orderKey}, from 0 without gaps. */
+    public long sequence;
     /** Series metadata JSON (SERIES_START only). */
     public String metadataJson;
 
@@ -97,6 +106,32 @@ public final class FrameResult implements Serializable {
         r.kind = Kind.SERIES_END;
         r.seriesId = seriesId;
         r.frameNumber = frameCount;
+        return r;
+    }
+
+    /**
+     * @return a new result with the same field values (arrays and features shared, not copied): what an operator
+     *         keeps of an input record when Flink reuses input objects
+     */
+    public FrameResult shallowCopy() {
+        FrameResult r = new FrameResult();
+        r.kind = kind;
+        r.seriesId = seriesId;
+        r.frameNumber = frameNumber;
+        r.width = width;
+        r.height = height;
+        r.pixelType = pixelType;
+        r.acquisitionTimeNs = acquisitionTimeNs;
+        r.receiveTimeNs = receiveTimeNs;
+        r.pixels = pixels;
+        r.incomplete = incomplete;
+        r.decision = decision;
+        r.ruleName = ruleName;
+        r.ruleVersion = ruleVersion;
+        r.features = features;
+        r.orderKey = orderKey;
+        r.sequence = sequence;
+        r.metadataJson = metadataJson;
         return r;
     }
 

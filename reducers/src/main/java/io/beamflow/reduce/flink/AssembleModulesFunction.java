@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * SERIES_END marker follows all frames of the series: it is forwarded once every stream that carried
  * the series, and at least one stream per module, delivered its SERIES_END (or {@code moduleTimeoutMs}
  * after the first one). Parts that arrive after their frame was emitted are counted as late and dropped.
+ * Each record emitted is numbered in its series' order ({@link JournalRecord#orderKey} is the series), so that
+ * the frame-parallel reduction after it can put the series back in order.
  */
 public final class AssembleModulesFunction extends KeyedProcessFunction<String, JournalRecord, JournalRecord> {
     private static final long serialVersionUID = 1L;
@@ -39,6 +41,7 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
     private transient MapState<Long, PartialFrame> pending;
     private transient MapState<Long, Boolean> emitted;
     private transient ValueState<SeriesProgress> progress;
+    private transient ValueState<Long> emittedRecords;
     private transient Counter framesComplete;
     private transient Counter framesIncomplete;
     private transient Counter modulePartsMissing;
@@ -59,6 +62,7 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
         emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted-frames", Types.LONG, Types.BOOLEAN));
         progress = getRuntimeContext().getState(new ValueStateDescriptor<>("series-progress",
                 TypeInformation.of(SeriesProgress.class)));
+        emittedRecords = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted-records", Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup();
         framesComplete = metrics.counter("framesAssembled");
         framesIncomplete = metrics.counter("framesIncomplete");
@@ -68,7 +72,8 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
     }
 
     @Override
-    public void processElement(JournalRecord r, Context ctx, Collector<JournalRecord> out) throws Exception {
+    public void processElement(JournalRecord r, Context ctx, Collector<JournalRecord> collector) throws Exception {
+        Collector<JournalRecord> out = new Sequencing(collector);
         SeriesProgress p = progress.value();
         if (p == null) {
             p = new SeriesProgress();
@@ -222,7 +227,8 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JournalRecord> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JournalRecord> collector) throws Exception {
+        Collector<JournalRecord> out = new Sequencing(collector);
         SeriesProgress p = progress.value();
         if (p == null || p.finished) {
             return;
@@ -245,6 +251,34 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
                     p.streams.stream().filter(s -> !p.endedStreams.contains(s)).toList(), config.moduleTimeoutMs);
             finish(seriesId, p, out);
             progress.update(p);
+        }
+    }
+
+    /** Numbers the records emitted for the current key (series) in their order. */
+    private final class Sequencing implements Collector<JournalRecord> {
+        private final Collector<JournalRecord> out;
+
+        Sequencing(Collector<JournalRecord> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void collect(JournalRecord r) {
+            try {
+                Long n = emittedRecords.value();
+                long sequence = n == null ? 0 : n;
+                r.orderKey = "series/" + r.seriesId;
+                r.sequence = sequence;
+                emittedRecords.update(sequence + 1);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            out.collect(r);
+        }
+
+        @Override
+        public void close() {
+            out.close();
         }
     }
 }

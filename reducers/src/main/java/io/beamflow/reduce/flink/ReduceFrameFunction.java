@@ -8,6 +8,8 @@ import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.kernel.FrameReducer;
 import io.beamflow.reduce.kernel.FrameReducerFactory;
 import io.beamflow.reduce.kernel.SeriesMetadata;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
@@ -17,23 +19,43 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Thin Flink wrapper around {@link FrameReducer}: turns (assembled) frames into {@link FrameResult}s
- * with features, passes series markers through, and rebuilds the reducer (re-reading calibration
- * files) at every SERIES_START so that calibration can change between series.
+ * with features and passes series markers through. A reducer is built (calibration files read) for each
+ * series at its first record, so that calibration can change between series; the few most recent series
+ * keep theirs, as one subtask of the frame-parallel reduction sees frames of interleaved series. Every
+ * result carries its record's place in its ordered sequence; when the results are put back in order
+ * downstream, a record that is dropped here leaves a {@link FrameResult.Kind#DROPPED} result in its place.
  */
 public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord, FrameResult> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ReduceFrameFunction.class);
 
+    private static final int CACHED_SERIES = 4;
+
     private final ReductionConfig config;
-    private transient FrameReducer reducer;
-    private transient boolean calibrated;
+    private final boolean holdPlaces;
+    private transient Map<String, SeriesReducer> reducers;
+    private transient SeriesReducer current;
     private transient Counter framesReduced;
     private transient Counter framesWithoutCorrections;
     private transient Counter modulePartsWithoutGeometry;
 
+    /** The reducer of one series and whether its calibration could be applied. */
+    private record SeriesReducer(String seriesId, FrameReducer reducer, boolean calibrated) {
+    }
+
     /** @param config reduction settings */
     public ReduceFrameFunction(ReductionConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * @param config     reduction settings
+     * @param holdPlaces whether a dropped record leaves a {@link FrameResult.Kind#DROPPED} result (when the
+     *                   results are put back in order downstream)
+     */
+    public ReduceFrameFunction(ReductionConfig config, boolean holdPlaces) {
         this.config = config;
+        this.holdPlaces = holdPlaces;
     }
 
     @Override
@@ -41,12 +63,28 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         framesReduced = getRuntimeContext().getMetricGroup().counter("framesReduced");
         modulePartsWithoutGeometry = getRuntimeContext().getMetricGroup().counter("modulePartsWithoutGeometry");
         framesWithoutCorrections = getRuntimeContext().getMetricGroup().counter("framesReducedWithoutCalibration");
+        reducers = new LinkedHashMap<>(8, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SeriesReducer> eldest) {
+                return size() > CACHED_SERIES;
+            }
+        };
     }
 
     @Override
     public void flatMap(JournalRecord r, Collector<FrameResult> out) {
         FrameResult result = map(r);
+        if (result == null && holdPlaces) {
+            result = new FrameResult();
+            result.kind = FrameResult.Kind.DROPPED;
+            result.seriesId = r.seriesId;
+            result.frameNumber = r.frameNumber;
+        }
         if (result != null) {
+            result.orderKey = r.orderKey;
+            result.sequence = r.sequence;
             out.collect(result);
         }
     }
@@ -54,7 +92,10 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
     private FrameResult map(JournalRecord r) {
         switch (r.type) {
             case SERIES_START -> {
-                reducer = null; // reload calibration for the new series
+                if (current != null && current.seriesId().equals(r.seriesId)) {
+                    current = null; // a series started again: read its calibration again
+                }
+                reducers.remove(r.seriesId);
                 return FrameResult.seriesStart(r.seriesId, seriesMetadata(r));
             }
             case SERIES_END -> {
@@ -66,11 +107,16 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         }
     }
 
-    private void ensureReducer(String seriesId, int width, int height, PixelType type) {
-        if (reducer != null && reducer.width() == width && reducer.height() == height) {
-            return;
+    private FrameReducer ensureReducer(String seriesId, int width, int height, PixelType type) {
+        if (current == null || !current.seriesId().equals(seriesId)) {
+            current = reducers.get(seriesId);
         }
-        LOG.info("building reducer for {}x{} {} frames", width, height, type);
+        if (current != null && current.reducer().width() == width && current.reducer().height() == height) {
+            return current.reducer();
+        }
+        LOG.info("series {}: building reducer for {}x{} {} frames", seriesId, width, height, type);
+        FrameReducer reducer;
+        boolean calibrated;
         try {
             reducer = FrameReducerFactory.create(config, width, height, type);
             calibrated = true;
@@ -82,6 +128,9 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
             reducer = FrameReducerFactory.create(FrameReducerFactory.statisticsOnly(config), width, height, type);
             calibrated = false;
         }
+        current = new SeriesReducer(seriesId, reducer, calibrated);
+        reducers.put(seriesId, current);
+        return reducer;
     }
 
     /** Builds the series' reducer early when the metadata gives the image shape, to record the radial axis. */
@@ -90,7 +139,7 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         if (shape == null || config.integration.poniFile.isEmpty()) {
             return r.metadataJson;
         }
-        ensureReducer(r.seriesId, shape[0], shape[1], PixelType.UINT16);
+        FrameReducer reducer = ensureReducer(r.seriesId, shape[0], shape[1], PixelType.UINT16);
         return reducer.integrator() == null ? r.metadataJson
                 : SeriesMetadata.withRadialAxis(r.metadataJson, reducer.integrator());
     }
@@ -106,8 +155,8 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
             }
             return null;
         }
-        ensureReducer(r.seriesId, r.width, r.height, r.pixelType);
-        if (!calibrated) {
+        FrameReducer reducer = ensureReducer(r.seriesId, r.width, r.height, r.pixelType);
+        if (!current.calibrated()) {
             framesWithoutCorrections.inc();
         }
         FrameResult out = new FrameResult();

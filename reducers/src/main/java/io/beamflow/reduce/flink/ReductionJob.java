@@ -21,6 +21,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Assembles the reduction job: journal source, module assembly (multi-module detectors), frame
  * reduction (corrections, statistics, ROIs, azimuthal integration, peaks) and the rule decision fed
  * by the broadcast rule stream. Returns the {@link FrameResult} stream consumed by sinks and live view.
+ *
+ * <p>The reduction is frame-parallel: one detector stream is one split, read by one source subtask, and at a
+ * parallelism above 1 its frames are dealt round-robin to every reduction subtask (all slots, all
+ * TaskManagers); the decision ({@link RuleDecisionFunction}, keyed by stream or assembled series) first puts
+ * each of them back in journal order, so that the rules and the sink see every series whole and in order.
+ * Objects are reused between chained operators (no operator changes a record after passing it on), which
+ * saves a copy of every frame's pixels per chained stage.
  */
 public final class ReductionJob {
     private ReductionJob() {
@@ -48,7 +55,11 @@ public final class ReductionJob {
             records = records.keyBy(r -> r.seriesId)
                     .process(new AssembleModulesFunction(rc.assembly)).name("assemble-modules").uid("assemble-modules");
         }
-        DataStream<FrameResult> reduced = records.flatMap(new ReduceFrameFunction(rc)).name("reduce-frames")
+        env.getConfig().enableObjectReuse();
+        // The same graph at every parallelism (a savepoint restores at another one); only the partitioning into
+        // the reduction differs: at parallelism 1 it is chained to the source.
+        DataStream<JournalRecord> toReduce = env.getParallelism() == 1 ? records : records.rebalance();
+        DataStream<FrameResult> reduced = toReduce.flatMap(new ReduceFrameFunction(rc, true)).name("reduce-frames")
                 .uid("reduce-frames");
         BroadcastStream<String> rules = env
                 .fromSource(new RuleFileSource(rc.rulesDirectory, rc.rulePollIntervalMs,
@@ -58,7 +69,8 @@ public final class ReductionJob {
                 .broadcast(RuleDecisionFunction.RULES_STATE);
         Set<String> roiNames = new LinkedHashSet<>();
         rc.rois.forEach(r -> roiNames.add(r.name));
-        return reduced.connect(rules).process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
+        return reduced.keyBy(r -> r.orderKey).connect(rules)
+                .process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
                 .name("decide").uid("decide");
     }
 }

@@ -11,7 +11,8 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
 
 /**
  * Flink wrapper around {@link LiveViewPublisher}. Runs at parallelism 1 (one PUB socket binds the
- * endpoint); use {@link #attach(DataStream, ControlConfig)}. Counts go to Micrometer's global registry.
+ * endpoint); use {@link #attach(DataStream, ControlConfig)}, which also thins the images on the way (only
+ * about twice the publish rate of frames keep their pixels). Counts go to Micrometer's global registry.
  */
 public final class LiveViewSink implements Sink<FrameResult> {
     private static final long serialVersionUID = 1L;
@@ -42,7 +43,9 @@ public final class LiveViewSink implements Sink<FrameResult> {
         if (control.liveViewEndpoint == null || control.liveViewEndpoint.isBlank()) {
             return null;
         }
-        return results.sinkTo(new LiveViewSink(control.liveViewEndpoint, control.liveViewMaxRateHz,
+        return results.map(new LiveViewThinning(control.liveViewMaxRateHz, System::nanoTime))
+                .name("live-view-thinning").uid("live-view-thinning")
+                .sinkTo(new LiveViewSink(control.liveViewEndpoint, control.liveViewMaxRateHz,
                 control.liveViewMaxEdge)).name("live-view").uid("live-view").setParallelism(1);
     }
 

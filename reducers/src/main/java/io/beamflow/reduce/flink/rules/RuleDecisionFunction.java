@@ -4,6 +4,7 @@ import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.RuleDocumentCodec;
 import io.beamflow.core.rules.RuleProblem;
+import io.beamflow.reduce.flink.Resequencer;
 import io.beamflow.reduce.rules.CompiledRules;
 import io.beamflow.reduce.rules.RuleCompiler;
 import java.nio.file.Path;
@@ -15,18 +16,21 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides each frame with the active rule document held in broadcast state. New documents arrive as
+ * Puts the reduced results of each stream (or assembled series) back in journal order ({@link Resequencer};
+ * the operator is keyed by {@link FrameResult#orderKey}) and decides each frame, in that order, with the
+ * active rule document held in broadcast state. New documents arrive as
  * JSON on the broadcast input; a document that does not parse, compile or type-check, or whose
  * version is not newer than the active one, is refused (logged, counted) and the active one stays.
  * Before the first broadcast document arrives, the active-rules file read at start-up applies.
  */
-public final class RuleDecisionFunction extends BroadcastProcessFunction<FrameResult, String, FrameResult> {
+public final class RuleDecisionFunction
+        extends KeyedBroadcastProcessFunction<String, FrameResult, String, FrameResult> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RuleDecisionFunction.class);
     private static final String ACTIVE = "active";
@@ -43,6 +47,7 @@ public final class RuleDecisionFunction extends BroadcastProcessFunction<FrameRe
     private transient String cachedJson;
     private transient Counter rulesRefused;
     private transient Counter rulesActivated;
+    private transient Resequencer resequencer;
 
     /**
      * @param rulesDirectory directory of {@code active.json} (read once at start-up)
@@ -58,6 +63,7 @@ public final class RuleDecisionFunction extends BroadcastProcessFunction<FrameRe
         compiler = new RuleCompiler(roiNames.isEmpty() ? null : roiNames);
         rulesRefused = getRuntimeContext().getMetricGroup().counter("rulesRefused");
         rulesActivated = getRuntimeContext().getMetricGroup().counter("rulesActivated");
+        resequencer = new Resequencer(getRuntimeContext());
         RuleDocument doc = RuleDocument.keepAll();
         try {
             doc = RuleDocumentCodec.readActive(Path.of(rulesDirectory));
@@ -75,10 +81,13 @@ public final class RuleDecisionFunction extends BroadcastProcessFunction<FrameRe
 
     @Override
     public void processElement(FrameResult r, ReadOnlyContext ctx, Collector<FrameResult> out) throws Exception {
-        if (r.kind == FrameResult.Kind.FRAME) {
-            active(ctx.getBroadcastState(RULES_STATE)).decide(r);
-        }
-        out.collect(r);
+        CompiledRules rules = active(ctx.getBroadcastState(RULES_STATE));
+        resequencer.offer(r, next -> {
+            if (next.kind == FrameResult.Kind.FRAME) {
+                rules.decide(next);
+            }
+            out.collect(next);
+        });
     }
 
     private CompiledRules active(ReadOnlyBroadcastState<String, String> state) throws Exception {

@@ -38,6 +38,13 @@ public final class JournalRecord {
     public boolean incomplete;
     /** Pixels invalid from assembly (non-zero: missing module or gap), or {@code null}. */
     public byte[] invalidMask;
+    /**
+     * Key of the ordered sequence this record belongs to: its stream, or its series once assembled from modules.
+     * Records of one key are put back in order after the frame-parallel reduction.
+     */
+    public String orderKey;
+    /** Position of this record in the sequence of {@link #orderKey}, from 0 without gaps. */
+    public long sequence;
     /** Series metadata (SERIES_START only). */
     public String metadataJson;
 

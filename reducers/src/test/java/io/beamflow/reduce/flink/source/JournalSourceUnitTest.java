@@ -69,7 +69,12 @@ class JournalSourceUnitTest {
         assertThrows(IOException.class, () -> ser.deserialize(99, ser.serialize(split)));
         JournalSplitState state = new JournalSplitState(split);
         state.advance(123456790L, true);
-        assertEquals(new JournalSplit("stream-a", "/data/journal/stream-a", 123456791L, 3), state.toSplit());
+        assertEquals(0, new JournalSplitState(split).nextSequence());
+        assertEquals(new JournalSplit("stream-a", "/data/journal/stream-a", 123456791L, 3).at(123456791L, 3, 1),
+                state.toSplit());
+        assertEquals(1, state.nextSequence());
+        JournalSplit counted = state.toSplit();
+        assertEquals(counted, ser.deserialize(ser.getVersion(), ser.serialize(counted)));
         JournalEnumeratorState es = new JournalEnumeratorState(Set.of("x", "y"), List.of(split));
         JournalEnumeratorStateSerializer eser = new JournalEnumeratorStateSerializer();
         JournalEnumeratorState back = eser.deserialize(eser.getVersion(), eser.serialize(es));
@@ -89,7 +94,8 @@ class JournalSourceUnitTest {
         assertEquals(a, ser.deserialize(ser.getVersion(), ser.serialize(a)));
         JournalSplitState state = new JournalSplitState(a);
         state.advance(80L, true);
-        assertEquals(JournalSplit.remote("tcp://det-ingest-1:7000", "tcp-0.0.0.0-9999", 81L, 2), state.toSplit());
+        assertEquals(JournalSplit.remote("tcp://det-ingest-1:7000", "tcp-0.0.0.0-9999", 81L, 2).at(81L, 2, 1),
+                state.toSplit());
         JournalEnumeratorStateSerializer eser = new JournalEnumeratorStateSerializer();
         JournalEnumeratorState es = new JournalEnumeratorState(Set.of(a.splitId()), List.of(b));
         assertEquals(List.of(b), eser.deserialize(eser.getVersion(), eser.serialize(es)).pendingSplits());
@@ -115,6 +121,19 @@ class JournalSourceUnitTest {
         JournalEnumeratorState restored = new JournalEnumeratorStateSerializer().deserialize(1, state.toByteArray());
         assertEquals(Set.of("stream-b"), restored.assignedStreams());
         assertEquals(List.of(expected), restored.pendingSplits());
+    }
+
+    @Test
+    void shouldRestoreRemoteSplitsOfVersion2CountingRecordsFromZero() throws IOException {
+        ByteArrayOutputStream split = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(split)) {
+            writeVersion1Split(out, "det-ingest-1:7000/s", "", 42L, 1);
+            out.writeUTF("tcp://det-ingest-1:7000");
+            out.writeUTF("s");
+        }
+        JournalSplit restored = new JournalSplitSerializer().deserialize(2, split.toByteArray());
+        assertEquals(JournalSplit.remote("tcp://det-ingest-1:7000", "s", 42L, 1), restored);
+        assertEquals(0, restored.recordsEmitted());
     }
 
     /** The layout version 1 wrote, before journal servers. */

@@ -15,7 +15,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Versioned serializer of {@link JournalEnumeratorState}. The version follows the embedded splits'
- * ({@link JournalSplitSerializer}): version 2 adds their journal server; version 1 is still read.
+ * ({@link JournalSplitSerializer}): version 2 adds their journal server, version 3 their
+ * emitted-record count; versions 1 and 2 are still read.
  */
 public final class JournalEnumeratorStateSerializer implements SimpleVersionedSerializer<JournalEnumeratorState> {
     /** Current format version. */

@@ -10,6 +10,8 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
 public final class JournalRecordEmitter implements RecordEmitter<JournalRecord, JournalRecord, JournalSplitState> {
     @Override
     public void emitRecord(JournalRecord record, SourceOutput<JournalRecord> output, JournalSplitState state) {
+        record.orderKey = record.streamId;
+        record.sequence = state.nextSequence();
         output.collect(record, record.acquisitionTimeNs / 1_000_000L);
         state.advance(record.journalIndex, record.type == MessageType.SERIES_END);
     }

@@ -19,6 +19,7 @@ public final class JournalSplit implements SourceSplit {
     private final String remoteStream;
     private final long startIndex;
     private final int seriesEndsSeen;
+    private final long recordsEmitted;
 
     /**
      * A split over a local journal directory.
@@ -29,17 +30,18 @@ public final class JournalSplit implements SourceSplit {
      * @param seriesEndsSeen SERIES_END records delivered before {@code startIndex}
      */
     public JournalSplit(String streamId, String directory, long startIndex, int seriesEndsSeen) {
-        this(streamId, directory, "", "", startIndex, seriesEndsSeen);
+        this(streamId, directory, "", "", startIndex, seriesEndsSeen, 0);
     }
 
     private JournalSplit(String streamId, String directory, String server, String remoteStream, long startIndex,
-            int seriesEndsSeen) {
+            int seriesEndsSeen, long recordsEmitted) {
         this.streamId = Objects.requireNonNull(streamId, "streamId");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.server = Objects.requireNonNull(server, "server");
         this.remoteStream = Objects.requireNonNull(remoteStream, "remoteStream");
         this.startIndex = startIndex;
         this.seriesEndsSeen = seriesEndsSeen;
+        this.recordsEmitted = recordsEmitted;
     }
 
     /**
@@ -58,7 +60,7 @@ public final class JournalSplit implements SourceSplit {
                     + remoteStream + "'");
         }
         return new JournalSplit(remoteStreamId(server, remoteStream), "", server, remoteStream, startIndex,
-                seriesEndsSeen);
+                seriesEndsSeen, 0);
     }
 
     /**
@@ -73,10 +75,28 @@ public final class JournalSplit implements SourceSplit {
     /**
      * @param nextIndex      journal index of the next record to read
      * @param seriesEnds     SERIES_END records delivered before it
-     * @return this split at another position
+     * @return this split at another position, its emitted-record count unchanged
      */
     public JournalSplit at(long nextIndex, int seriesEnds) {
-        return new JournalSplit(streamId, directory, server, remoteStream, nextIndex, seriesEnds);
+        return at(nextIndex, seriesEnds, recordsEmitted);
+    }
+
+    /**
+     * @param nextIndex      journal index of the next record to read
+     * @param seriesEnds     SERIES_END records delivered before it
+     * @param records        records emitted before it (the sequence number of the next one)
+     * @return this split at another position
+     */
+    public JournalSplit at(long nextIndex, int seriesEnds, long records) {
+        return new JournalSplit(streamId, directory, server, remoteStream, nextIndex, seriesEnds, records);
+    }
+
+    /**
+     * @return records this split emitted before {@link #startIndex()}: the sequence number of the next record,
+     *         by which the frame-parallel reduction puts the stream back in order
+     */
+    public long recordsEmitted() {
+        return recordsEmitted;
     }
 
     @Override
@@ -123,17 +143,18 @@ public final class JournalSplit implements SourceSplit {
     public boolean equals(Object o) {
         return o instanceof JournalSplit s && s.streamId.equals(streamId) && s.directory.equals(directory)
                 && s.server.equals(server) && s.remoteStream.equals(remoteStream)
-                && s.startIndex == startIndex && s.seriesEndsSeen == seriesEndsSeen;
+                && s.startIndex == startIndex && s.seriesEndsSeen == seriesEndsSeen
+                && s.recordsEmitted == recordsEmitted;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(streamId, directory, server, remoteStream, startIndex, seriesEndsSeen);
+        return Objects.hash(streamId, directory, server, remoteStream, startIndex, seriesEndsSeen, recordsEmitted);
     }
 
     @Override
     public String toString() {
         return "JournalSplit{" + streamId + (isRemote() ? " via " + server : "") + " from " + startIndex
-                + ", ends seen " + seriesEndsSeen + '}';
+                + ", ends seen " + seriesEndsSeen + ", records " + recordsEmitted + '}';
     }
 }

@@ -10,11 +10,13 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * Versioned serializer of {@link JournalSplit}s. Version 1: stream id, directory, index, series ends
  * (local journals only). Version 2 adds the journal server endpoint and its stream id (empty for local
- * splits). Version 1 is still read, so a job restores from checkpoints taken before remote journals.
+ * splits). Version 3 adds the number of records emitted (the next record's sequence number). Versions 1 and
+ * 2 are still read (their splits count records from 0 again, as the resequencer that needs the count is new
+ * in the same release), so a job restores from checkpoints taken before.
  */
 public final class JournalSplitSerializer implements SimpleVersionedSerializer<JournalSplit> {
     /** Current format version. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -45,6 +47,7 @@ public final class JournalSplitSerializer implements SimpleVersionedSerializer<J
         out.writeInt(split.seriesEndsSeen());
         out.writeUTF(split.server());
         out.writeUTF(split.remoteStream());
+        out.writeLong(split.recordsEmitted());
     }
 
     /**
@@ -60,13 +63,15 @@ public final class JournalSplitSerializer implements SimpleVersionedSerializer<J
         String directory = in.readUTF();
         long startIndex = in.readLong();
         int seriesEnds = in.readInt();
+        String server = "";
+        String remoteStream = "";
         if (version >= 2) {
-            String server = in.readUTF();
-            String remoteStream = in.readUTF();
-            if (!server.isEmpty()) {
-                return JournalSplit.remote(server, remoteStream, startIndex, seriesEnds);
-            }
+            server = in.readUTF();
+            remoteStream = in.readUTF();
         }
-        return new JournalSplit(streamId, directory, startIndex, seriesEnds);
+        long records = version >= 3 ? in.readLong() : 0;
+        JournalSplit split = server.isEmpty() ? new JournalSplit(streamId, directory, startIndex, seriesEnds)
+                : JournalSplit.remote(server, remoteStream, startIndex, seriesEnds);
+        return split.at(startIndex, seriesEnds, records);
     }
 }

@@ -5,12 +5,14 @@ public final class JournalSplitState {
     private final JournalSplit split;
     private long nextIndex;
     private int seriesEndsSeen;
+    private long recordsEmitted;
 
     /** @param split the split as assigned or restored */
     public JournalSplitState(JournalSplit split) {
         this.split = split;
         this.nextIndex = split.startIndex();
         this.seriesEndsSeen = split.seriesEndsSeen();
+        this.recordsEmitted = split.recordsEmitted();
     }
 
     /**
@@ -21,6 +23,7 @@ public final class JournalSplitState {
      */
     public void advance(long index, boolean seriesEnd) {
         nextIndex = index + 1;
+        recordsEmitted++;
         if (seriesEnd) {
             seriesEndsSeen++;
         }
@@ -31,8 +34,13 @@ public final class JournalSplitState {
         return nextIndex;
     }
 
+    /** @return sequence number of the next record emitted (records emitted so far) */
+    public long nextSequence() {
+        return recordsEmitted;
+    }
+
     /** @return an immutable split for checkpoints */
     public JournalSplit toSplit() {
-        return split.at(nextIndex, seriesEndsSeen);
+        return split.at(nextIndex, seriesEndsSeen, recordsEmitted);
     }
 }

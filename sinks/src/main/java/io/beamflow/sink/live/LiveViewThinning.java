@@ -1,0 +1,50 @@
+package io.beamflow.sink.live;
+
+import io.beamflow.core.result.FrameResult;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.functions.MapFunction;
+
+/**
+ * Runs next to the decision, before the results travel to the one live-view subtask: passes every result, but
+ * the pixels of a frame only when none went out in the last half publish interval, so that the live path
+ * carries the few images it can publish instead of every frame's megabytes (the live view publishes at most
+ * {@code maxRateHz} images a second and prefers frames that have one). Never changes its input: the HDF5 sink
+ * may hold the same object.
+ */
+final class LiveViewThinning implements MapFunction<FrameResult, FrameResult> {
+    private static final long serialVersionUID = 1L;
+
+    private final long intervalNs;
+    private final SerializableClock clock;
+    private transient long lastImageNs;
+    private transient boolean imageSent;
+
+    /** A monotonic clock that travels with the job graph. */
+    interface SerializableClock extends LongSupplier, java.io.Serializable {
+    }
+
+    /**
+     * @param maxRateHz the live view's image rate; {@code <= 0}: every image passes
+     * @param clock     monotonic clock, ns
+     */
+    LiveViewThinning(double maxRateHz, SerializableClock clock) {
+        this.intervalNs = maxRateHz <= 0 ? 0 : (long) (0.5e9 / maxRateHz);
+        this.clock = clock;
+    }
+
+    @Override
+    public FrameResult map(FrameResult r) {
+        if (r.kind != FrameResult.Kind.FRAME || r.pixels == null) {
+            return r;
+        }
+        long now = clock.getAsLong();
+        if (!imageSent || now - lastImageNs >= intervalNs) {
+            imageSent = true;
+            lastImageNs = now;
+            return r;
+        }
+        FrameResult thin = r.shallowCopy();
+        thin.pixels = null;
+        return thin;
+    }
+}
