@@ -4,7 +4,6 @@ import io.beamflow.app.control.ControlServer;
 import io.beamflow.app.control.FlinkMicrometerReporter;
 import io.beamflow.app.control.SeriesControl;
 import io.beamflow.core.config.BeamflowConfig;
-import io.beamflow.core.result.FrameResult;
 import io.beamflow.reduce.flink.ReductionJob;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.Hdf5Sink;
@@ -36,7 +35,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,16 +141,20 @@ public final class PipelineRunner implements AutoCloseable {
 
     /**
      * Adds Beamflow's whole job to an environment: the reduction ({@link ReductionJob}), the HDF5 sink and,
-     * when {@code control.liveViewEndpoint} is set, the live view.
+     * when {@code control.liveViewEndpoint} is set, the live view with its own live path (fresh frames at about
+     * twice the live view's rate, reduced apart from the record path, so that the live view stays fresh when the
+     * record path lags).
      *
      * @param env    where the job goes
      * @param config configuration
      */
     public static void buildJob(StreamExecutionEnvironment env, BeamflowConfig config) {
-        DataStream<FrameResult> results = ReductionJob.build(env, config);
-        results.sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
-        if (!config.control.liveViewEndpoint.isEmpty()) {
-            LiveViewSink.attach(results, config.control);
+        boolean liveView = !config.control.liveViewEndpoint.isEmpty();
+        double liveRate = liveView ? 2 * Math.max(1, config.control.liveViewMaxRateHz) : 0;
+        ReductionJob.Streams results = ReductionJob.build(env, config, liveRate);
+        results.record().sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
+        if (liveView) {
+            LiveViewSink.attach(results.record(), results.live(), config.control);
         }
     }
 

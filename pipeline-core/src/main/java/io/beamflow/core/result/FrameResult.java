@@ -61,6 +61,11 @@ public final class FrameResult implements Serializable {
     public String orderKey;
     /** Position of this result in the sequence of {@link #orderKey}, from 0 without gaps. */
     public long sequence;
+    /**
+     * Whether this is a live-path sample: a fresh frame reduced for the live view only, while the record path
+     * (which writes the files and counts) reduces every frame, possibly later.
+     */
+    public boolean preview;
     /** Series metadata JSON (SERIES_START only). */
     public String metadataJson;
 
@@ -131,6 +136,7 @@ public final class FrameResult implements Serializable {
         r.features = features;
         r.orderKey = orderKey;
         r.sequence = sequence;
+        r.preview = preview;
         r.metadataJson = metadataJson;
         return r;
     }

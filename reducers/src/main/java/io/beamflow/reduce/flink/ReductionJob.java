@@ -13,6 +13,7 @@ import io.beamflow.reduce.flink.rules.RuleFileSource;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,21 +34,47 @@ public final class ReductionJob {
     private ReductionJob() {
     }
 
+    /** The job's two result streams. */
+    public record Streams(DataStream<FrameResult> record, DataStream<FrameResult> live) {
+        /**
+         * @param record every frame's result and the series markers, in order per series (the files of record)
+         * @param live   the live path's fresh samples ({@link FrameResult#preview}), or {@code null} without one
+         */
+        public Streams {
+        }
+    }
+
     /**
      * @param env    execution environment (checkpointing is configured by the caller)
      * @param config whole configuration
      * @return FRAME results and series markers, in order per series
      */
     public static DataStream<FrameResult> build(StreamExecutionEnvironment env, BeamflowConfig config) {
+        return build(env, config, 0).record();
+    }
+
+    /**
+     * The record path and, when {@code liveFramesPerSecond > 0}, the live path: a source of its own that reads
+     * the same journals but takes only fresh frames, at most {@code liveFramesPerSecond} per stream, reduced and
+     * decided at parallelism 1, so that the live view stays fresh however far the record path is behind. The
+     * live path needs local journals and single-module streams; otherwise it is {@code null} and the live view
+     * takes its images from the record path.
+     *
+     * @param env                 execution environment (checkpointing is configured by the caller)
+     * @param config              whole configuration
+     * @param liveFramesPerSecond frames per stream the live path reduces at most; 0: no live path
+     * @return the streams
+     */
+    public static Streams build(StreamExecutionEnvironment env, BeamflowConfig config, double liveFramesPerSecond) {
         ReductionConfig rc = config.reduction;
         int expected = rc.expectedStreams > 0 ? rc.expectedStreams : Math.max(1, config.ingest.endpoints.size());
         JournalSettings journal = new JournalSettings(config.ingest.journalRollCycle,
                 config.ingest.journalBlockSizeBytes);
         JournalLocations journals = new JournalLocations(config.ingest.journalDirectory, rc.journalServers,
                 rc.journalServerTimeoutMs);
+        WireLimits limits = new WireLimits(config.ingest.maxHeaderBytes, config.ingest.maxFrameBytes);
         JournalSource source = new JournalSource(journals, rc.streamDiscoveryIntervalMs,
-                rc.stopAfterSeriesEnd, expected,
-                new WireLimits(config.ingest.maxHeaderBytes, config.ingest.maxFrameBytes), journal);
+                rc.stopAfterSeriesEnd, expected, limits, journal);
         DataStream<JournalRecord> records = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "journal-source")
                 .uid("journal-source");
@@ -69,8 +96,33 @@ public final class ReductionJob {
                 .broadcast(RuleDecisionFunction.RULES_STATE);
         Set<String> roiNames = new LinkedHashSet<>();
         rc.rois.forEach(r -> roiNames.add(r.name));
-        return reduced.keyBy(r -> r.orderKey).connect(rules)
+        DataStream<FrameResult> decided = reduced.keyBy(r -> r.orderKey).connect(rules)
                 .process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
                 .name("decide").uid("decide");
+        DataStream<FrameResult> live = null;
+        if (liveFramesPerSecond > 0 && !journals.remote() && rc.assembly.modules.isEmpty()) {
+            JournalSource liveSource = JournalSource.live(journals, rc.streamDiscoveryIntervalMs,
+                    rc.stopAfterSeriesEnd, expected, limits, journal, liveFramesPerSecond);
+            live = env.fromSource(liveSource, WatermarkStrategy.noWatermarks(), "live-source")
+                    .uid("live-source").setParallelism(1)
+                    .flatMap(new ReduceFrameFunction(rc, true)).name("live-reduce").uid("live-reduce")
+                    .setParallelism(1)
+                    .keyBy(r -> r.orderKey).connect(rules)
+                    .process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
+                    .name("live-decide").uid("live-decide").setParallelism(1)
+                    .map(new MarkPreview()).name("live-mark").uid("live-mark").setParallelism(1);
+        }
+        return new Streams(decided, live);
+    }
+
+    /** Marks the live path's results as samples, not records. */
+    private static final class MarkPreview implements MapFunction<FrameResult, FrameResult> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public FrameResult map(FrameResult r) {
+            r.preview = true;
+            return r;
+        }
     }
 }

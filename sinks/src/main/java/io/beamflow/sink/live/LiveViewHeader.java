@@ -50,6 +50,13 @@ public final class LiveViewHeader {
     public Peaks peaks;
     /** Counts over every frame seen since the previous published frame, so rates are exact. */
     public Window window;
+    /**
+     * Live path only: this frame is one of every {@code liveEvery} frames of its series (the live path skips the
+     * others; the record path writes them all).
+     */
+    public Long liveEvery;
+    /** Live path only: how far the record path (files, counts) is behind the frames shown. */
+    public RecordPath recordPath;
     /** Series metadata JSON ({@code series_start} only). */
     public String metadata;
 
@@ -99,5 +106,17 @@ public final class LiveViewHeader {
         public long framesTotal;
         /** Frames decided KEEP since the publisher started. */
         public long keptTotal;
+    }
+
+    /** How far the record path is behind the live path. */
+    public static final class RecordPath {
+        /** Frames of the shown series received but not yet through the record path. */
+        public long behindFrames;
+        /** Age of the newest frame through the record path when it passed (receive to decision), s. */
+        public double behindSeconds;
+        /** Frames per second through the record path, over the last messages. */
+        public double framesPerSecond;
+        /** Estimated seconds until the record path has caught up; -1 while it is not gaining. */
+        public double catchUpSeconds;
     }
 }

@@ -40,12 +40,32 @@ public final class LiveViewSink implements Sink<FrameResult> {
      * @return the sink, or {@code null} when the live view is off
      */
     public static DataStreamSink<FrameResult> attach(DataStream<FrameResult> results, ControlConfig control) {
+        return attach(results, null, control);
+    }
+
+    /**
+     * Adds the live view to a job's results, unless {@code control.liveViewEndpoint} is empty. With a live path,
+     * its samples ({@link FrameResult#preview}) give the images and the frame shown, and the record path's results
+     * (without pixels) the counts and how far the record path is behind.
+     *
+     * @param results the job's record path
+     * @param live    the job's live path, or {@code null}: images come from the record path
+     * @param control control settings (endpoint, rate, image size)
+     * @return the sink, or {@code null} when the live view is off
+     */
+    public static DataStreamSink<FrameResult> attach(DataStream<FrameResult> results, DataStream<FrameResult> live,
+            ControlConfig control) {
         if (control.liveViewEndpoint == null || control.liveViewEndpoint.isBlank()) {
             return null;
         }
-        return results.map(new LiveViewThinning(control.liveViewMaxRateHz, System::nanoTime))
-                .name("live-view-thinning").uid("live-view-thinning")
-                .sinkTo(new LiveViewSink(control.liveViewEndpoint, control.liveViewMaxRateHz,
+        long interval = live != null ? Long.MAX_VALUE
+                : control.liveViewMaxRateHz <= 0 ? 0 : (long) (0.5e9 / control.liveViewMaxRateHz);
+        DataStream<FrameResult> toView = results.map(new LiveViewThinning(interval, System::nanoTime))
+                .name("live-view-thinning").uid("live-view-thinning");
+        if (live != null) {
+            toView = toView.union(live);
+        }
+        return toView.sinkTo(new LiveViewSink(control.liveViewEndpoint, control.liveViewMaxRateHz,
                 control.liveViewMaxEdge)).name("live-view").uid("live-view").setParallelism(1);
     }
 

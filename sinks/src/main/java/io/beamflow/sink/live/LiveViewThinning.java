@@ -6,10 +6,10 @@ import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * Runs next to the decision, before the results travel to the one live-view subtask: passes every result, but
- * the pixels of a frame only when none went out in the last half publish interval, so that the live path
- * carries the few images it can publish instead of every frame's megabytes (the live view publishes at most
- * {@code maxRateHz} images a second and prefers frames that have one). Never changes its input: the HDF5 sink
- * may hold the same object.
+ * the pixels of a frame only when none went out in the last interval (half the publish interval; never, when a
+ * live path gives the images), so that the results carry the few images the live view can publish instead of
+ * every frame's megabytes (it publishes at most {@code maxRateHz} images a second and prefers frames that have
+ * one). Never changes its input: the HDF5 sink may hold the same object.
  */
 final class LiveViewThinning implements MapFunction<FrameResult, FrameResult> {
     private static final long serialVersionUID = 1L;
@@ -24,11 +24,12 @@ final class LiveViewThinning implements MapFunction<FrameResult, FrameResult> {
     }
 
     /**
-     * @param maxRateHz the live view's image rate; {@code <= 0}: every image passes
-     * @param clock     monotonic clock, ns
+     * @param intervalNs shortest time between two images passed (half the live view's publish interval);
+     *                   0: every image passes; {@link Long#MAX_VALUE}: none does (a live path gives them)
+     * @param clock      monotonic clock, ns
      */
-    LiveViewThinning(double maxRateHz, SerializableClock clock) {
-        this.intervalNs = maxRateHz <= 0 ? 0 : (long) (0.5e9 / maxRateHz);
+    LiveViewThinning(long intervalNs, SerializableClock clock) {
+        this.intervalNs = intervalNs;
         this.clock = clock;
     }
 
@@ -38,7 +39,7 @@ final class LiveViewThinning implements MapFunction<FrameResult, FrameResult> {
             return r;
         }
         long now = clock.getAsLong();
-        if (!imageSent || now - lastImageNs >= intervalNs) {
+        if (intervalNs != Long.MAX_VALUE && (!imageSent || now - lastImageNs >= intervalNs)) {
             imageSent = true;
             lastImageNs = now;
             return r;

@@ -25,7 +25,7 @@ class LiveViewThinningTest {
     @Test
     void shouldPassPixelsAtTwiceThePublishRateAndEveryResultWithoutChangingItsInput() {
         AtomicLong now = new AtomicLong(1_000_000_000L);
-        LiveViewThinning thinning = new LiveViewThinning(5, now::get); // images every 100 ms
+        LiveViewThinning thinning = new LiveViewThinning(100_000_000L, now::get); // images every 100 ms
         FrameResult first = frame(0);
         assertSame(first, thinning.map(first), "the first image passes as it is");
         now.addAndGet(50_000_000L);
@@ -38,5 +38,11 @@ class LiveViewThinningTest {
         assertNotNull(thinning.map(frame(2)).pixels, "100 ms after the last image: the next one passes");
         FrameResult marker = FrameResult.seriesEnd("s", 3);
         assertSame(marker, thinning.map(marker), "markers always pass");
+    }
+
+    @Test
+    void shouldPassNoPixelsWhenALivePathGivesTheImages() {
+        LiveViewThinning thinning = new LiveViewThinning(Long.MAX_VALUE, () -> 0L);
+        assertNull(thinning.map(frame(0)).pixels);
     }
 }

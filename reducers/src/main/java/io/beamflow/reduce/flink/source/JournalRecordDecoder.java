@@ -33,6 +33,33 @@ public final class JournalRecordDecoder {
      * @return the copied record, or {@code null} when the record is malformed (see {@link #lastError()})
      */
     public JournalRecord decode(String streamId, long index, DirectBuffer buffer, int offset, int length) {
+        return decode(streamId, index, buffer, offset, length, r -> true);
+    }
+
+    /** Decides from a frame's header whether its pixels are copied out. */
+    @FunctionalInterface
+    public interface PixelFilter {
+        /**
+         * @param frame a FRAME record with its header fields set and no payload yet
+         * @return whether to copy its pixels
+         */
+        boolean wantPixels(JournalRecord frame);
+    }
+
+    /**
+     * As {@link #decode(String, long, DirectBuffer, int, int)}, but copies a frame's pixels only when
+     * {@code filter} wants them (a frame without them has a {@code null} payload).
+     *
+     * @param streamId stream the record belongs to
+     * @param index    its journal index
+     * @param buffer   record bytes (valid only during the call)
+     * @param offset   start of the record
+     * @param length   record length
+     * @param filter   which frames' pixels to copy
+     * @return the copied record, or {@code null} when the record is malformed (see {@link #lastError()})
+     */
+    public JournalRecord decode(String streamId, long index, DirectBuffer buffer, int offset, int length,
+            PixelFilter filter) {
         if (!header.wrapRecord(buffer, offset, length)) {
             return reject("record of " + length + " bytes is shorter than a header");
         }
@@ -59,8 +86,10 @@ public final class JournalRecordDecoder {
             r.width = header.width();
             r.height = header.height();
             r.pixelType = PixelType.fromCode(header.pixelTypeCode());
-            r.payload = new byte[bodyLength];
-            buffer.getBytes(offset + headerLength, r.payload);
+            if (filter.wantPixels(r)) {
+                r.payload = new byte[bodyLength];
+                buffer.getBytes(offset + headerLength, r.payload);
+            }
         } else if (r.type == MessageType.SERIES_START) {
             byte[] json = new byte[Math.max(0, bodyLength)];
             buffer.getBytes(offset + headerLength, json);

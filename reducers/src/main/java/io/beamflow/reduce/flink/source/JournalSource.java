@@ -6,6 +6,7 @@ import io.beamflow.reduce.flink.source.enumerator.JournalEnumeratorStateSerializ
 import io.beamflow.reduce.flink.source.enumerator.JournalSplitEnumerator;
 import io.beamflow.reduce.flink.source.reader.JournalSourceReader;
 import io.beamflow.reduce.flink.source.reader.JournalSplitReader;
+import io.beamflow.reduce.flink.source.reader.LiveFrameSampler;
 import io.beamflow.reduce.flink.source.split.JournalSplit;
 import io.beamflow.reduce.flink.source.split.JournalSplitSerializer;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -30,6 +31,8 @@ import org.apache.flink.metrics.Counter;
  */
 public final class JournalSource implements Source<JournalRecord, JournalSplit, JournalEnumeratorState> {
     private static final long serialVersionUID = 1L;
+    /** The live path takes frames received at most this long ago (or one per this period if none is). */
+    private static final long LIVE_MAX_AGE_NS = 1_000_000_000L;
 
     private final JournalLocations journals;
     private final long discoveryIntervalMs;
@@ -38,6 +41,7 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
     private final int maxHeaderBytes;
     private final long maxFrameBytes;
     private final JournalSettings journalSettings;
+    private final long liveMinIntervalNs;
 
     /**
      * @param journals            where the journals are: a local directory or journal servers
@@ -49,6 +53,12 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
      */
     public JournalSource(JournalLocations journals, long discoveryIntervalMs, int stopAfterSeriesEnd,
             int expectedStreams, WireLimits limits, JournalSettings journalSettings) {
+        this(journals, discoveryIntervalMs, stopAfterSeriesEnd, expectedStreams, limits, journalSettings, 0);
+    }
+
+    private JournalSource(JournalLocations journals, long discoveryIntervalMs, int stopAfterSeriesEnd,
+            int expectedStreams, WireLimits limits, JournalSettings journalSettings, long liveMinIntervalNs) {
+        this.liveMinIntervalNs = liveMinIntervalNs;
         this.journalSettings = journalSettings;
         this.journals = journals;
         this.discoveryIntervalMs = discoveryIntervalMs;
@@ -56,6 +66,31 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
         this.expectedStreams = expectedStreams;
         this.maxHeaderBytes = limits.maxHeaderBytes();
         this.maxFrameBytes = limits.maxFrameBytes();
+    }
+
+    /**
+     * The live path's source: it reads the same journals (their headers only) and emits every series marker but
+     * only the fresh frames a {@link LiveFrameSampler} takes, at most {@code maxFramesPerSecond}; it never
+     * releases a journal.
+     *
+     * @param journals            where the journals are (local directories only: a journal server would send
+     *                            every frame's pixels)
+     * @param discoveryIntervalMs stream discovery period
+     * @param stopAfterSeriesEnd  SERIES_END records per stream after which it ends (0: unbounded)
+     * @param expectedStreams     bounded mode: streams to wait for
+     * @param limits              largest accepted header and frame
+     * @param journalSettings     journal layout
+     * @param maxFramesPerSecond  largest rate of frames per stream
+     * @return the source
+     */
+    public static JournalSource live(JournalLocations journals, long discoveryIntervalMs, int stopAfterSeriesEnd,
+            int expectedStreams, WireLimits limits, JournalSettings journalSettings, double maxFramesPerSecond) {
+        if (journals.remote()) {
+            throw new IllegalArgumentException("the live path reads local journals only");
+        }
+        long interval = maxFramesPerSecond <= 0 ? 1 : Math.max(1, (long) (1e9 / maxFramesPerSecond));
+        return new JournalSource(journals, discoveryIntervalMs, stopAfterSeriesEnd, expectedStreams, limits,
+                journalSettings, interval);
     }
 
     @Override
@@ -68,10 +103,14 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
         Counter malformed = context.metricGroup().counter("journalRecordsMalformed");
         Counter serverErrors = context.metricGroup().counter("journalServerErrors");
         WireLimits limits = new WireLimits(maxHeaderBytes, maxFrameBytes);
+        boolean live = liveMinIntervalNs > 0;
+        long interval = liveMinIntervalNs;
         return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed,
-                journalSettings, journals.serverTimeoutMs(), serverErrors),
+                journalSettings, journals.serverTimeoutMs(), serverErrors,
+                live ? () -> new LiveFrameSampler(interval, LIVE_MAX_AGE_NS, System::nanoTime,
+                        JournalSource::epochNanos) : null),
                 new Configuration(), context, journals.remote() ? null : journals.directory(),
-                journals.serverTimeoutMs());
+                journals.serverTimeoutMs(), !live);
     }
 
     @Override
@@ -85,6 +124,11 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
             SplitEnumeratorContext<JournalSplit> context, JournalEnumeratorState state) {
         return new JournalSplitEnumerator(context, journals, discoveryIntervalMs, expectedStreams,
                 stopAfterSeriesEnd > 0, state);
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class JournalSourceReader
         extends SingleThreadMultiplexSourceReaderBase<JournalRecord, JournalRecord, JournalSplit, JournalSplitState> {
 
     private final CheckpointPositionPublisher publisher;
+    private final boolean publishPositions;
     private final SortedMap<Long, List<JournalSplit>> snapshots = new TreeMap<>();
     /**
      * Final positions of splits that finished (bounded mode) and are therefore no longer in the checkpointed
@@ -39,8 +40,25 @@ public final class JournalSourceReader
      */
     public JournalSourceReader(Supplier<SplitReader<JournalRecord, JournalSplit>> splitReaderSupplier,
             Configuration config, SourceReaderContext context, String journalDirectory, int serverTimeoutMs) {
+        this(splitReaderSupplier, config, context, journalDirectory, serverTimeoutMs, true);
+    }
+
+    /**
+     * @param splitReaderSupplier creates the split reader
+     * @param config              reader configuration
+     * @param context             Flink's reader context
+     * @param journalDirectory    local journal directory, where checkpointed positions of local splits are
+     *                            published; {@code null}: they are not published
+     * @param serverTimeoutMs     how long a journal server request (release of remote splits) waits
+     * @param publishPositions    whether completed checkpoints release the journals below this reader's
+     *                            positions (never for the live path, which skips ahead of the record path)
+     */
+    public JournalSourceReader(Supplier<SplitReader<JournalRecord, JournalSplit>> splitReaderSupplier,
+            Configuration config, SourceReaderContext context, String journalDirectory, int serverTimeoutMs,
+            boolean publishPositions) {
         super(splitReaderSupplier, new JournalRecordEmitter(), config, context);
         this.publisher = new CheckpointPositionPublisher(journalDirectory, serverTimeoutMs);
+        this.publishPositions = publishPositions;
     }
 
     @Override
@@ -57,7 +75,7 @@ public final class JournalSourceReader
         super.notifyCheckpointComplete(checkpointId);
         List<JournalSplit> splits = snapshots.get(checkpointId);
         snapshots.headMap(checkpointId + 1).clear();
-        if (splits != null) {
+        if (splits != null && publishPositions) {
             publisher.publish(splits);
             for (JournalSplit s : splits) {
                 finishedToPublish.remove(s.splitId(), s);

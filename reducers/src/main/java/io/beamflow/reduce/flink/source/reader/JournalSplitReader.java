@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Reads the journals of its assigned streams on the fetcher thread, copying each record out: local
  * journals are tailed, remote ones replayed from their ingest node's journal server (one client per
  * server). A split finishes (bounded mode) after it delivered {@code stopAfterSeriesEnd} SERIES_END
- * records. Malformed records are skipped, logged and counted.
+ * records. Malformed records are skipped, logged and counted. On the live path (with a
+ * {@link LiveFrameSampler} per split) only the frames the sampler takes are copied and emitted, every series
+ * marker still is.
  */
 public final class JournalSplitReader implements SplitReader<JournalRecord, JournalSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(JournalSplitReader.class);
@@ -50,6 +53,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
     private final Map<String, JournalClient> clients = new HashMap<>();
     private final int serverTimeoutMs;
     private final Counter serverErrors;
+    private final Supplier<LiveFrameSampler> liveSamplers;
     private volatile boolean wakeUp;
 
     /**
@@ -63,6 +67,26 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
      */
     public JournalSplitReader(WireLimits limits, int maxRecordsPerFetch, int stopAfterSeriesEnd,
             Counter malformedRecords, JournalSettings settings, int serverTimeoutMs, Counter serverErrors) {
+        this(limits, maxRecordsPerFetch, stopAfterSeriesEnd, malformedRecords, settings, serverTimeoutMs, serverErrors,
+                null);
+    }
+
+    /**
+     * As the record path's reader, for the live path when {@code liveSamplers} is not {@code null}.
+     *
+     * @param limits             largest accepted header and frame
+     * @param maxRecordsPerFetch records read per split per fetch
+     * @param stopAfterSeriesEnd bounded mode: SERIES_END records after which a split ends (0: never)
+     * @param malformedRecords   counter of skipped records
+     * @param settings           journal layout
+     * @param serverTimeoutMs    how long a journal server request waits for its reply
+     * @param serverErrors       counter of failed journal server requests
+     * @param liveSamplers       makes each split's live sampler; {@code null}: every record is emitted
+     */
+    public JournalSplitReader(WireLimits limits, int maxRecordsPerFetch, int stopAfterSeriesEnd,
+            Counter malformedRecords, JournalSettings settings, int serverTimeoutMs, Counter serverErrors,
+            Supplier<LiveFrameSampler> liveSamplers) {
+        this.liveSamplers = liveSamplers;
         this.settings = settings;
         this.serverTimeoutMs = serverTimeoutMs;
         this.serverErrors = serverErrors;
@@ -76,11 +100,13 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
     private static final class OpenSplit {
         final JournalSplit split;
         final JournalCursor cursor;
+        final LiveFrameSampler sampler;
         int seriesEnds;
 
-        OpenSplit(JournalSplit split, JournalCursor cursor) {
+        OpenSplit(JournalSplit split, JournalCursor cursor, LiveFrameSampler sampler) {
             this.split = split;
             this.cursor = cursor;
+            this.sampler = sampler;
             this.seriesEnds = split.seriesEndsSeen();
         }
 
@@ -114,7 +140,10 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
             ArrayList<JournalRecord> batch = new ArrayList<>();
             for (int i = 0; i < maxRecordsPerFetch && !isDone(open); i++) {
                 int read = open.cursor.poll((index, buffer, offset, length) -> {
-                    JournalRecord r = decoder.decode(open.split.streamId(), index, buffer, offset, length);
+                    JournalRecord r = open.sampler == null
+                            ? decoder.decode(open.split.streamId(), index, buffer, offset, length)
+                            : decoder.decode(open.split.streamId(), index, buffer, offset, length,
+                                    f -> open.sampler.take(f.receiveTimeNs));
                     if (r == null) {
                         malformedRecords.inc();
                         LOG.warn("skipping malformed record {} of stream {}: {}", index, open.split.streamId(),
@@ -124,7 +153,9 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
                     if (r.type == MessageType.SERIES_END) {
                         open.seriesEnds++;
                     }
-                    batch.add(r);
+                    if (r.type != MessageType.FRAME || r.payload != null) {
+                        batch.add(r);
+                    }
                 });
                 if (read == 0) {
                     break;
@@ -158,7 +189,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
         }
         for (JournalSplit s : change.splits()) {
             LOG.info("reading {}", s);
-            splits.put(s.splitId(), new OpenSplit(s, cursor(s)));
+            splits.put(s.splitId(), new OpenSplit(s, cursor(s), liveSamplers == null ? null : liveSamplers.get()));
         }
     }
 
