@@ -59,7 +59,11 @@ public final class MaxPoolDownsampler {
         int bin = binningFor(maxEdge, width, height);
         int outW = (width + bin - 1) / bin;
         int outH = (height + bin - 1) / bin;
-        float[] out = new float[outW * outH];
+        float[] out = new float[Math.multiplyExact(outW, outH)];
+        if (type == PixelType.UINT16) {
+            downsampleUint16(pixels, width, height, bin, outW, out);
+            return new Image(out, outW, outH, bin);
+        }
         java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
         ByteBuffer buf = ByteBuffer.wrap(pixels).order(ByteOrder.LITTLE_ENDIAN);
         int bytes = type.bytes();
@@ -75,6 +79,30 @@ public final class MaxPoolDownsampler {
             }
         }
         return new Image(out, outW, outH, bin);
+    }
+
+    /** Max of each bin as ints (exact for uint16), without per-pixel division or buffer calls. */
+    private static void downsampleUint16(byte[] pixels, int width, int height, int bin, int outW, float[] out) {
+        int[] rowMax = new int[outW];
+        for (int oy = 0, y0 = 0; y0 < height; oy++, y0 += bin) {
+            java.util.Arrays.fill(rowMax, 0);
+            int y1 = Math.min(height, y0 + bin);
+            for (int y = y0; y < y1; y++) {
+                int j = 2 * y * width;
+                for (int ox = 0, x0 = 0; ox < outW; ox++, x0 += bin) {
+                    int x1 = Math.min(width, x0 + bin);
+                    int m = rowMax[ox];
+                    for (int x = x0; x < x1; x++, j += 2) {
+                        m = Math.max(m, (pixels[j] & 0xFF) | (pixels[j + 1] & 0xFF) << 8);
+                    }
+                    rowMax[ox] = m;
+                }
+            }
+            int o = oy * outW;
+            for (int ox = 0; ox < outW; ox++) {
+                out[o + ox] = rowMax[ox];
+            }
+        }
     }
 
     private static float read(ByteBuffer buf, PixelType type, int offset) {
