@@ -3,6 +3,7 @@ package io.beamflow.sink.live;
 import io.beamflow.core.frame.PixelType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 
 /**
  * Shrinks a frame for display by max-pooling square bins, so that isolated bright pixels (Bragg
@@ -81,21 +82,32 @@ public final class MaxPoolDownsampler {
         return new Image(out, outW, outH, bin);
     }
 
-    /** Max of each bin as ints (exact for uint16), without per-pixel division or buffer calls. */
+    /** Max of each bin on unsigned 16-bit values, a bulk-copied row at a time (exact: no float rounding). */
     private static void downsampleUint16(byte[] pixels, int width, int height, int bin, int outW, float[] out) {
+        CharBuffer source = ByteBuffer.wrap(pixels).order(ByteOrder.LITTLE_ENDIAN).asCharBuffer();
+        char[] row = new char[width];
         int[] rowMax = new int[outW];
+        int fullBins = width / bin;
         for (int oy = 0, y0 = 0; y0 < height; oy++, y0 += bin) {
             java.util.Arrays.fill(rowMax, 0);
             int y1 = Math.min(height, y0 + bin);
             for (int y = y0; y < y1; y++) {
-                int j = 2 * y * width;
-                for (int ox = 0, x0 = 0; ox < outW; ox++, x0 += bin) {
-                    int x1 = Math.min(width, x0 + bin);
-                    int m = rowMax[ox];
-                    for (int x = x0; x < x1; x++, j += 2) {
-                        m = Math.max(m, (pixels[j] & 0xFF) | (pixels[j + 1] & 0xFF) << 8);
+                source.get(y * width, row);
+                if (bin == 2) {
+                    for (int ox = 0; ox < fullBins; ox++) {
+                        rowMax[ox] = Math.max(rowMax[ox], Math.max(row[2 * ox], row[2 * ox + 1]));
                     }
-                    rowMax[ox] = m;
+                } else {
+                    for (int ox = 0, x = 0; ox < fullBins; ox++) {
+                        int m = rowMax[ox];
+                        for (int end = x + bin; x < end; x++) {
+                            m = Math.max(m, row[x]);
+                        }
+                        rowMax[ox] = m;
+                    }
+                }
+                for (int x = fullBins * bin; x < width; x++) {
+                    rowMax[fullBins] = Math.max(rowMax[fullBins], row[x]);
                 }
             }
             int o = oy * outW;

@@ -47,7 +47,7 @@ class MaxPoolDownsamplerTest {
             px[i] = random.nextInt(65536);
             asInt32.putInt(px[i]);
         }
-        for (int maxEdge : new int[] {512, 300, 1031}) {
+        for (int maxEdge : new int[] {516, 512, 300, 1031}) {
             MaxPoolDownsampler.Image expected = MaxPoolDownsampler.downsample(asInt32.array(), PixelType.INT32, w, h,
                     maxEdge);
             MaxPoolDownsampler.Image actual = MaxPoolDownsampler.downsample(uint16(px), PixelType.UINT16, w, h, maxEdge);
