@@ -83,6 +83,10 @@ public final class AzimuthalIntegrator {
         return radialAxis.clone();
     }
 
+    int pixels() {
+        return pixels;
+    }
+
     /** @return the radial unit */
     public RadialUnit unit() {
         return unit;
@@ -102,18 +106,36 @@ public final class AzimuthalIntegrator {
         if (image.length < pixels || mask != null && mask.length < pixels) {
             throw new IllegalArgumentException("image or mask shorter than the " + pixels + " pixels of the map");
         }
+        beginPass();
+        for (int i = 0; i < pixels; i++) {
+            if (mask == null || mask[i] == 0) {
+                add(i, image[i]);
+            }
+        }
+        return endPass();
+    }
+
+    /** Starts integrating a frame pixel by pixel. */
+    void beginPass() {
         java.util.Arrays.fill(laneSum, 0);
         java.util.Arrays.fill(laneCount, 0);
-        // Neighbouring pixels (mostly in the same bin) add into different lanes: no wait on each other.
-        for (int i = 0; i < pixels; i++) {
-            int b = binOf[i];
-            if (b < 0 || mask != null && mask[i] != 0) {
-                continue;
-            }
+    }
+
+    /**
+     * Adds valid pixel {@code i} to its bin. Neighbouring pixels, mostly in the same bin, add into
+     * different lanes: no wait on each other.
+     */
+    void add(int i, float v) {
+        int b = binOf[i];
+        if (b >= 0) {
             int k = b << LANE_BITS | i & LANE_MASK;
-            laneSum[k] += image[i];
+            laneSum[k] += v;
             laneCount[k]++;
         }
+    }
+
+    /** @return the profile of the pixels added since {@link #beginPass} */
+    float[] endPass() {
         float[] out = new float[bins];
         for (int b = 0, k = 0; b < bins; b++) {
             double sum = 0;

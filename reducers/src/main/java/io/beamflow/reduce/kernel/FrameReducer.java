@@ -5,8 +5,9 @@ import io.beamflow.core.result.FrameFeatures;
 
 /**
  * The per-frame kernel chain: decode pixels, apply corrections, compute statistics and ROI sums,
- * integrate azimuthally and find peaks. Decode, corrections and sum/max/mean run as one pass over the
- * pixels; apart from the returned features nothing is allocated per frame. Plain Java, one instance per
+ * integrate azimuthally and find peaks. Decode, corrections, sum/max/mean, integration and the peak
+ * finder's ring statistics run as one pass over the pixels; apart from the
+ * returned features nothing is allocated per frame. Plain Java, one instance per
  * thread (it reuses work buffers).
  */
 public final class FrameReducer {
@@ -38,7 +39,11 @@ public final class FrameReducer {
         if (corrector.pixels() != n) {
             throw new IllegalArgumentException("corrector is for " + corrector.pixels() + " pixels, image has " + n);
         }
-        this.pixelPass = new FusedPixelPass(corrector);
+        if (integrator != null && integrator.pixels() != n || peakFinder != null && peakFinder.pixels() != n) {
+            throw new IllegalArgumentException("integrator or peak finder is for another image size than " + width
+                    + "x" + height);
+        }
+        this.pixelPass = new FusedPixelPass(corrector, integrator, peakFinder);
         this.image = new float[n];
         this.mask = new byte[n];
     }
@@ -74,10 +79,10 @@ public final class FrameReducer {
         f.mean = pixelPass.mean();
         statistics.roiSums(image, mask, f.roiSums);
         if (integrator != null) {
-            f.radialProfile = integrator.integrate(image, mask);
+            f.radialProfile = integrator.endPass();
         }
         if (peakFinder != null) {
-            PeakFinder8.Peaks peaks = peakFinder.find(image, mask);
+            PeakFinder8.Peaks peaks = peakFinder.findAfterPass(image, mask);
             f.peakX = peaks.x();
             f.peakY = peaks.y();
             f.peakIntensity = peaks.intensity();

@@ -52,6 +52,7 @@ public final class PeakFinder8 {
     private final int[] clippedCount;
     private final int[] collected;
     private int collectedCount;
+    private int passCollected;
     private final int[] label;
     private int generation;
     private int[] stackX = new int[INITIAL_STACK];
@@ -138,6 +139,15 @@ public final class PeakFinder8 {
         if (image.length < pixels || mask != null && mask.length < pixels) {
             throw new IllegalArgumentException("image or mask shorter than " + width + "x" + height);
         }
+        sumRingsAndCollect(image, mask);
+        return findAfterPass(image, mask);
+    }
+
+    /**
+     * The rest of {@link #find} once the frame's first pass was made pixel by pixel by the caller
+     * ({@link #beginPass}, {@link #add} for each valid pixel in pixel order, {@link #endPass}).
+     */
+    Peaks findAfterPass(float[] image, byte[] mask) {
         estimateBackground(image, mask);
         nextGeneration();
         int found = 0;
@@ -150,6 +160,10 @@ public final class PeakFinder8 {
         }
         return new Peaks(Arrays.copyOf(peakX, found), Arrays.copyOf(peakY, found),
                 Arrays.copyOf(peakIntensity, found));
+    }
+
+    int pixels() {
+        return pixels;
     }
 
     /** @return full passes over the image since construction (for tests: one per frame in the steady state) */
@@ -231,7 +245,6 @@ public final class PeakFinder8 {
     }
 
     private void estimateBackground(float[] image, byte[] mask) {
-        sumRingsAndCollect(image, mask);
         thresholds(totalSum, totalSumSq, totalCount);
         for (int it = 1; it < iterations; it++) {
             coverThresholds(image, mask);
@@ -281,33 +294,44 @@ public final class PeakFinder8 {
         }
     }
 
-    /**
-     * One pass over the image: ring totals, and the valid pixels above {@link #bound}. Neighbouring pixels
-     * (mostly in the same ring) add into different lanes of the accumulators, so that the additions do not
-     * wait for each other.
-     */
+    /** One pass over the image: ring totals, and the valid pixels above {@link #bound}. */
     private void sumRingsAndCollect(float[] image, byte[] mask) {
+        beginPass();
+        for (int i = 0; i < pixels; i++) {
+            if (mask == null || mask[i] == 0) {
+                add(i, image[i]);
+            }
+        }
+        endPass();
+    }
+
+    /** Starts a pass over a frame. */
+    void beginPass() {
         fullPasses++;
         Arrays.fill(laneSum, 0);
         Arrays.fill(laneSumSq, 0);
         Arrays.fill(laneCount, 0);
-        int[] list = collected;
-        int m = 0;
-        for (int i = 0; i < pixels; i++) {
-            if (mask != null && mask[i] != 0) {
-                continue;
-            }
-            int r = ringOf[i];
-            int k = r << LANE_BITS | i & LANE_MASK;
-            float v = image[i];
-            laneSum[k] += v;
-            laneSumSq[k] += (double) v * v;
-            laneCount[k]++;
-            if (v > bound[r]) {
-                list[m++] = i;
-            }
+        passCollected = 0;
+    }
+
+    /**
+     * Adds valid pixel {@code i} (pixels in increasing order) to its ring's totals. Neighbouring pixels,
+     * mostly in the same ring, add into different lanes, so that the additions do not wait for each other.
+     */
+    void add(int i, float v) {
+        int r = ringOf[i];
+        int k = r << LANE_BITS | i & LANE_MASK;
+        laneSum[k] += v;
+        laneSumSq[k] += (double) v * v;
+        laneCount[k]++;
+        if (v > bound[r]) {
+            collected[passCollected++] = i;
         }
-        collectedCount = m;
+    }
+
+    /** Ends a pass: the ring totals and the collected pixels are those of this frame. */
+    void endPass() {
+        collectedCount = passCollected;
         for (int r = 0, k = 0; r < rings; r++) {
             double s = 0;
             double s2 = 0;

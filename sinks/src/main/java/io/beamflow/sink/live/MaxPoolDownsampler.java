@@ -98,12 +98,11 @@ public final class MaxPoolDownsampler {
                         rowMax[ox] = Math.max(rowMax[ox], Math.max(row[2 * ox], row[2 * ox + 1]));
                     }
                 } else {
-                    for (int ox = 0, x = 0; ox < fullBins; ox++) {
-                        int m = rowMax[ox];
-                        for (int end = x + bin; x < end; x++) {
-                            m = Math.max(m, row[x]);
+                    // One column of each bin at a time: long simple loops instead of short inner ones.
+                    for (int phase = 0; phase < bin; phase++) {
+                        for (int ox = 0, x = phase; ox < fullBins; ox++, x += bin) {
+                            rowMax[ox] = Math.max(rowMax[ox], row[x]);
                         }
-                        rowMax[ox] = m;
                     }
                 }
                 for (int x = fullBins * bin; x < width; x++) {
