@@ -5,12 +5,20 @@ package io.beamflow.reduce.kernel;
  * {@code bins} equal-width radial bins spanning the range of pixel-centre positions; the profile is
  * the mean of the valid pixels in each bin (no solid-angle or polarization correction, like pyFAI's
  * {@code integrate1d(..., method=("no","csr","cython"), correctSolidAngle=False, polarization_factor=None)}).
- * The pixel-to-bin map is computed once, as a sparse CSR matrix, and reused for every frame.
+ * The pixel-to-bin map is computed once and reused for every frame; a frame is integrated in one
+ * sequential pass that adds each pixel into its bin (the bins stay in the L1 cache). {@link #integrate}
+ * reuses work buffers: one instance per thread.
  */
 public final class AzimuthalIntegrator {
+    private static final int LANE_BITS = 2;
+    private static final int LANE_MASK = (1 << LANE_BITS) - 1;
+
     private final int bins;
-    private final int[] indptr;
-    private final int[] indices;
+    private final int pixels;
+    /** Bin of each pixel, -1 for statically masked pixels. */
+    private final int[] binOf;
+    private final double[] laneSum;
+    private final int[] laneCount;
     private final double[] radialAxis;
     private final RadialUnit unit;
 
@@ -32,7 +40,8 @@ public final class AzimuthalIntegrator {
         }
         this.bins = bins;
         this.unit = unit;
-        int n = width * height;
+        int n = Math.multiplyExact(width, height);
+        this.pixels = n;
         double[] pos = new double[n];
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -50,8 +59,7 @@ public final class AzimuthalIntegrator {
         // Like pyFAI, widen the upper bound by one float32 epsilon so that the maximum falls in the last bin.
         double upper = max * (1.0 + Math.ulp(1.0f));
         double delta = (upper - min) / bins;
-        int[] binOf = new int[n];
-        int[] counts = new int[bins];
+        binOf = new int[n];
         for (int i = 0; i < n; i++) {
             int b = -1;
             if (staticMask == null || staticMask[i] == 0) {
@@ -59,22 +67,11 @@ public final class AzimuthalIntegrator {
                 if (b >= bins) {
                     b = bins - 1;
                 }
-                counts[b]++;
             }
             binOf[i] = b;
         }
-        indptr = new int[bins + 1];
-        for (int b = 0; b < bins; b++) {
-            indptr[b + 1] = indptr[b] + counts[b];
-        }
-        indices = new int[indptr[bins]];
-        int[] fill = new int[bins];
-        for (int i = 0; i < n; i++) {
-            int b = binOf[i];
-            if (b >= 0) {
-                indices[indptr[b] + fill[b]++] = i;
-            }
-        }
+        laneSum = new double[Math.multiplyExact(bins, LANE_MASK + 1)];
+        laneCount = new int[laneSum.length];
         radialAxis = new double[bins];
         for (int b = 0; b < bins; b++) {
             radialAxis[b] = min + (b + 0.5) * delta;
@@ -84,6 +81,10 @@ public final class AzimuthalIntegrator {
     /** @return bin centres in {@link #unit()} */
     public double[] radialAxis() {
         return radialAxis.clone();
+    }
+
+    int pixels() {
+        return pixels;
     }
 
     /** @return the radial unit */
@@ -102,24 +103,46 @@ public final class AzimuthalIntegrator {
      * @return mean intensity per bin (0 for bins without valid pixels)
      */
     public float[] integrate(float[] image, byte[] mask) {
+        if (image.length < pixels || mask != null && mask.length < pixels) {
+            throw new IllegalArgumentException("image or mask shorter than the " + pixels + " pixels of the map");
+        }
+        beginPass();
+        for (int i = 0; i < pixels; i++) {
+            if (mask == null || mask[i] == 0) {
+                add(i, image[i]);
+            }
+        }
+        return endPass();
+    }
+
+    /** Starts integrating a frame pixel by pixel. */
+    void beginPass() {
+        java.util.Arrays.fill(laneSum, 0);
+        java.util.Arrays.fill(laneCount, 0);
+    }
+
+    /**
+     * Adds valid pixel {@code i} to its bin. Neighbouring pixels, mostly in the same bin, add into
+     * different lanes: no wait on each other.
+     */
+    void add(int i, float v) {
+        int b = binOf[i];
+        if (b >= 0) {
+            int k = b << LANE_BITS | i & LANE_MASK;
+            laneSum[k] += v;
+            laneCount[k]++;
+        }
+    }
+
+    /** @return the profile of the pixels added since {@link #beginPass} */
+    float[] endPass() {
         float[] out = new float[bins];
-        for (int b = 0; b < bins; b++) {
+        for (int b = 0, k = 0; b < bins; b++) {
             double sum = 0;
             int count = 0;
-            int end = indptr[b + 1];
-            if (mask == null) {
-                for (int k = indptr[b]; k < end; k++) {
-                    sum += image[indices[k]];
-                }
-                count = end - indptr[b];
-            } else {
-                for (int k = indptr[b]; k < end; k++) {
-                    int i = indices[k];
-                    if (mask[i] == 0) {
-                        sum += image[i];
-                        count++;
-                    }
-                }
+            for (int lane = 0; lane <= LANE_MASK; lane++, k++) {
+                sum += laneSum[k];
+                count += laneCount[k];
             }
             out[b] = count == 0 ? 0f : (float) (sum / count);
         }

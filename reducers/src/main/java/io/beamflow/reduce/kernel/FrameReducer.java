@@ -2,19 +2,21 @@ package io.beamflow.reduce.kernel;
 
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.result.FrameFeatures;
-import java.util.Arrays;
 
 /**
  * The per-frame kernel chain: decode pixels, apply corrections, compute statistics and ROI sums,
- * integrate azimuthally and find peaks. Plain Java, one instance per thread (it reuses work buffers).
+ * integrate azimuthally and find peaks. Decode, corrections, sum/max/mean, integration and the peak
+ * finder's ring statistics run as one pass over the pixels; apart from the
+ * returned features nothing is allocated per frame. Plain Java, one instance per
+ * thread (it reuses work buffers).
  */
 public final class FrameReducer {
     private final int width;
     private final int height;
-    private final PixelCorrector corrector;
     private final FrameStatistics statistics;
     private final AzimuthalIntegrator integrator;
     private final PeakFinder8 peakFinder;
+    private final FusedPixelPass pixelPass;
     private final float[] image;
     private final byte[] mask;
 
@@ -30,12 +32,20 @@ public final class FrameReducer {
             AzimuthalIntegrator integrator, PeakFinder8 peakFinder) {
         this.width = width;
         this.height = height;
-        this.corrector = corrector;
         this.statistics = statistics;
         this.integrator = integrator;
         this.peakFinder = peakFinder;
-        this.image = new float[width * height];
-        this.mask = new byte[width * height];
+        int n = Math.multiplyExact(width, height);
+        if (corrector.pixels() != n) {
+            throw new IllegalArgumentException("corrector is for " + corrector.pixels() + " pixels, image has " + n);
+        }
+        if (integrator != null && integrator.pixels() != n || peakFinder != null && peakFinder.pixels() != n) {
+            throw new IllegalArgumentException("integrator or peak finder is for another image size than " + width
+                    + "x" + height);
+        }
+        this.pixelPass = new FusedPixelPass(corrector, integrator, peakFinder);
+        this.image = new float[n];
+        this.mask = new byte[n];
     }
 
     /** @return image width this reducer was built for */
@@ -58,25 +68,21 @@ public final class FrameReducer {
      * @param type         pixel type
      * @param invalidMask  pixels known to be invalid before corrections (e.g. missing modules), or {@code null}
      * @return the features of the frame
+     * @throws IllegalArgumentException when {@code pixels} or {@code invalidMask} is shorter than the image
      */
     public FrameFeatures reduce(byte[] pixels, PixelType type, byte[] invalidMask) {
-        PixelDecoder.decode(pixels, type, image);
-        if (invalidMask != null) {
-            System.arraycopy(invalidMask, 0, mask, 0, mask.length);
-        } else {
-            Arrays.fill(mask, (byte) 0);
-        }
+        pixelPass.run(pixels, type, invalidMask, image, mask);
         FrameFeatures f = new FrameFeatures();
-        f.saturatedPixels = corrector.apply(image, mask);
-        FrameStatistics.Result s = statistics.compute(image, mask, f.roiSums);
-        f.sum = s.sum;
-        f.max = s.max;
-        f.mean = s.mean;
+        f.saturatedPixels = pixelPass.saturated();
+        f.sum = pixelPass.sum();
+        f.max = pixelPass.max();
+        f.mean = pixelPass.mean();
+        statistics.roiSums(image, mask, f.roiSums);
         if (integrator != null) {
-            f.radialProfile = integrator.integrate(image, mask);
+            f.radialProfile = integrator.endPass();
         }
         if (peakFinder != null) {
-            PeakFinder8.Peaks peaks = peakFinder.find(image, mask);
+            PeakFinder8.Peaks peaks = peakFinder.findAfterPass(image, mask);
             f.peakX = peaks.x();
             f.peakY = peaks.y();
             f.peakIntensity = peaks.intensity();

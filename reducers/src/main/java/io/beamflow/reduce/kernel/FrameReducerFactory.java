@@ -31,7 +31,7 @@ public final class FrameReducerFactory {
      * @throws IllegalArgumentException when a calibration or geometry file is missing or does not fit
      */
     public static FrameReducer create(ReductionConfig config, int width, int height, PixelType type) {
-        int n = width * height;
+        int n = Math.multiplyExact(width, height);
         ReductionConfig.CorrectionConfig c = config.corrections;
         float[] pedestal = c.pedestalFile.isEmpty() ? null
                 : CalibrationLoader.readImage(Path.of(c.pedestalFile), c.pedestalDataset, n);

@@ -52,7 +52,7 @@ public final class FrameStatistics {
         double sum = 0;
         float max = Float.NEGATIVE_INFINITY;
         long valid = 0;
-        int n = width * height;
+        int n = Math.multiplyExact(width, height);
         if (mask == null) {
             for (int i = 0; i < n; i++) {
                 float v = image[i];
@@ -78,10 +78,15 @@ public final class FrameStatistics {
         r.max = valid == 0 ? 0 : max;
         r.mean = valid == 0 ? 0 : sum / valid;
         r.validPixels = valid;
+        roiSums(image, mask, roiSums);
+        return r;
+    }
+
+    /** Puts the sum of each ROI (over its rectangle only) into {@code roiSums}, in ROI order. */
+    void roiSums(float[] image, byte[] mask, Map<String, Double> roiSums) {
         for (Roi roi : rois) {
             roiSums.put(roi.name(), roiSum(roi, image, mask));
         }
-        return r;
     }
 
     private double roiSum(Roi roi, float[] image, byte[] mask) {

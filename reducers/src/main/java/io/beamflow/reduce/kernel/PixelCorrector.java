@@ -42,6 +42,30 @@ public final class PixelCorrector {
         return a;
     }
 
+    float[] pedestal() {
+        return pedestal;
+    }
+
+    float[] gain() {
+        return gain;
+    }
+
+    float[] flatField() {
+        return flatField;
+    }
+
+    byte[] badPixelMask() {
+        return badPixelMask;
+    }
+
+    double saturationThreshold() {
+        return saturationThreshold;
+    }
+
+    int pixels() {
+        return pixels;
+    }
+
     /** @return whether any correction or mask is configured besides the saturation flag */
     public boolean correctsPixels() {
         return pedestal != null || gain != null || flatField != null;

@@ -13,7 +13,11 @@ public final class PixelDecoder {
      * @param out   destination, at least {@code bytes.length / type.bytes()} long
      */
     public static void decode(byte[] bytes, PixelType type, float[] out) {
-        int n = bytes.length / type.bytes();
+        decode(bytes, type, out, bytes.length / type.bytes());
+    }
+
+    /** Decodes the first {@code n} pixels of {@code bytes}. */
+    static void decode(byte[] bytes, PixelType type, float[] out, int n) {
         switch (type) {
             case UINT8 -> {
                 for (int i = 0; i < n; i++) {

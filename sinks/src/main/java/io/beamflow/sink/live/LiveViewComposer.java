@@ -6,11 +6,14 @@ import io.beamflow.core.result.FrameResult;
 /**
  * Turns the stream of frame results into live-view messages: counts every frame, lets frames through
  * at most at the configured rate (preferring frames that still carry pixels), downsamples their
- * pixels and fills in the header. Series markers always pass. Plain Java and single-threaded; {@link LiveViewPublisher} puts it on the wire.
+ * pixels and fills in the header. Only frames that pass the rate limit are downsampled; the others are
+ * only counted. Series markers always pass. Plain Java and single-threaded; {@link LiveViewPublisher}
+ * puts it on the wire.
  */
 public final class LiveViewComposer {
     private final PublishRateLimiter limiter;
     private final int maxEdge;
+    private final FrameDownsampler downsampler;
     private final LiveViewHeader.Window window = new LiveViewHeader.Window();
     private long windowStartNs = -1;
     private long skipped;
@@ -20,6 +23,11 @@ public final class LiveViewComposer {
      * @param maxEdge   longest edge of published images
      */
     public LiveViewComposer(double maxRateHz, int maxEdge) {
+        this(maxRateHz, maxEdge, MaxPoolDownsampler::downsample);
+    }
+
+    LiveViewComposer(double maxRateHz, int maxEdge, FrameDownsampler downsampler) {
+        this.downsampler = downsampler;
         this.limiter = new PublishRateLimiter(maxRateHz);
         if (maxEdge < 1) {
             throw new IllegalArgumentException("liveViewMaxEdge must be >= 1, got " + maxEdge);
@@ -54,7 +62,7 @@ public final class LiveViewComposer {
         LiveViewHeader h = frameHeader(result);
         float[] image = null;
         if (hasImage) {
-            MaxPoolDownsampler.Image img = MaxPoolDownsampler.downsample(result.pixels, result.pixelType, result.width,
+            MaxPoolDownsampler.Image img = downsampler.downsample(result.pixels, result.pixelType, result.width,
                     result.height, maxEdge);
             image = img.pixels();
             h.shape = new int[] {img.height(), img.width()};

@@ -68,6 +68,29 @@ class LiveViewPublisherTest {
     }
 
     @Test
+    void shouldDownsampleOnlyTheFramesItPublishes() {
+        int[] downsampled = {0};
+        LiveViewComposer c = new LiveViewComposer(5, 128, (pixels, type, w, h, maxEdge) -> {
+            downsampled[0]++;
+            return MaxPoolDownsampler.downsample(pixels, type, w, h, maxEdge);
+        });
+        FrameSynthesizer syn = new FrameSynthesizer(SimulationParameters.defaults(256, 256));
+        int published = 0;
+        for (int i = 0; i < 100; i++) {
+            // 100 frames with pixels at 100 Hz: 1 s, 5 published
+            LiveViewMessage m = c.offer(result(syn.frame(i % 3), 256, 256, Decision.KEEP), i * 10_000_000L);
+            if (m != null) {
+                published++;
+                assertNotNull(m.image());
+                assertEquals(128 * 128, m.image().length);
+            }
+        }
+        assertEquals(5, published);
+        assertEquals(published, downsampled[0], "frames downsampled");
+        assertEquals(95, c.skipped());
+    }
+
+    @Test
     void shouldPreferFramesWithPixelsButStillPublishWhenAllAreVetoed() {
         LiveViewComposer c = new LiveViewComposer(10, 512);
         FrameSynthesizer syn = new FrameSynthesizer(SimulationParameters.defaults(256, 256));

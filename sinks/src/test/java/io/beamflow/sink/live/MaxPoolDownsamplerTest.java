@@ -37,6 +37,27 @@ class MaxPoolDownsamplerTest {
     }
 
     @Test
+    void shouldPoolUint16FramesLikeAnyOtherPixelType() {
+        int w = 1031;
+        int h = 517;
+        java.util.Random random = new java.util.Random(4);
+        int[] px = new int[w * h];
+        ByteBuffer asInt32 = ByteBuffer.allocate(px.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = random.nextInt(65536);
+            asInt32.putInt(px[i]);
+        }
+        for (int maxEdge : new int[] {516, 512, 300, 1031}) {
+            MaxPoolDownsampler.Image expected = MaxPoolDownsampler.downsample(asInt32.array(), PixelType.INT32, w, h,
+                    maxEdge);
+            MaxPoolDownsampler.Image actual = MaxPoolDownsampler.downsample(uint16(px), PixelType.UINT16, w, h, maxEdge);
+            assertEquals(expected.width(), actual.width());
+            assertEquals(expected.height(), actual.height());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.pixels(), actual.pixels(), "max edge " + maxEdge);
+        }
+    }
+
+    @Test
     void shouldLeaveSmallFramesUnbinned() {
         int[] px = {1, 2, 3, 65535, 5, 6};
         MaxPoolDownsampler.Image img = MaxPoolDownsampler.downsample(uint16(px), PixelType.UINT16, 3, 2, 512);
