@@ -207,6 +207,15 @@ function onFrame(f) {
     $('peakCount').textContent = String(f.point.peakCount);
     drawHistory();
   }
+  if (f.recordPath) {
+    const r = f.recordPath;
+    const eta = r.behindFrames === 0 ? 'caught up'
+      : r.catchUpSeconds < 0 ? 'not catching up' : 'catches up in ' + r.catchUpSeconds.toFixed(0) + ' s';
+    $('recordPath').textContent = r.behindFrames + ' frames, ' + r.behindSeconds.toFixed(1) + ' s behind ('
+      + r.framesPerSecond.toFixed(0) + ' frames/s, ' + eta + ')';
+    $('recordPath').dataset.behindFrames = String(r.behindFrames);
+  }
+  if (f.liveEvery) $('liveEvery').textContent = 'live: 1 in ' + f.liveEvery + ' frames';
   drawProfile(f);
   if (f.imageSeq) {
     state.wantedImageSeq = Math.max(state.wantedImageSeq, f.imageSeq);

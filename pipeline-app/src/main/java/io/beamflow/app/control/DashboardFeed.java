@@ -85,6 +85,12 @@ final class DashboardFeed implements Consumer<LiveViewMessage> {
             e.put("window", w);
         }
         e.put("point", point);
+        if (h.liveEvery != null) {
+            e.put("liveEvery", h.liveEvery);
+        }
+        if (h.recordPath != null) {
+            e.put("recordPath", h.recordPath);
+        }
         e.put("receiveTimeMs", h.receiveTimeNs / 1e6);
         e.put("publishTimeMs", h.publishTimeNs / 1e6);
         e.put("serverTimeMs", System.currentTimeMillis());

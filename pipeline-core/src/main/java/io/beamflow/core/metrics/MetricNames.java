@@ -40,6 +40,12 @@ public final class MetricNames {
     public static final String LIVE_SKIPPED = "beamflow.live.skipped";
     /** Time from ingest receive to a stage, per frame (tag: stage); a distribution (histogram). */
     public static final String PIPELINE_LATENCY = "beamflow.pipeline.latency";
+    /** Gauge: frames of the series shown on the live view not yet through the record path. */
+    public static final String RECORD_BEHIND_FRAMES = "beamflow.record.behind.frames";
+    /** Gauge: age of the record path's newest frame when it passed the decision, seconds. */
+    public static final String RECORD_BEHIND_SECONDS = "beamflow.record.behind.seconds";
+    /** Gauge: estimated seconds until the record path has caught up (-1: not gaining on the detector). */
+    public static final String RECORD_CATCH_UP_SECONDS = "beamflow.record.catchup.seconds";
     /** Frames waiting in front of a stage (tag: stage). */
     public static final String STAGE_BACKLOG = "beamflow.stage.backlog";
     /** Age of the last completed checkpoint, seconds. */

@@ -7,26 +7,46 @@ import io.beamflow.core.result.FrameResult;
  * Turns the stream of frame results into live-view messages: counts every frame, lets frames through
  * at most at the configured rate (preferring frames that still carry pixels), downsamples their
  * pixels and fills in the header. Only frames that pass the rate limit are downsampled; the others are
- * only counted. Series markers always pass. Plain Java and single-threaded; {@link LiveViewPublisher}
- * puts it on the wire.
+ * only counted. Series markers always pass. With a live path, the images, the frame shown and the series
+ * markers come from the live path's samples ({@link FrameResult#preview}), and the record path's results (every
+ * frame, later) are only counted, with how far that path is behind ({@link RecordPathLag}). Plain Java and
+ * single-threaded; {@link LiveViewPublisher} puts it on the wire.
  */
 public final class LiveViewComposer {
     private final PublishRateLimiter limiter;
     private final int maxEdge;
     private final FrameDownsampler downsampler;
     private final LiveViewHeader.Window window = new LiveViewHeader.Window();
+    private final boolean livePath;
+    private final RecordPathLag lag = new RecordPathLag();
     private long windowStartNs = -1;
     private long skipped;
+    private String lastShownSeries;
+    private long lastShownFrame;
 
     /**
      * @param maxRateHz largest rate of frame messages; {@code <= 0}: every frame
      * @param maxEdge   longest edge of published images
      */
     public LiveViewComposer(double maxRateHz, int maxEdge) {
-        this(maxRateHz, maxEdge, MaxPoolDownsampler::downsample);
+        this(maxRateHz, maxEdge, false);
+    }
+
+    /**
+     * @param maxRateHz largest rate of frame messages; {@code <= 0}: every frame
+     * @param maxEdge   longest edge of published images
+     * @param livePath  whether a live path gives the frames shown (the record path's are then only counted)
+     */
+    public LiveViewComposer(double maxRateHz, int maxEdge, boolean livePath) {
+        this(maxRateHz, maxEdge, livePath, MaxPoolDownsampler::downsample);
     }
 
     LiveViewComposer(double maxRateHz, int maxEdge, FrameDownsampler downsampler) {
+        this(maxRateHz, maxEdge, false, downsampler);
+    }
+
+    LiveViewComposer(double maxRateHz, int maxEdge, boolean livePath, FrameDownsampler downsampler) {
+        this.livePath = livePath;
         this.downsampler = downsampler;
         this.limiter = new PublishRateLimiter(maxRateHz);
         if (maxEdge < 1) {
@@ -44,10 +64,22 @@ public final class LiveViewComposer {
         if (windowStartNs < 0) {
             windowStartNs = nowNs;
         }
+        if (livePath && !result.preview) {
+            if (result.kind == FrameResult.Kind.FRAME) {
+                count(result);
+                lag.recordFrame(result.seriesId, result.frameNumber, result.receiveTimeNs,
+                        System.currentTimeMillis() * 1_000_000L);
+            }
+            return null; // the live path gives the frames shown and the series markers
+        }
         if (result.kind != FrameResult.Kind.FRAME) {
             return new LiveViewMessage(marker(result), null);
         }
-        count(result);
+        if (livePath) {
+            lag.liveFrame(result.seriesId, result.frameNumber, nowNs);
+        } else {
+            count(result);
+        }
         boolean hasImage = result.pixels != null && result.width > 0 && result.height > 0;
         // Frames whose pixels were dropped (vetoed) give way to frames with an image, unless nothing
         // was published for two intervals: images stay fresh, and reduced data still flows.
@@ -71,6 +103,13 @@ public final class LiveViewComposer {
             h.byteOrder = "little";
         }
         h.window = closeWindow(nowNs);
+        if (livePath) {
+            h.liveEvery = result.seriesId.equals(lastShownSeries) && result.frameNumber > lastShownFrame
+                    ? result.frameNumber - lastShownFrame : 1L;
+            lastShownSeries = result.seriesId;
+            lastShownFrame = result.frameNumber;
+            h.recordPath = lag.snapshot(nowNs);
+        }
         return new LiveViewMessage(h, image);
     }
 

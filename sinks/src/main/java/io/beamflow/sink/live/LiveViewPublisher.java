@@ -3,11 +3,13 @@ package io.beamflow.sink.live;
 import io.beamflow.core.metrics.MetricNames;
 import io.beamflow.core.result.FrameResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -27,6 +29,11 @@ public final class LiveViewPublisher implements AutoCloseable {
     private final Counter published;
     private final Counter skipped;
     private final Timer latency;
+    private final Timer recordLatency;
+    private final boolean livePath;
+    /** The latest record-path lag of this JVM's live view (a restarted job's publisher takes over the gauges). */
+    private static final AtomicReference<LiveViewHeader.RecordPath> RECORD_PATH =
+            new AtomicReference<>(new LiveViewHeader.RecordPath());
     private long skippedReported;
 
     /**
@@ -38,7 +45,22 @@ public final class LiveViewPublisher implements AutoCloseable {
      * @param registry  where to count messages ({@code null}: Micrometer's global registry)
      */
     public LiveViewPublisher(String endpoint, double maxRateHz, int maxEdge, MeterRegistry registry) {
-        this.composer = new LiveViewComposer(maxRateHz, maxEdge);
+        this(endpoint, maxRateHz, maxEdge, false, registry);
+    }
+
+    /**
+     * Binds the PUB socket.
+     *
+     * @param endpoint  ZeroMQ endpoint to bind, e.g. {@code tcp://127.0.0.1:9998} ({@code :*} picks a free port)
+     * @param maxRateHz largest rate of frame messages; {@code <= 0}: every frame
+     * @param maxEdge   longest edge of published images
+     * @param livePath  whether a live path gives the frames shown ({@link LiveViewComposer})
+     * @param registry  where to count messages ({@code null}: Micrometer's global registry)
+     */
+    public LiveViewPublisher(String endpoint, double maxRateHz, int maxEdge, boolean livePath,
+            MeterRegistry registry) {
+        this.composer = new LiveViewComposer(maxRateHz, maxEdge, livePath);
+        this.livePath = livePath;
         MeterRegistry r = registry == null ? Metrics.globalRegistry : registry;
         this.published = Counter.builder(MetricNames.LIVE_PUBLISHED).description("live-view messages published")
                 .register(r);
@@ -48,6 +70,20 @@ public final class LiveViewPublisher implements AutoCloseable {
                 .description("time from ingest receive to the live-view publisher, every frame")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(r);
+        this.recordLatency = Timer.builder(MetricNames.PIPELINE_LATENCY).tag("stage", "record")
+                .description("time from ingest receive to the decision on the record path (every frame, files and "
+                        + "counts), as the live view sees it: how far the record path is behind")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1)).register(r);
+        if (livePath) {
+            Gauge.builder(MetricNames.RECORD_BEHIND_FRAMES, RECORD_PATH, p -> p.get().behindFrames)
+                    .description("frames of the series on the live view not yet through the record path").register(r);
+            Gauge.builder(MetricNames.RECORD_BEHIND_SECONDS, RECORD_PATH, p -> p.get().behindSeconds)
+                    .description("age of the record path's newest frame when it was decided, s").register(r);
+            Gauge.builder(MetricNames.RECORD_CATCH_UP_SECONDS, RECORD_PATH, p -> p.get().catchUpSeconds)
+                    .description("estimated seconds until the record path has caught up; -1: not gaining")
+                    .register(r);
+        }
         this.context = new ZContext(1);
         try {
             this.socket = context.createSocket(SocketType.PUB);
@@ -75,7 +111,8 @@ public final class LiveViewPublisher implements AutoCloseable {
     public synchronized boolean offer(FrameResult result) {
         if (result.kind == FrameResult.Kind.FRAME && result.receiveTimeNs > 0) {
             long nowNs = System.currentTimeMillis() * 1_000_000L;
-            latency.record(Math.max(0, nowNs - result.receiveTimeNs), TimeUnit.NANOSECONDS);
+            (livePath && !result.preview ? recordLatency : latency)
+                    .record(Math.max(0, nowNs - result.receiveTimeNs), TimeUnit.NANOSECONDS);
         }
         LiveViewMessage m = composer.offer(result, System.nanoTime());
         long nowSkipped = composer.skipped();
@@ -85,6 +122,9 @@ public final class LiveViewPublisher implements AutoCloseable {
         }
         if (m == null) {
             return false;
+        }
+        if (m.header().recordPath != null) {
+            RECORD_PATH.set(m.header().recordPath);
         }
         socket.sendMore(LiveViewCodec.encodeHeader(m.header()));
         socket.send(LiveViewCodec.encodeImage(m.image()), ZMQ.DONTWAIT);

@@ -20,6 +20,7 @@ public final class LiveViewSink implements Sink<FrameResult> {
     private final String endpoint;
     private final double maxRateHz;
     private final int maxEdge;
+    private final boolean livePath;
 
     /**
      * @param endpoint  PUB endpoint to bind
@@ -27,9 +28,20 @@ public final class LiveViewSink implements Sink<FrameResult> {
      * @param maxEdge   longest edge of published images
      */
     public LiveViewSink(String endpoint, double maxRateHz, int maxEdge) {
+        this(endpoint, maxRateHz, maxEdge, false);
+    }
+
+    /**
+     * @param endpoint  PUB endpoint to bind
+     * @param maxRateHz largest rate of frame messages
+     * @param maxEdge   longest edge of published images
+     * @param livePath  whether a live path gives the frames shown
+     */
+    public LiveViewSink(String endpoint, double maxRateHz, int maxEdge, boolean livePath) {
         this.endpoint = endpoint;
         this.maxRateHz = maxRateHz;
         this.maxEdge = maxEdge;
+        this.livePath = livePath;
     }
 
     /**
@@ -66,12 +78,12 @@ public final class LiveViewSink implements Sink<FrameResult> {
             toView = toView.union(live);
         }
         return toView.sinkTo(new LiveViewSink(control.liveViewEndpoint, control.liveViewMaxRateHz,
-                control.liveViewMaxEdge)).name("live-view").uid("live-view").setParallelism(1);
+                control.liveViewMaxEdge, live != null)).name("live-view").uid("live-view").setParallelism(1);
     }
 
     @Override
     public SinkWriter<FrameResult> createWriter(WriterInitContext context) throws IOException {
-        return new Writer(new LiveViewPublisher(endpoint, maxRateHz, maxEdge, null));
+        return new Writer(new LiveViewPublisher(endpoint, maxRateHz, maxEdge, livePath, null));
     }
 
     /** Writer that offers each result to the publisher. */
