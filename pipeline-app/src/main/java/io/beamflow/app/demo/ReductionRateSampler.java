@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Measures the reduction's own rate, frames reduced per second between the first and the last frame it
- * reduced, from the job's {@code framesReduced} counters (summed over the reduction subtasks) as Flink reports
- * them into Micrometer; the demo prints it next to the end-to-end rate, which also holds the sender's and the
+ * reduced, from the record path's {@code framesReduced} counters (summed over the reduction subtasks; the live
+ * path's are left out) as Flink reports them into Micrometer; the demo prints it next to the end-to-end rate, which also holds the sender's and the
  * final commit's time.
  */
 final class ReductionRateSampler implements AutoCloseable {
@@ -49,7 +49,8 @@ final class ReductionRateSampler implements AutoCloseable {
      */
     static ReductionRateSampler start(MeterRegistry registry) {
         return new ReductionRateSampler(() -> (long) registry.getMeters().stream()
-                .filter(m -> m instanceof FunctionCounter && m.getId().getName().endsWith(".framesReduced"))
+                .filter(m -> m instanceof FunctionCounter && m.getId().getName().endsWith(".framesReduced")
+                        && "reduce-frames".equals(m.getId().getTag("operator_name")))
                 .mapToDouble(m -> ((FunctionCounter) m).count()).sum());
     }
 
