@@ -7,7 +7,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
@@ -32,8 +32,8 @@ public final class Resequencer {
     /** @param context the keyed operator's runtime context (its state and metrics) */
     public Resequencer(RuntimeContext context) {
         next = context.getState(new ValueStateDescriptor<>("next-sequence", Types.LONG));
-        waiting = context.getMapState(new MapStateDescriptor<>("waiting-results", Types.LONG,
-                TypeInformation.of(FrameResult.class)));
+        waiting = context.getMapState(new MapStateDescriptor<>("waiting-results", LongSerializer.INSTANCE,
+                new FrameResultSerializer()));
         resultsWaited = context.getMetricGroup().counter("resultsWaitedForOrder");
         duplicatesDropped = context.getMetricGroup().counter("resequenceDuplicatesDropped");
     }
