@@ -49,7 +49,7 @@ public final class LiveLatencyBenchmark {
             }
         }
         System.out.println("| rate (Hz) | frames sent | written | live p50 ms | live p99 ms | record path p99 s | "
-                + "reduction frames/s | heap used MB | RSS MB |");
+                + "reduction frames/s | heap after GC, MB (at 25/50/75/100 % of the run) | RSS, MB (same) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String r : rates.split(",")) {
             double rate = Double.parseDouble(r.strip());
@@ -74,17 +74,63 @@ public final class LiveLatencyBenchmark {
             config.simulator.frames = frames;
             config.simulator.rateHz = rateHz;
             config.simulator.seriesId = "live-latency-" + (int) rateHz;
-            DemoReport report = new DemoRunner(config, false).run(Duration.ofMinutes(20));
+            MemorySampler memory = new MemorySampler();
+            DemoReport report;
+            try {
+                report = new DemoRunner(config, false).run(Duration.ofMinutes(20));
+            } finally {
+                memory.close();
+            }
             Timer live = registry.find(MetricNames.PIPELINE_LATENCY).tag("stage", "live-view").timer();
             Timer record = registry.find(MetricNames.PIPELINE_LATENCY).tag("stage", "record").timer();
-            System.gc();
-            long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-            return String.format(Locale.ROOT, "| %.0f | %d | %d | %.0f | %.0f | %.1f | %.1f | %d | %d |", rateHz,
+            return String.format(Locale.ROOT, "| %.0f | %d | %d | %.0f | %.0f | %.1f | %.1f | %s | %s |", rateHz,
                     report.sent().frames(), report.outcome().framesStored(), percentileMs(live, 0.5),
                     percentileMs(live, 0.99), percentileMs(record, 0.99) / 1000,
-                    report.reductionFramesPerSecond(), heap >> 20, rssBytes() >> 20);
+                    report.reductionFramesPerSecond(), memory.quartiles(0), memory.quartiles(1));
         } finally {
             Metrics.removeRegistry(registry);
+        }
+    }
+
+    /** Old-generation use after the last collection and the process RSS, every second while a run goes on. */
+    static final class MemorySampler implements AutoCloseable {
+        private final java.util.List<long[]> samples = new java.util.ArrayList<>();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+        MemorySampler() {
+            timer.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+        }
+
+        private synchronized void sample() {
+            long afterGc = 0;
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getCollectionUsage() != null && pool.getName().contains("Old")) {
+                    afterGc += pool.getCollectionUsage().getUsed();
+                }
+            }
+            try {
+                samples.add(new long[] {afterGc, rssBytes()});
+            } catch (java.io.IOException e) {
+                samples.add(new long[] {afterGc, -1});
+            }
+        }
+
+        synchronized String quartiles(int which) {
+            if (samples.isEmpty()) {
+                return "-";
+            }
+            StringBuilder b = new StringBuilder();
+            for (int q = 1; q <= 4; q++) {
+                long v = samples.get(Math.max(0, samples.size() * q / 4 - 1))[which];
+                b.append(q > 1 ? " / " : "").append(v >> 20);
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
         }
     }
 

@@ -150,7 +150,9 @@ public final class PipelineRunner implements AutoCloseable {
      */
     public static void buildJob(StreamExecutionEnvironment env, BeamflowConfig config) {
         boolean liveView = !config.control.liveViewEndpoint.isEmpty();
-        double liveRate = liveView ? 2 * Math.max(1, config.control.liveViewMaxRateHz) : 0;
+        double maxRate = config.control.liveViewMaxRateHz;
+        // twice the publish rate, so that a fresh image is always at hand; a rate <= 0 publishes every frame
+        double liveRate = !liveView ? 0 : maxRate <= 0 ? Double.POSITIVE_INFINITY : 2 * maxRate;
         ReductionJob.Streams results = ReductionJob.build(env, config, liveRate);
         results.record().sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
         if (liveView) {

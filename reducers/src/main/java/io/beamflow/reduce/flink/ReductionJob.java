@@ -62,7 +62,8 @@ public final class ReductionJob {
      *
      * @param env                 execution environment (checkpointing is configured by the caller)
      * @param config              whole configuration
-     * @param liveFramesPerSecond frames per stream the live path reduces at most; 0: no live path
+     * @param liveFramesPerSecond frames per stream the live path reduces at most ({@code Double.POSITIVE_INFINITY}:
+     *                            every fresh frame); 0: no live path
      * @return the streams
      */
     public static Streams build(StreamExecutionEnvironment env, BeamflowConfig config, double liveFramesPerSecond) {
