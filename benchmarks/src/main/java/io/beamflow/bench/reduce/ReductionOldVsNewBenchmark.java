@@ -36,7 +36,9 @@ import java.util.List;
  * Eight different simulated uint16 hit frames are cycled.
  *
  * <p>Run: {@code benchmarks/target/bench io.beamflow.bench.reduce.ReductionOldVsNewBenchmark [seconds] [rounds]}
- * (seconds per measurement, default 1; rounds, default 5; the median round is reported).
+ * (seconds per measurement, default 1; rounds, default 5; the median round is reported), or
+ * {@code ... ReductionOldVsNewBenchmark profile [seconds]}: only the new {@code FrameReducer.reduce} on
+ * 1024x1024 frames, for an allocation profile (JFR) of the hot path.
  */
 public final class ReductionOldVsNewBenchmark {
     private static final int FRAMES = 8;
@@ -62,6 +64,10 @@ public final class ReductionOldVsNewBenchmark {
      * @throws IOException when the geometry file cannot be written
      */
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("profile")) {
+            profileNewReduce(args.length > 1 ? Double.parseDouble(args[1]) : 10.0);
+            return;
+        }
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String loadBefore = loadAverage();
@@ -177,6 +183,29 @@ public final class ReductionOldVsNewBenchmark {
                 oldFeatures.sum, newFeatures.sum, oldFeatures.peakCount(), newFeatures.peakCount(),
                 profileDifference[0]);
         return rows;
+    }
+
+    private static void profileNewReduce(double seconds) throws IOException {
+        int size = 1024;
+        SimulationParameters p = SimulationParameters.defaults(size, size).withHitFraction(1.0);
+        FrameSynthesizer synth = new FrameSynthesizer(p);
+        byte[][] raw = new byte[FRAMES][];
+        for (int f = 0; f < FRAMES; f++) {
+            raw[f] = FrameSynthesizer.toLittleEndianBytes(synth.frame(f));
+        }
+        FrameReducer reducer = FrameReducerFactory.create(demoConfig(p, writePoni(p, size)), size, size,
+                PixelType.UINT16);
+        double ms = msPerFrame(seconds, f -> reducer.reduce(raw[f], PixelType.UINT16, null));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) CPU;
+        long id = Thread.currentThread().getId();
+        int frames = 1000;
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < frames; i++) {
+            reducer.reduce(raw[i % FRAMES], PixelType.UINT16, null);
+        }
+        long perFrame = (threads.getThreadAllocatedBytes(id) - before) / frames;
+        System.out.printf("new FrameReducer.reduce, 1024x1024: %.3f ms/frame (CPU), %d bytes allocated per frame%n",
+                ms, perFrame);
     }
 
     private static ReductionConfig demoConfig(SimulationParameters p, Path poni) {

@@ -56,7 +56,11 @@ final class FusedPixelPass {
             pf.beginPass();
         }
         if (type == PixelType.UINT16 && !corrector.correctsPixels()) {
-            runRawUint16(pixels, invalidMask, image, mask, n);
+            if (ai == null && pf == null) {
+                runRawUint16StatisticsOnly(pixels, invalidMask, image, mask, n);
+            } else {
+                runRawUint16(pixels, invalidMask, image, mask, n);
+            }
         } else {
             runGeneral(pixels, type, invalidMask, image, mask, n);
         }
@@ -102,6 +106,44 @@ final class FusedPixelPass {
                 if (pf != null) {
                     pf.add(i, v);
                 }
+            }
+            image[i] = v;
+            mask[i] = invalid;
+        }
+        saturated = saturatedPixels;
+        sum = s;
+        max = m;
+        valid = validPixels;
+    }
+
+    /**
+     * {@link #runRawUint16} without integration and peak finding: a loop of its own, so that the JIT's
+     * branch profile of one configuration does not slow down the other.
+     */
+    private void runRawUint16StatisticsOnly(byte[] pixels, byte[] invalidMask, float[] image, byte[] mask, int n) {
+        byte[] bad = corrector.badPixelMask();
+        float sat = (float) corrector.saturationThreshold();
+        long saturatedPixels = 0;
+        long s = 0;
+        int m = -1;
+        long validPixels = 0;
+        for (int i = 0; i < n; i++) {
+            int raw = (pixels[2 * i] & 0xFF) | (pixels[2 * i + 1] & 0xFF) << 8;
+            float v = raw;
+            byte invalid = invalidMask == null ? 0 : invalidMask[i];
+            if (v >= sat) {
+                saturatedPixels++;
+                invalid = 1;
+            }
+            if (bad != null && bad[i] != 0) {
+                invalid = 1;
+            }
+            if (invalid != 0) {
+                v = 0f;
+            } else {
+                s += raw;
+                m = Math.max(m, raw);
+                validPixels++;
             }
             image[i] = v;
             mask[i] = invalid;

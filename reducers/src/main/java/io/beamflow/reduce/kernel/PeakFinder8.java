@@ -11,15 +11,18 @@ import java.util.Arrays;
  * {@code maxPixels} pixels. Peak positions are background-subtracted intensity-weighted centroids in
  * pixel coordinates where pixel (0,0) covers [0,1)x[0,1).
  *
- * <p>Cost: one pass over the frame sums every ring and collects the pixels above a per-ring bound (a margin below the previous frame's threshold). The
- * sigma-clipping iterations and the candidate search then only visit that short list: an iteration's
- * sums are the ring totals minus the pixels above the previous threshold. When a threshold falls below
- * the bound (first frame, a changed background) the list is collected again with the lower bound, so
- * the result is always that of clipping over all pixels. Not thread-safe: one instance per thread.
+ * <p>Cost: one pass over the frame sums every ring and collects the pixels above a per-ring bound (a
+ * margin below the previous frames' threshold). The sigma-clipping iterations and the candidate search
+ * then only visit that short list: an iteration's sums are the ring totals minus the pixels above the
+ * previous threshold. When a threshold falls below the bound (first frame, a changed background) the
+ * list is collected again with the lower bound, so the result is always that of clipping over all
+ * pixels. Not thread-safe: one instance per thread.
  */
 public final class PeakFinder8 {
-    /** Where the next frame's collection bound starts between ring mean (0) and threshold (1). */
+    /** Where the next frame's collection bound lies between ring mean (0) and threshold (1), at most. */
     private static final double INITIAL_BOUND_FRACTION = 0.5;
+    /** Per frame without a miss, a ring's margin narrows back towards the initial one by this factor. */
+    private static final double BOUND_RECOVERY = 1.05;
     private static final int INITIAL_STACK = 256;
     private static final int INITIAL_PEAKS = 64;
     private static final int LANE_BITS = 2;
@@ -268,6 +271,9 @@ public final class PeakFinder8 {
         for (int r = 0; r < rings; r++) {
             // The lower of this and the last frame's threshold: a ring whose clipping left a spot in once
             // does not lift the next frame's bound.
+            if (boundPredicted[r]) {
+                boundFraction[r] = Math.min(INITIAL_BOUND_FRACTION, boundFraction[r] * BOUND_RECOVERY);
+            }
             double t = Math.min(ringThreshold[r], previousThreshold[r]);
             previousThreshold[r] = ringThreshold[r];
             bound[r] = t == Double.POSITIVE_INFINITY ? t : ringMean[r] + boundFraction[r] * (t - ringMean[r]);
