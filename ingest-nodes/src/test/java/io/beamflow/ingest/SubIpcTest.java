@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.beamflow.core.config.IngestConfig;
 import io.beamflow.ingest.accounting.SeriesSummary;
-import io.beamflow.ingest.testutil.Await;
+import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
 import io.beamflow.ingest.testutil.NativeSender;
@@ -31,7 +31,7 @@ class SubIpcTest {
             String stream = node.streamIds().get(0);
             // PUB drops until the subscription has arrived: publish until 20 frames are journaled.
             long[] next = {0};
-            Await.until(30, node::formatSummary, () -> {
+            Await.until(node::formatSummary, () -> {
                 pub.frame("pub", next[0]++, 64, 64);
                 SeriesSummary s = node.summary(stream).series("pub");
                 return s != null && s.framesReceived() >= 20;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.beamflow.core.config.IngestConfig;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
-import io.beamflow.ingest.testutil.Await;
 import io.beamflow.ingest.testutil.NativeSender;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +30,12 @@ class ConnectRecoveryTest {
         IngestConfig config = new IngestConfig();
         List<Long> slowMs = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS; i++) {
-            String address = "tcp://127.0.0.1:" + Await.freePort();
             try (ZContext detectorContext = new ZContext(1); ZContext ctx = new ZContext(1)) {
                 // the detector binds, with ZeroMQ's defaults (a 30 s handshake timeout)
                 ZMQ.Socket detector = detectorContext.createSocket(SocketType.PUSH);
                 detector.setLinger(0);
-                detector.bind(address);
+                detector.bind("tcp://127.0.0.1:*");
+                String address = detector.getLastEndpoint();
                 ZMQ.Socket node = ReceiveSockets.open(ctx, ">" + address, config, 1 << 20);
                 node.setReceiveTimeOut(50);
                 assertEquals(config.handshakeTimeoutMs, node.getHandshakeIvl());
