@@ -5,10 +5,6 @@ import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.core.wire.ZmqHandshake;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,15 +25,6 @@ public final class NativeFrameSender implements AutoCloseable {
         socket.setLinger(30_000);
         socket.setHandshakeIvl(ZmqHandshake.CONNECT_TIMEOUT_MS); // recovers JeroMQ's occasional stuck connect
         socket.connect(endpoint);
-    }
-
-    /** @return a free tcp port on the loopback interface */
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Sends SERIES_START with its JSON metadata. */
