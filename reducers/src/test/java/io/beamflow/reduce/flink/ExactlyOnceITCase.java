@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.result.Decision;
+import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.RuleDocumentCodec;
 import io.beamflow.core.rules.TriggerRule;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import io.beamflow.testing.Await;
+import io.beamflow.testing.FailOnceAfterCheckpoint;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import io.beamflow.testing.SharedMiniCluster;
@@ -47,7 +49,7 @@ class ExactlyOnceITCase {
         RuleDocumentCodec.writeActive(Path.of(config.reduction.rulesDirectory), new RuleDocument(4, "test", 0, "",
                 List.of(new TriggerRule("every-third", "frame.number % 3 == 0", Decision.VETO, 1)), Decision.KEEP));
 
-        try (FailOnceAfterCheckpointMap.Injection injection = FailOnceAfterCheckpointMap.create();
+        try (FailOnceAfterCheckpoint.Injection injection = FailOnceAfterCheckpoint.create();
                 JournalFixture a = new JournalFixture(journals, "stream-a");
                 JournalFixture b = new JournalFixture(journals, "stream-b")) {
             // The series stay open until the failure was injected and the job restarted, so the bounded
@@ -61,11 +63,11 @@ class ExactlyOnceITCase {
             env.setParallelism(2);
             env.enableCheckpointing(300);
             ReductionJob.build(env, config)
-                    .map(injection.map()).name("fail-once")
+                    .map(injection.<FrameResult>map(r -> r.kind == FrameResult.Kind.FRAME)).name("fail-once")
                     .sinkTo(new CommittingCollectSink(dir.resolve("out")));
             JobClient job = env.executeAsync("exactly-once");
             try {
-                Await.until(() -> "a completed checkpoint covering frames (" + injection + ")", injection.armed::get);
+                Await.until(() -> "a completed checkpoint covering frames (" + injection + ")", injection::armed);
                 frames(a, "eo-a", synthA, beforeFailure, frames); // the first of these fails
                 frames(b, "eo-b", synthB, beforeFailure, frames);
                 Await.until(() -> "the injected failure and a restarted job (" + injection + ")", injection::restarted);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import io.beamflow.testing.Await;
+import io.beamflow.testing.FailOnceAfterCheckpoint;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -110,7 +111,7 @@ class RemoteJournalITCase {
         PIXEL_MISMATCHES.set(0);
         int beforeFailure = 50;
 
-        try (FailOnceAfterCheckpointMap.Injection injection = FailOnceAfterCheckpointMap.create();
+        try (FailOnceAfterCheckpoint.Injection injection = FailOnceAfterCheckpoint.create();
                 IngestNode nodeA = IngestNode.start(a, new SimpleMeterRegistry());
                 IngestNode nodeB = IngestNode.start(b, new SimpleMeterRegistry())) {
             config.reduction.journalServers = List.of(nodeA.journalServerEndpoint(), nodeB.journalServerEndpoint());
@@ -125,13 +126,13 @@ class RemoteJournalITCase {
                 env.enableCheckpointing(300);
                 ReductionJob.build(env, config)
                         .map(new CheckAssembledPixels()).name("check-pixels")
-                        .map(injection.map()).name("fail-once")
+                        .map(injection.<FrameResult>map(r -> r.kind == FrameResult.Kind.FRAME)).name("fail-once")
                         .sinkTo(new CommittingCollectSink(dir.resolve("out")));
                 JobClient job = env.executeAsync("remote-journals");
                 try {
                     // The series stays open until the failure was injected and the job restarted, so the bounded
                     // sources cannot finish first.
-                    Await.until(() -> "a completed checkpoint covering frames (" + injection + ")", injection.armed::get);
+                    Await.until(() -> "a completed checkpoint covering frames (" + injection + ")", injection::armed);
                     sendFrames(module0, module1, series, beforeFailure, frames); // the first of these fails
                     Await.until(() -> "the injected failure and a restarted job (" + injection + ")",
                             injection::restarted);
