@@ -2,6 +2,9 @@ package io.beamflow.app.control;
 
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.testing.RepoPaths;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +12,16 @@ import java.util.List;
 /** The shipped demo configuration, moved into a test's directory with free ports and a smaller, paced series. */
 final class DemoConfigs {
     private DemoConfigs() {
+    }
+
+    /**
+     * Probe-then-bind: the demo binds these ports itself (the live view inside the Flink job), and cannot
+     * report them yet. Remaining work of issue #18: let DemoRunner take wildcard ports and report them.
+     */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     static BeamflowConfig paced(Path work, String token, String seriesId, int frames, int size, double rateHz)
@@ -20,9 +33,9 @@ final class DemoConfigs {
         config.sink.outputRoot = work.resolve("raw").toString();
         config.control.ruleStoreDirectory = work.resolve("rule-store").toString();
         config.control.operatorToken = token;
-        config.control.httpPort = DashboardBrowserTest.freePort();
-        config.control.liveViewEndpoint = "tcp://127.0.0.1:" + DashboardBrowserTest.freePort();
-        int ingestPort = DashboardBrowserTest.freePort();
+        config.control.httpPort = freePort();
+        config.control.liveViewEndpoint = "tcp://127.0.0.1:" + freePort();
+        int ingestPort = freePort();
         config.ingest.endpoints = List.of("tcp://127.0.0.1:" + ingestPort);
         config.simulator.endpoint = "tcp://127.0.0.1:" + ingestPort;
         config.simulator.seriesId = seriesId;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Migration of multi-file series to a POSIX target and a WebDAV target (real Apache httpd + mod_dav on loopback). */
-class ArchiveMigrationTest {
+class ArchiveMigrationITCase {
     private static final int DATA_FILES = 4;
     private static final int FILE_BYTES = 3 * 1024 * 1024 + 17;
 

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM it takes a savepoint, and a series journaled while it was down is written after the next start.
  * Every frame sent ends up in the files exactly once (frame numbers read back with h5py).
  */
-class PipelineCommandProcessTest {
+class PipelineCommandProcessITCase {
     private static final long WAIT_MS = 180_000;
 
     @TempDir

@@ -21,7 +21,7 @@ import org.zeromq.ZMQ;
  * 2-core machine); only the handshake timer recovers it, after ZeroMQ's default 30 s unless the node
  * sets {@code ingest.handshakeTimeoutMs}.
  */
-class ConnectRecoveryTest {
+class ConnectRecoveryITCase {
     private static final int CONNECTIONS = 100;
     private static final long DEADLINE_NS = 10_000_000_000L;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * finder, azimuthal integration, JEXL rules), HDF5 sink, live view and control server; the rule
  * activated in the page is followed by the job and the hit rate on the page drops.
  */
-class DashboardDemoBrowserTest {
+class DashboardDemoBrowserITCase {
     static final String TOKEN = "demo-browser-token";
 
     @TempDir
@@ -54,7 +54,7 @@ class DashboardDemoBrowserTest {
                 }
             }
             long t0 = System.nanoTime();
-            DashboardBrowserTest.operatorSession(page, TOKEN, DashboardBrowserTest.peakRule(5), 0.7,
+            DashboardBrowserITCase.operatorSession(page, TOKEN, DashboardBrowserITCase.peakRule(5), 0.7,
                     Path.of("target", "dashboard-demo-screenshot.png"));
             System.out.printf("operator session took %.1f s%n", (System.nanoTime() - t0) / 1e9);
             assertTrue(!run.isDone(), "the series ended before the session did: make it longer");

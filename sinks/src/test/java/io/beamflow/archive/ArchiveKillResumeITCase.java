@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that catalog and targets end up consistent: no duplicate catalog rows, no partial file under a final
  * name at any time, no lost file, no temporary file left.
  */
-class ArchiveKillResumeTest {
+class ArchiveKillResumeITCase {
     private static final int DATA_FILES = 3;
     private static final int FILE_BYTES = 8 * 1024 * 1024;
     private static final long THROTTLE_BYTES_PER_SECOND = 16L * 1024 * 1024;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * journal, and checks that every frame it had counted as journaled is still there, bit-exact, and that
  * the restarted node continues the same journal.
  */
-class KillRestartTest {
+class KillRestartITCase {
     @TempDir
     Path tmp;
 
