@@ -4,8 +4,10 @@ import io.beamflow.app.control.ControlServer;
 import io.beamflow.app.control.FlinkMicrometerReporter;
 import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.core.config.SimulatorConfig;
 import io.beamflow.core.io.FileTrees;
 import io.beamflow.ingest.IngestNode;
+import io.beamflow.ingest.receive.ReceiveSockets;
 import io.beamflow.ingest.sim.DetectorSimulator;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.Hdf5Output;
@@ -80,50 +82,63 @@ public final class DemoRunner {
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
-        DetectorSimulator.Settings simSettings = DetectorSimulator.Settings.from(config.simulator);
-        SimulatorSeriesControl series = new SimulatorSeriesControl(simSettings);
-        try (IngestNode node = IngestNode.start(config.ingest, registry);
-                ControlServer control = startControlServer
-                        ? ControlServer.start(config, registry, new RuleCompiler(), series)
-                        : null) {
-            StreamExecutionEnvironment env = environment();
-            PipelineRunner.buildJob(env, config);
-            JobClient job = env.executeAsync("beamflow-demo " + seriesId);
-            LOG.info("job {} submitted; sending series {}", job.getJobID(), seriesId);
-            if (control != null) {
-                System.out.printf("dashboard: %s   metrics: %s%n", control.url(), control.metricsUrl());
-            }
-
-            long start = System.nanoTime();
-            DetectorSimulator.Result sent = series.run(simSettings);
-            Optional<Path> committed;
-            if (whileRunning == null) {
-                JobExecutionResult result = job.getJobExecutionResult()
-                        .get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.info("job finished in {} ms", result.getNetRuntime());
-                committed = findMaster(seriesId);
-            } else {
-                committed = awaitMaster(seriesId, job, jobTimeout);
-            }
-            long elapsed = System.nanoTime() - start;
-            Path master = committed.orElseThrow(() -> new IllegalStateException(
-                    "no committed master file for series " + seriesId + " was found under " + config.sink.outputRoot));
-            long rejected = node.summaries().stream().mapToLong(s -> s.rejectedTotal()).sum();
-            DemoReport report = new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
-                    SeriesOutcome.read(master), elapsed,
-                    control == null ? null : control.url().toString(),
-                    control == null ? null : control.metricsUrl().toString());
-            if (whileRunning != null) {
-                try {
-                    whileRunning.accept(report);
-                } finally {
-                    job.cancel().get(30, TimeUnit.SECONDS);
+        try (IngestNode node = IngestNode.start(config.ingest, registry)) {
+            DetectorSimulator.Settings simSettings = DetectorSimulator.Settings.from(simulatorConfig(node));
+            SimulatorSeriesControl series = new SimulatorSeriesControl(simSettings);
+            try (ControlServer control = startControlServer
+                    ? ControlServer.start(config, registry, new RuleCompiler(), series)
+                    : null) {
+                StreamExecutionEnvironment env = environment();
+                PipelineRunner.buildJob(env, config);
+                JobClient job = env.executeAsync("beamflow-demo " + seriesId);
+                LOG.info("job {} submitted; sending series {}", job.getJobID(), seriesId);
+                if (control != null) {
+                    System.out.printf("dashboard: %s   metrics: %s%n", control.url(), control.metricsUrl());
                 }
+
+                long start = System.nanoTime();
+                DetectorSimulator.Result sent = series.run(simSettings);
+                Optional<Path> committed;
+                if (whileRunning == null) {
+                    JobExecutionResult result = job.getJobExecutionResult()
+                            .get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("job finished in {} ms", result.getNetRuntime());
+                    committed = findMaster(seriesId);
+                } else {
+                    committed = awaitMaster(seriesId, job, jobTimeout);
+                }
+                long elapsed = System.nanoTime() - start;
+                Path master = committed.orElseThrow(() -> new IllegalStateException(
+                        "no committed master file for series " + seriesId + " was found under " + config.sink.outputRoot));
+                long rejected = node.summaries().stream().mapToLong(s -> s.rejectedTotal()).sum();
+                DemoReport report = new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
+                        SeriesOutcome.read(master), elapsed,
+                        control == null ? null : control.url().toString(),
+                        control == null ? null : control.metricsUrl().toString());
+                if (whileRunning != null) {
+                    try {
+                        whileRunning.accept(report);
+                    } finally {
+                        job.cancel().get(30, TimeUnit.SECONDS);
+                    }
+                }
+                return report;
             }
-            return report;
         } finally {
             Metrics.removeRegistry(registry);
         }
+    }
+
+    /**
+     * The simulator's settings. A simulator endpoint that is one of the node's endpoints with a wildcard port
+     * ({@code tcp://127.0.0.1:*}: the system chooses a free port) is replaced by the address the node bound.
+     */
+    private SimulatorConfig simulatorConfig(IngestNode node) {
+        int i = config.ingest.endpoints.indexOf(config.simulator.endpoint);
+        if (i >= 0 && config.simulator.endpoint.endsWith(":*")) {
+            config.simulator.endpoint = ReceiveSockets.address(node.boundEndpoints().get(i));
+        }
+        return config.simulator;
     }
 
     private StreamExecutionEnvironment environment() {

@@ -15,8 +15,9 @@ final class DemoConfigs {
     }
 
     /**
-     * Probe-then-bind: the demo binds these ports itself (the live view inside the Flink job), and cannot
-     * report them yet. Remaining work of issue #18: let DemoRunner take wildcard ports and report them.
+     * Probe-then-bind, still, for the control server's HTTP port and the live-view endpoint: the demo binds
+     * them itself (the live view inside the Flink job) and cannot report them to a test yet. Remaining work
+     * of issue #18: let DemoRunner report its control URL and live-view endpoint.
      */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -35,9 +36,9 @@ final class DemoConfigs {
         config.control.operatorToken = token;
         config.control.httpPort = freePort();
         config.control.liveViewEndpoint = "tcp://127.0.0.1:" + freePort();
-        int ingestPort = freePort();
-        config.ingest.endpoints = List.of("tcp://127.0.0.1:" + ingestPort);
-        config.simulator.endpoint = "tcp://127.0.0.1:" + ingestPort;
+        // the node binds a port the system chooses; the demo's simulator sends to it
+        config.ingest.endpoints = List.of("tcp://127.0.0.1:*");
+        config.simulator.endpoint = "tcp://127.0.0.1:*";
         config.simulator.seriesId = seriesId;
         config.simulator.frames = frames;
         config.simulator.width = size;
