@@ -20,7 +20,7 @@ import io.beamflow.ingest.sim.DetectorSimulator;
 import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -115,7 +115,7 @@ class IngestNodeSimulatorTest {
             assertEquals(List.of(ReceiveSockets.streamId(bound)), node.streamIds());
             assertEquals(tmp.resolve(ReceiveSockets.streamId(bound)), node.journalDirectory(node.streamIds().get(0)));
             assertNull(node.journalServerEndpoint(), "no journal server configured");
-            try (NativeSender s = new NativeSender(bound)) {
+            try (NativeFrameSender s = new NativeFrameSender(bound)) {
                 s.frame("wildcard", 0, 16, 16);
             }
             Await.until(node::formatSummary, () -> node.framesJournaled() == 1);

@@ -8,7 +8,7 @@ import io.beamflow.ingest.accounting.SeriesSummary;
 import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,7 @@ class JournalRetentionTest {
         }
     }
 
-    private static void sendAndAwait(IngestNode node, NativeSender s, String stream, String series) {
+    private static void sendAndAwait(IngestNode node, NativeFrameSender s, String stream, String series) {
         for (int f = 0; f < 5; f++) {
             s.frame(series, f, 64, 64);
         }
@@ -48,7 +48,7 @@ class JournalRetentionTest {
         IngestConfig c = IngestNodeSimulatorTest.config(tmp, endpoint);
         c.journalRollCycle = "TEST_SECONDLY";
         try (IngestNode node = IngestNode.start(c, new SimpleMeterRegistry());
-                NativeSender s = new NativeSender(node.boundEndpoints().get(0))) {
+                NativeFrameSender s = new NativeFrameSender(node.boundEndpoints().get(0))) {
             String stream = node.streamIds().get(0);
             Path dir = node.journalDirectory(stream);
             sendAndAwait(node, s, stream, "old");

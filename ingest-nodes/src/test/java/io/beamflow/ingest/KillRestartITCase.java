@@ -11,7 +11,7 @@ import io.beamflow.testing.ChildJvm;
 import io.beamflow.ingest.testutil.IngestNodeProcessMain;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -84,10 +84,10 @@ class KillRestartITCase {
             journal = journalRoot.resolve(io.beamflow.ingest.receive.ReceiveSockets.streamId(endpoint));
             String target = endpoint;
             senderThread = new Thread(() -> {
-                try (NativeSender s = new NativeSender(target)) {
+                try (NativeFrameSender s = new NativeFrameSender(target)) {
                     // While no node is bound (between kill and restart) PUSH blocks; a slow restart must not time out.
                     s.socket().setSendTimeOut(120_000);
-                    s.send(NativeSender.header(MessageType.SERIES_START, "crash", 0, 0, 1, W, H, PixelType.UINT16, 2),
+                    s.send(NativeFrameSender.header(MessageType.SERIES_START, "crash", 0, 0, 1, W, H, PixelType.UINT16, 2),
                             "{}".getBytes(StandardCharsets.UTF_8));
                     for (int f = 0; f < total && !stopSending.get(); f++) {
                         s.frame("crash", f, W, H);
@@ -97,7 +97,7 @@ class KillRestartITCase {
                     // A DAQ re-sending frames the node journaled before its crash must not create duplicates.
                     s.frame("crash", 0, W, H);
                     s.frame("crash", total - 1, W, H);
-                    s.send(NativeSender.header(MessageType.SERIES_END, "crash", 0, 0, 1, W, H, PixelType.UINT16,
+                    s.send(NativeFrameSender.header(MessageType.SERIES_END, "crash", 0, 0, 1, W, H, PixelType.UINT16,
                             total));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -128,7 +128,7 @@ class KillRestartITCase {
         for (int i = 0; i < countedBeforeKill; i++) {
             Rec r = frames.get(i);
             assertEquals(i, r.frameNumber());
-            assertArrayEquals(NativeSender.payload(i, W, H), r.body(), "frame " + i);
+            assertArrayEquals(NativeFrameSender.payload(i, W, H), r.body(), "frame " + i);
         }
         // The restarted node appended to the same journal, after the old records.
         Rec end = all.get(all.size() - 1);
@@ -139,7 +139,7 @@ class KillRestartITCase {
             assertTrue(seen.add(r.frameNumber()), "frame " + r.frameNumber() + " journaled twice");
             assertTrue(r.frameNumber() > previous, "frames in order");
             previous = r.frameNumber();
-            assertArrayEquals(NativeSender.payload(r.frameNumber(), W, H), r.body());
+            assertArrayEquals(NativeFrameSender.payload(r.frameNumber(), W, H), r.body());
         }
         assertTrue(frames.get(frames.size() - 1).frameNumber() == total - 1, "last frame arrived after restart");
     }

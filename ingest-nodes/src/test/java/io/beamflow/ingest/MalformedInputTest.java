@@ -1,7 +1,7 @@
 package io.beamflow.ingest;
 
-import static io.beamflow.ingest.testutil.NativeSender.header;
-import static io.beamflow.ingest.testutil.NativeSender.payload;
+import static io.beamflow.testing.NativeFrameSender.header;
+import static io.beamflow.testing.NativeFrameSender.payload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +15,7 @@ import io.beamflow.ingest.accounting.StreamSummary;
 import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class MalformedInputTest {
         String endpoint = "tcp://127.0.0.1:*";
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (IngestNode node = IngestNode.start(config(endpoint), registry);
-                NativeSender s = new NativeSender(node.boundEndpoints().get(0))) {
+                NativeFrameSender s = new NativeFrameSender(node.boundEndpoints().get(0))) {
             String stream = node.streamIds().get(0);
             byte[] good = header(MessageType.FRAME, "s1", 0, 0, 1, W, H, PixelType.UINT16, W * H * 2L);
             s.send(header(MessageType.SERIES_START, "s1", 0, 0, 1, W, H, PixelType.UINT16, 2), "{}".getBytes());
@@ -110,7 +110,7 @@ class MalformedInputTest {
         String endpoint = "tcp://127.0.0.1:*";
         SplittableRandom rnd = new SplittableRandom(20261125L);
         try (IngestNode node = IngestNode.start(config(endpoint), new SimpleMeterRegistry());
-                NativeSender s = new NativeSender(node.boundEndpoints().get(0))) {
+                NativeFrameSender s = new NativeFrameSender(node.boundEndpoints().get(0))) {
             String stream = node.streamIds().get(0);
             int fuzzed = 400;
             for (int i = 0; i < fuzzed; i++) {
@@ -155,7 +155,7 @@ class MalformedInputTest {
     void shouldDropAPartLargerThanTheSocketLimitBeforeAllocatingItAndKeepServing() {
         String endpoint = "tcp://127.0.0.1:*";
         try (IngestNode node = IngestNode.start(config(endpoint), new SimpleMeterRegistry());
-                NativeSender s = new NativeSender(node.boundEndpoints().get(0))) {
+                NativeFrameSender s = new NativeFrameSender(node.boundEndpoints().get(0))) {
             String stream = node.streamIds().get(0);
             // 64 MiB part against a 1 MiB frame limit: ZeroMQ's max message size drops the connection
             // after reading the part's size field, so the node never allocates it.

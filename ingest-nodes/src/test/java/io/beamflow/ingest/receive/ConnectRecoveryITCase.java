@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.beamflow.core.config.IngestConfig;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,9 +43,9 @@ class ConnectRecoveryITCase {
                 byte[] header = null;
                 // A frame every 50 ms: ZeroMQ drops what was queued for a connection that is re-established.
                 while (header == null && System.nanoTime() - start < DEADLINE_NS) {
-                    if (detector.send(NativeSender.header(MessageType.FRAME, "c", i, 0, 1, 16, 16, PixelType.UINT16,
+                    if (detector.send(NativeFrameSender.header(MessageType.FRAME, "c", i, 0, 1, 16, 16, PixelType.UINT16,
                             512), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                        detector.send(NativeSender.payload(i, 16, 16), 0);
+                        detector.send(NativeFrameSender.payload(i, 16, 16), 0);
                     }
                     header = node.recv();
                 }

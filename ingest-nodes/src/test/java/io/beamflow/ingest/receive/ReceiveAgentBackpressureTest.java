@@ -16,7 +16,7 @@ import io.beamflow.ingest.protocol.IngestRecordWriter;
 import io.beamflow.ingest.protocol.NativeProtocolAdapter;
 import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,13 +82,13 @@ class ReceiveAgentBackpressureTest {
         try (ZContext ctx = new ZContext(1)) {
             ReceiveAgent agent = agent("bp", ctx, endpoint, cfg, acct, null);
             int sent = 0;
-            try (NativeSender s = new NativeSender(boundEndpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
+            try (NativeFrameSender s = new NativeFrameSender(boundEndpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
                 s.socket().setSendTimeOut(300);
                 byte[] payload = new byte[w * h * 2];
                 // The volume is full: the agent takes nothing from the socket, so the sender blocks.
                 while (sent < 500) {
                     assertEquals(0, agent.doWork());
-                    byte[] hdr = NativeSender.header(MessageType.FRAME, "bp", sent, 0, 1, w, h, PixelType.UINT16,
+                    byte[] hdr = NativeFrameSender.header(MessageType.FRAME, "bp", sent, 0, 1, w, h, PixelType.UINT16,
                             payload.length);
                     if (!s.socket().send(hdr, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
                         if (!s.socket().send(hdr, ZMQ.SNDMORE)) {
@@ -132,7 +132,7 @@ class ReceiveAgentBackpressureTest {
         try (ZContext ctx = new ZContext(1)) {
             ReceiveAgent agent = agent("mem", ctx, endpoint, cfg, acct, allocator);
             int sent = 0;
-            try (NativeSender s = new NativeSender(boundEndpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
+            try (NativeFrameSender s = new NativeFrameSender(boundEndpoint, org.zeromq.SocketType.PUSH, false, 2, 64 * 1024)) {
                 s.socket().setSendTimeOut(1000);
                 byte[] payload = new byte[w * h * 2];
                 // The journal takes nothing; a receive high-water mark of 1000 frames would let the node buffer
@@ -140,7 +140,7 @@ class ReceiveAgentBackpressureTest {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (sent < 200 && System.nanoTime() < deadline) {
                     assertEquals(0, agent.doWork());
-                    byte[] hdr = NativeSender.header(MessageType.FRAME, "mem", sent, 0, 1, w, h, PixelType.UINT16,
+                    byte[] hdr = NativeFrameSender.header(MessageType.FRAME, "mem", sent, 0, 1, w, h, PixelType.UINT16,
                             payload.length);
                     if (!s.socket().send(hdr, ZMQ.SNDMORE)) {
                         if (allocator.waits() > 0) {

@@ -10,7 +10,7 @@ import io.beamflow.ingest.accounting.RejectLog;
 import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.protocol.ProtocolAdapter;
 import io.beamflow.testing.Await;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +47,7 @@ class ReceiveAgentTest {
             FrameJournal journal = FrameJournal.open(new JournalConfig(tmp.resolve("t"), "FIVE_MINUTELY", 8L << 20));
             PooledMsgAllocator allocator = new PooledMsgAllocator(1024, 1 << 20);
             ZMQ.Socket socket = ReceiveSockets.open(ctx, "tcp://127.0.0.1:*", new IngestConfig(), 1 << 20, allocator);
-            NativeSender s = new NativeSender(socket.getLastEndpoint());
+            NativeFrameSender s = new NativeFrameSender(socket.getLastEndpoint());
             ReceiveAgent agent = new ReceiveAgent("t", socket, flaky, journal,
                     new JournalSpaceGuard(() -> Long.MAX_VALUE, 0, System::nanoTime, 0), acct, 1, allocator);
             try {

@@ -14,7 +14,7 @@ import io.beamflow.ingest.accounting.SeriesSummary;
 import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ class JournalServerTest {
         c.journalServerEndpoint = serverEndpoint;
         c.journalRollCycle = "FAST_HOURLY"; // the server must open the journals as the node writes them
         try (IngestNode node = IngestNode.start(c, new SimpleMeterRegistry());
-                NativeSender s = new NativeSender(node.boundEndpoints().get(0));
+                NativeFrameSender s = new NativeFrameSender(node.boundEndpoints().get(0));
                 JournalClient client = new JournalClient(node.journalServerEndpoint(), 10_000)) {
             assertTrue(node.journalServerEndpoint().matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*"),
                     "the journal server reports the port it bound: " + node.journalServerEndpoint());
@@ -72,7 +72,7 @@ class JournalServerTest {
                 byte[] rec = remote.get(i).record();
                 byte[] body = java.util.Arrays.copyOfRange(rec, rec.length - local.get(i).body().length, rec.length);
                 assertArrayEquals(local.get(i).body(), body);
-                assertArrayEquals(NativeSender.payload(i, 200, 100), body);
+                assertArrayEquals(NativeFrameSender.payload(i, 200, 100), body);
             }
             // replay from the middle, by index
             JournalClient.Batch mid = client.read(stream, local.get(10).index(), 3, 1L << 30);
@@ -86,7 +86,7 @@ class JournalServerTest {
             assertTrue(e.getMessage().contains("unknown stream"));
             assertEquals(MessageType.FRAME, local.get(0).type());
 
-            s.send(NativeSender.header(MessageType.SERIES_END, "srv", 0, 0, 1, 200, 100, PixelType.UINT16, 25));
+            s.send(NativeFrameSender.header(MessageType.SERIES_END, "srv", 0, 0, 1, 200, 100, PixelType.UINT16, 25));
             Await.until(node::formatSummary, () -> client.seriesEnds(stream) == 1);
             assertTrue(assertThrows(IllegalArgumentException.class, () -> client.seriesEnds("no-such-stream"))
                     .getMessage().contains("unknown stream"));

@@ -13,7 +13,7 @@ import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.RuleDocumentCodec;
 import io.beamflow.core.rules.TriggerRule;
 import io.beamflow.ingest.IngestNode;
-import io.beamflow.reduce.testutil.NativeFrameSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.beamflow.testing.SharedMiniCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.beamflow.core.journal.remote.JournalClient;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.ingest.IngestNode;
-import io.beamflow.reduce.testutil.NativeFrameSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
