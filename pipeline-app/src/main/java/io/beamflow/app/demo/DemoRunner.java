@@ -16,10 +16,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -42,6 +44,7 @@ public final class DemoRunner {
 
     private final BeamflowConfig config;
     private final boolean startControlServer;
+    private final CompletableFuture<URI> controlUrl = new CompletableFuture<>();
 
     /**
      * @param config             configuration (journal, checkpoint and rules directories are the demo's own)
@@ -50,6 +53,16 @@ public final class DemoRunner {
     public DemoRunner(BeamflowConfig config, boolean startControlServer) {
         this.config = config;
         this.startControlServer = startControlServer;
+    }
+
+    /**
+     * The control server's base URL, known once it serves: with {@code control.httpPort} 0 it holds the port
+     * the system chose. Completed exceptionally when {@link #run} ends without having started one.
+     *
+     * @return the future base URL, e.g. {@code http://127.0.0.1:41234/}
+     */
+    public CompletableFuture<URI> controlUrl() {
+        return controlUrl;
     }
 
     /**
@@ -88,6 +101,9 @@ public final class DemoRunner {
             try (ControlServer control = startControlServer
                     ? ControlServer.start(config, registry, new RuleCompiler(), series)
                     : null) {
+                if (control != null) {
+                    controlUrl.complete(control.url());
+                }
                 StreamExecutionEnvironment env = environment();
                 PipelineRunner.buildJob(env, config);
                 JobClient job = env.executeAsync("beamflow-demo " + seriesId);
@@ -125,6 +141,7 @@ public final class DemoRunner {
                 return report;
             }
         } finally {
+            controlUrl.completeExceptionally(new IllegalStateException("the demo ran no control server"));
             Metrics.removeRegistry(registry);
         }
     }

@@ -3,6 +3,7 @@ package io.beamflow.app.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamflow.testing.Await;
 import io.beamflow.app.demo.DemoReport;
 import io.beamflow.app.demo.DemoRunner;
 import io.beamflow.core.config.BeamflowConfig;
@@ -32,27 +33,25 @@ class DashboardDemoBrowserITCase {
         BeamflowConfig config = DemoConfigs.paced(work, TOKEN, "browser-demo-0001", 2000, 512, 25);
         config.control.liveViewMaxRateHz = 10;
         config.control.liveViewMaxEdge = 512;
+        DemoRunner runner = new DemoRunner(config, true);
         CompletableFuture<DemoReport> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return new DemoRunner(config, true).run(Duration.ofMinutes(3));
+                return runner.run(Duration.ofMinutes(3));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         try (DashboardPage page = new DashboardPage(work.resolve("chromium-profile"))) {
-            URI url = URI.create("http://127.0.0.1:" + config.control.httpPort + "/");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    page.open(url);
-                    break;
-                } catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline || run.isDone()) {
-                        throw e;
-                    }
-                    Thread.sleep(500);
+            URI url = runner.controlUrl().get(120, TimeUnit.SECONDS); // the port its control server bound
+            // the demo starts its control server while the page is being opened: retry until it serves
+            Await.value("the dashboard at " + url + " live", () -> {
+                if (run.isDone()) {
+                    return false;
                 }
-            }
+                page.open(url);
+                return true;
+            }, opened -> true);
+            assertTrue(!run.isDone(), "the demo ended before its dashboard could be opened");
             long t0 = System.nanoTime();
             DashboardBrowserITCase.operatorSession(page, TOKEN, DashboardBrowserITCase.peakRule(5), 0.7,
                     Path.of("target", "dashboard-demo-screenshot.png"));

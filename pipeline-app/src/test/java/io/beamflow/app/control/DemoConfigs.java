@@ -15,9 +15,8 @@ final class DemoConfigs {
     }
 
     /**
-     * Probe-then-bind, still, for the control server's HTTP port and the live-view endpoint: the demo binds
-     * them itself (the live view inside the Flink job) and cannot report them to a test yet. Remaining work
-     * of issue #18: let DemoRunner report its control URL and live-view endpoint.
+     * Probe-then-bind, still, for the live-view endpoint: the Flink job's live-view sink binds it and cannot
+     * report it to a test yet (remaining work of issue #18).
      */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -34,7 +33,7 @@ final class DemoConfigs {
         config.sink.outputRoot = work.resolve("raw").toString();
         config.control.ruleStoreDirectory = work.resolve("rule-store").toString();
         config.control.operatorToken = token;
-        config.control.httpPort = freePort();
+        config.control.httpPort = 0; // the system chooses; DemoRunner.controlUrl() says which
         config.control.liveViewEndpoint = "tcp://127.0.0.1:" + freePort();
         // the node binds a port the system chooses; the demo's simulator sends to it
         config.ingest.endpoints = List.of("tcp://127.0.0.1:*");
