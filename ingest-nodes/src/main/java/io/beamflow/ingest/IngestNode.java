@@ -74,6 +74,7 @@ public final class IngestNode implements AutoCloseable {
     private final List<ZContext> streamContexts = new ArrayList<>();
     private final List<PooledMsgAllocator> allocators = new ArrayList<>();
     private boolean closed;
+    private volatile String journalServerEndpoint;
 
     /** One endpoint's agent and accounting. */
     private record Stream(String endpoint, ReceiveAgent agent, StreamAccounting accounting,
@@ -117,14 +118,11 @@ public final class IngestNode implements AutoCloseable {
         Path root = Path.of(config.journalDirectory);
         RejectLog rejectLog = new RejectLog(System::nanoTime, REJECT_LOG_INTERVAL_NS);
         long maxMessageBytes = Math.max(config.maxHeaderBytes, maxEncodedBytes(config.maxFrameBytes));
-        for (String endpoint : config.endpoints) {
-            String streamId = ReceiveSockets.streamId(endpoint);
-            if (streams.containsKey(streamId)) {
-                throw new IllegalArgumentException("two endpoints map to stream " + streamId + ": " + endpoint);
+        for (String configured : config.endpoints) {
+            boolean wildcardPort = isWildcardPort(configured);
+            if (!wildcardPort) {
+                checkNewStream(ReceiveSockets.streamId(configured), configured);
             }
-            Path dir = root.resolve(streamId);
-            FrameJournal journal = FrameJournal.open(new JournalConfig(dir, config.journalRollCycle,
-                    config.journalBlockSizeBytes));
             // A context (I/O thread) per stream: the I/O thread waits when the stream's receive memory is
             // used up, which must not stop the other streams' sockets.
             ZContext streamContext = new ZContext(1);
@@ -132,13 +130,17 @@ public final class IngestNode implements AutoCloseable {
                     TimeUnit.MILLISECONDS.toNanos(config.receiveMemoryWaitMs), System::nanoTime);
             streamContexts.add(streamContext);
             allocators.add(allocator);
-            ZMQ.Socket socket;
-            try {
-                socket = ReceiveSockets.open(streamContext, endpoint, config, maxMessageBytes, allocator);
-            } catch (RuntimeException e) {
-                journal.close();
-                throw e;
+            ZMQ.Socket socket = ReceiveSockets.open(streamContext, configured, config, maxMessageBytes, allocator);
+            // A wildcard port ("tcp://127.0.0.1:*") is named after the port it bound, so that a node restarted
+            // on that port continues the same journal.
+            String endpoint = wildcardPort ? prefix(configured) + socket.getLastEndpoint() : configured;
+            String streamId = ReceiveSockets.streamId(endpoint);
+            if (wildcardPort) {
+                checkNewStream(streamId, endpoint);
             }
+            Path dir = root.resolve(streamId);
+            FrameJournal journal = FrameJournal.open(new JournalConfig(dir, config.journalRollCycle,
+                    config.journalBlockSizeBytes));
             StreamAccounting accounting = new StreamAccounting(streamId, endpoint, registry, rejectLog);
             long restored = JournalRecovery.restore(journal, accounting);
             if (restored > 0) {
@@ -173,6 +175,7 @@ public final class IngestNode implements AutoCloseable {
             Map<String, JournalConfig> journals = new LinkedHashMap<>();
             streams.forEach((id, s) -> journals.put(id, new JournalConfig(s.directory(), config.journalRollCycle,
                     config.journalBlockSizeBytes)));
+            journalServerEndpoint = router.getLastEndpoint();
             JournalServerAgent server = new JournalServerAgent(router, journals, this::releaseJournalBelow);
             AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 1_000_000),
                     t -> LOG.error("journal server error", t), null, server);
@@ -194,6 +197,21 @@ public final class IngestNode implements AutoCloseable {
                 t -> LOG.error("journal retention error", t), null, retention);
         runners.add(retentionRunner);
         AgentRunner.startOnThread(retentionRunner);
+    }
+
+    private void checkNewStream(String streamId, String endpoint) {
+        if (streams.containsKey(streamId)) {
+            throw new IllegalArgumentException("two endpoints map to stream " + streamId + ": " + endpoint);
+        }
+    }
+
+    /** @return whether the endpoint binds a port the system chooses ({@code tcp://host:*}) */
+    static boolean isWildcardPort(String endpoint) {
+        return ReceiveSockets.address(endpoint).endsWith(":*");
+    }
+
+    private static String prefix(String endpoint) {
+        return endpoint.startsWith("@") || endpoint.startsWith(">") ? endpoint.substring(0, 1) : "";
     }
 
     private void registerAllocatorMeters(PooledMsgAllocator allocator, String streamId) {
@@ -229,6 +247,31 @@ public final class IngestNode implements AutoCloseable {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /**
+     * The endpoints the node's receive sockets bound or connected to, in configuration order. An endpoint
+     * configured with a wildcard port ({@code tcp://127.0.0.1:*}, the system chooses a free port) is
+     * returned with the port it bound, e.g. {@code tcp://127.0.0.1:41234}, which is what a sender connects
+     * to; its stream id and journal directory are named after that port too. Other endpoints are returned
+     * as configured, with their {@code @}/{@code >} prefix.
+     *
+     * @return the endpoints, in configuration order
+     */
+    public List<String> boundEndpoints() {
+        List<String> list = new ArrayList<>();
+        for (Stream s : streams.values()) {
+            list.add(s.endpoint());
+        }
+        return list;
+    }
+
+    /**
+     * @return the address the journal server bound (with the port the system chose for a wildcard port such
+     *         as {@code tcp://127.0.0.1:*}), or {@code null} when the node runs no journal server
+     */
+    public String journalServerEndpoint() {
+        return journalServerEndpoint;
     }
 
     /** @return the ids of this node's streams, in endpoint order */

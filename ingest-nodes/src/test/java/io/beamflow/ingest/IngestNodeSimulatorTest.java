@@ -3,6 +3,7 @@ package io.beamflow.ingest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +15,12 @@ import io.beamflow.core.sim.FrameSynthesizer;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.ingest.accounting.SeriesSummary;
 import io.beamflow.ingest.accounting.StreamSummary;
+import io.beamflow.ingest.receive.ReceiveSockets;
 import io.beamflow.ingest.sim.DetectorSimulator;
-import io.beamflow.ingest.testutil.Await;
+import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,13 +42,13 @@ class IngestNodeSimulatorTest {
 
     @Test
     void shouldJournalEverySimulatedModulePartBitExactWithSeriesMetadataAndCounters() throws Exception {
-        String endpoint = "tcp://127.0.0.1:" + Await.freePort();
+        String endpoint = "tcp://127.0.0.1:*";
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         int frames = 12;
         int modules = 3;
         try (IngestNode node = IngestNode.start(config(tmp, endpoint), registry)) {
             String stream = node.streamIds().get(0);
-            DetectorSimulator.Settings settings = new DetectorSimulator.Settings(List.of(endpoint), "sim-series_1",
+            DetectorSimulator.Settings settings = new DetectorSimulator.Settings(node.boundEndpoints(), "sim-series_1",
                     frames, 256, 192, 0, 0.5, modules, 7);
             DetectorSimulator.Result result;
             FrameSynthesizer synth;
@@ -54,7 +57,7 @@ class IngestNodeSimulatorTest {
                 synth = sim.synthesizer();
             }
             assertEquals(frames, result.frames());
-            Await.until(20, () -> node.formatSummary(), () -> {
+            Await.until(() -> node.formatSummary(), () -> {
                 SeriesSummary s = node.summary(stream).series("sim-series_1");
                 return s != null && s.ended();
             });
@@ -105,11 +108,26 @@ class IngestNodeSimulatorTest {
     }
 
     @Test
+    void shouldReportThePortItBoundForAWildcardEndpointAndNameTheStreamAfterIt() {
+        try (IngestNode node = IngestNode.start(config(tmp, "tcp://127.0.0.1:*"), new SimpleMeterRegistry())) {
+            String bound = node.boundEndpoints().get(0);
+            assertTrue(bound.matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*"), bound);
+            assertEquals(List.of(ReceiveSockets.streamId(bound)), node.streamIds());
+            assertEquals(tmp.resolve(ReceiveSockets.streamId(bound)), node.journalDirectory(node.streamIds().get(0)));
+            assertNull(node.journalServerEndpoint(), "no journal server configured");
+            try (NativeFrameSender s = new NativeFrameSender(bound)) {
+                s.frame("wildcard", 0, 16, 16);
+            }
+            Await.until(node::formatSummary, () -> node.framesJournaled() == 1);
+        }
+    }
+
+    @Test
     void shouldFeedEachModuleToItsOwnEndpointAndStreamWithModuleIndices() {
-        String a = "tcp://127.0.0.1:" + Await.freePort();
-        String b = "tcp://127.0.0.1:" + Await.freePort();
+        String a = "tcp://127.0.0.1:*";
+        String b = "tcp://127.0.0.1:*";
         try (IngestNode node = IngestNode.start(config(tmp, a, b), new SimpleMeterRegistry())) {
-            DetectorSimulator.Settings settings = new DetectorSimulator.Settings(List.of(a, b), "two-streams", 6, 256,
+            DetectorSimulator.Settings settings = new DetectorSimulator.Settings(node.boundEndpoints(), "two-streams", 6, 256,
                     128, 0, 0.0, 2, 11);
             FrameSynthesizer synth;
             try (DetectorSimulator sim = new DetectorSimulator(settings)) {
@@ -120,7 +138,7 @@ class IngestNodeSimulatorTest {
             assertEquals(2, streams.size());
             for (int m = 0; m < 2; m++) {
                 String stream = streams.get(m);
-                Await.until(20, node::formatSummary, () -> {
+                Await.until(node::formatSummary, () -> {
                     SeriesSummary s = node.summary(stream).series("two-streams");
                     return s != null && s.ended();
                 });

@@ -1,11 +1,10 @@
 package io.beamflow.archive;
 
 import io.beamflow.core.io.FileTrees;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.BindRetry;
 import io.beamflow.testing.Processes;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +12,13 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real WebDAV server for tests: Debian's Apache httpd with mod_dav/mod_dav_fs, started in the
- * foreground on a free loopback port with a generated configuration in a temporary directory, stopped by
- * {@link #close()}. Fails (does not skip) when apache2 is not installed: CI installs it from
+ * foreground on a loopback port with a generated configuration in a temporary directory, stopped by
+ * {@link #close()}. The port is drawn at random and drawn again when httpd reports it in use
+ * ({@link BindRetry}); the server is ready once httpd wrote its pid file (after binding its listener). Fails (does not skip) when apache2 is not installed: CI installs it from
  * {@code .ci/apt-packages}.
  */
 final class ApacheDavServer implements AutoCloseable {
@@ -43,7 +42,7 @@ final class ApacheDavServer implements AutoCloseable {
      * Starts a server in a new temporary directory (directly under the system temp directory, so that the
      * unprivileged Apache user can reach it), whose DAV root is {@code <dir>/data}; {@link #close()} deletes it.
      */
-    static ApacheDavServer start() throws IOException, InterruptedException {
+    static ApacheDavServer start() throws Exception {
         Path dir = Files.createTempDirectory("beamflow-dav");
         if (!Files.isExecutable(APACHE) || !Files.exists(MODULES.resolve("mod_dav_fs.so"))) {
             throw new AssertionError("Apache httpd with mod_dav is required for the WebDAV target tests: "
@@ -56,15 +55,20 @@ final class ApacheDavServer implements AutoCloseable {
         if (root) {
             chown(dir, data, lock);
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        return BindRetry.start("apache2", 10, port -> startOn(dir, data, lock, logs, root, port));
+    }
+
+    /** @return the running server, or null when the port was in use */
+    private static ApacheDavServer startOn(Path dir, Path data, Path lock, Path logs, boolean root, int port)
+            throws IOException {
+        Path pidFile = logs.resolve("httpd.pid");
+        Files.deleteIfExists(pidFile);
+        Files.deleteIfExists(logs.resolve("error.log"));
         String conf = String.join("\n",
                 "ServerRoot \"" + dir + "\"",
                 "ServerName 127.0.0.1",
                 "Listen 127.0.0.1:" + port,
-                "PidFile \"" + logs.resolve("httpd.pid") + "\"",
+                "PidFile \"" + pidFile + "\"",
                 "ErrorLog \"" + logs.resolve("error.log") + "\"",
                 "LogLevel warn",
                 "LoadModule mpm_event_module " + MODULES.resolve("mod_mpm_event.so"),
@@ -93,20 +97,17 @@ final class ApacheDavServer implements AutoCloseable {
         Process p = new ProcessBuilder(APACHE.toString(), "-f", confFile.toString(), "-DFOREGROUND")
                 .redirectErrorStream(true).redirectOutput(logs.resolve("stdout.log").toFile()).start();
         ApacheDavServer server = new ApacheDavServer(dir, data, port, p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("apache2 exited with " + p.exitValue() + ": " + server.logs());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return server;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        // httpd writes its pid file after it bound its listener, and exits when it cannot bind
+        boolean up = Await.value("apache2 on port " + port + " (its pid file " + pidFile + ")",
+                () -> p.isAlive() ? (Files.exists(pidFile) ? Boolean.TRUE : null) : Boolean.FALSE, r -> r != null);
+        if (up) {
+            return server;
         }
-        server.close();
-        throw new AssertionError("apache2 did not listen on port " + port + " within 20 s: " + server.logs());
+        String logs2 = server.logs();
+        if (logs2.contains("Address already in use")) {
+            return null;
+        }
+        throw new AssertionError("apache2 exited with " + p.exitValue() + ": " + logs2);
     }
 
     private static void chown(Path... paths) throws IOException {
@@ -145,6 +146,10 @@ final class ApacheDavServer implements AutoCloseable {
     @Override
     public void close() {
         Processes.stop(process, 10);
+        deleteDirectory();
+    }
+
+    private void deleteDirectory() {
         try {
             FileTrees.deleteRecursively(dir);
         } catch (IOException e) {

@@ -29,7 +29,7 @@ class ArchiveCatalogTest {
         }
     }
 
-    /** The catalog contract, run on SQLite here and on PostgreSQL by {@link PostgresCatalogTest}. */
+    /** The catalog contract, run on SQLite here and on PostgreSQL by {@link PostgresCatalogITCase}. */
     static void exerciseUpserts(ArchiveCatalog c, MutableClock clock, Path tmp) {
         SeriesFile f = new SeriesFile("bt/s1/s1_master.h5", tmp.resolve("x"), 3, 42);
         CatalogFile first = c.registerFile(f, SUMS);
@@ -69,7 +69,7 @@ class ArchiveCatalogTest {
         }
     }
 
-    /** Shared with {@link PostgresCatalogTest}: a second pass on the same catalog is refused with a clear error. */
+    /** Shared with {@link PostgresCatalogITCase}: a second pass on the same catalog is refused with a clear error. */
     static void assertLockIsExclusive(ArchiveCatalog a, ArchiveCatalog b, Path tmp) throws Exception {
         Path beamline = tmp.resolve("locked-beamline");
         SeriesFixture.write(beamline, "bt", "s1", 1, 1000, 1);

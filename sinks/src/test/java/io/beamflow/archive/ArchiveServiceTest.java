@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.beamflow.core.metrics.MetricNames;
+import io.beamflow.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,14 +46,13 @@ class ArchiveServiceTest {
                 List<Path> files = staged.stream().map(f -> beamline.resolve("bt/s1").resolve(f.getFileName())).toList();
                 Path master = files.get(files.size() - 1);
                 Path hidden = master.resolveSibling(master.getFileName() + ".inprogress");
-                Thread.sleep(200);
+                // two whole passes began after the open series appeared: the service has looked at it
+                long passesBefore = service.passes();
+                Await.atLeast(passesBefore + 2, service::passes, "archive service passes");
                 assertEquals(0, catalog.rowCounts()[0], "nothing archived while the series is open");
                 Files.move(hidden, master);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (Files.exists(beamline.resolve("bt/s1")) && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                assertFalse(Files.exists(beamline.resolve("bt/s1")), "series archived and purged within 30 s");
+                Await.until("the series archived and purged (" + beamline.resolve("bt/s1") + " gone)",
+                        () -> !Files.exists(beamline.resolve("bt/s1")));
                 assertTrue(catalog.files(null).stream().allMatch(CatalogFile::purged));
                 assertEquals(files.size(), catalog.files(null).size());
             } finally {

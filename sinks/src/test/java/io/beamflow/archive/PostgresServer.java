@@ -1,11 +1,10 @@
 package io.beamflow.archive;
 
 import io.beamflow.core.io.FileTrees;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.BindRetry;
 import io.beamflow.testing.Processes;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away PostgreSQL server for tests: Debian's binaries ({@code /usr/lib/postgresql/<v>/bin}),
- * {@code initdb} into a temporary directory, {@code postgres} in the foreground on a free loopback port,
- * stopped and deleted by {@link #close()}. Runs as the {@code postgres} user when the tests run as root.
+ * {@code initdb} into a temporary directory, {@code postgres} in the foreground on a loopback port (drawn
+ * at random, and again when PostgreSQL reports it in use: {@link BindRetry}), ready once it logs that it
+ * accepts connections; stopped and deleted by {@link #close()}. Runs as the {@code postgres} user when the tests run as root.
  * Fails (does not skip) when PostgreSQL is not installed: CI installs it from {@code .ci/apt-packages}.
  */
 final class PostgresServer implements AutoCloseable {
@@ -34,7 +34,7 @@ final class PostgresServer implements AutoCloseable {
         this.process = process;
     }
 
-    static PostgresServer start() throws IOException, InterruptedException {
+    static PostgresServer start() throws Exception {
         Path bin = findBin();
         Path dir = Files.createTempDirectory("beamflow-pg");
         Path data = dir.resolve("data");
@@ -50,31 +50,35 @@ final class PostgresServer implements AutoCloseable {
             init.destroyForcibly();
             throw new AssertionError("initdb failed: " + Files.readString(dir.resolve("initdb.log")));
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        return BindRetry.start("postgres", 10, port -> startOn(bin, dir, data, root, port));
+    }
+
+    /** @return the running server, or null when the port was in use */
+    private static PostgresServer startOn(Path bin, Path dir, Path data, boolean root, int port) throws IOException {
+        Path log = dir.resolve("postgres-" + port + ".log");
         Process p = new ProcessBuilder(asUser(root, bin.resolve("postgres").toString(), "-D", data.toString(),
                 "-p", Integer.toString(port), "-h", "127.0.0.1", "-k", dir.toString(), "-F"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PostgresServer server = new PostgresServer(dir, port, p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                String log = Files.readString(dir.resolve("postgres.log"));
-                server.close();
-                throw new AssertionError("postgres exited: " + log);
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                Thread.sleep(300); // accepting TCP before it accepts logins
-                return server;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        // "ready to accept connections" comes after the listener was bound and recovery finished
+        boolean up = Await.value("postgres on port " + port + " ready to accept connections (" + log + ")",
+                () -> {
+                    String text = Files.exists(log) ? Files.readString(log) : "";
+                    if (text.contains("ready to accept connections")) {
+                        return Boolean.TRUE;
+                    }
+                    return p.isAlive() ? null : Boolean.FALSE;
+                }, r -> r != null);
+        if (up) {
+            return server;
+        }
+        String text = Files.readString(log);
+        Processes.stop(p, 30);
+        if (text.contains("Address already in use")) {
+            return null;
         }
         server.close();
-        throw new AssertionError("postgres did not listen within 60 s");
+        throw new AssertionError("postgres exited: " + text);
     }
 
     private static List<String> asUser(boolean root, String... cmd) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Checksum negotiation: against a server that answers {@code Want-Digest} (as dCache does), copies are
  * verified from the {@code Digest} header without reading them back; a corrupt copy is still caught.
- * (Against Apache, which sends no Digest, {@link ArchiveMigrationTest} shows the read-back fallback.)
+ * (Against Apache, which sends no Digest, {@link ArchiveMigrationITCase} shows the read-back fallback.)
  */
 class WebDavDigestNegotiationTest {
     @TempDir

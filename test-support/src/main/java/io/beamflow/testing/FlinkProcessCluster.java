@@ -2,30 +2,36 @@ package io.beamflow.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * A standalone Flink session cluster on loopback made of separate JVM processes: one JobManager
  * ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code TaskManagerRunner}), started
  * with this JVM's class path (flink-dist is not published for Flink 2.x) and module flags.
+ *
+ * <p>The JobManager binds its RPC and REST ports where the system chooses (port 0) and the cluster
+ * reads them back from its log; TaskManagers get a configuration with the RPC port it bound.
  */
 public final class FlinkProcessCluster implements AutoCloseable {
+    private static final Pattern REST_LISTENING = Pattern.compile("Rest endpoint listening at [^:\\s]+:(\\d+)");
+    private static final Pattern RPC_STARTED = Pattern.compile("Actor system started at pekko\\.tcp://flink@[^:]+:(\\d+)");
+
     private final Path configDir;
+    private final Path taskManagerConfigDir;
     private final Path logDir;
     private final int restPort;
-    private final Process jobManager;
-    private final List<Process> taskManagers = new ArrayList<>();
+    private final ChildJvm jobManager;
+    private final List<ChildJvm> taskManagers = new ArrayList<>();
     private final String classPath;
 
     /**
@@ -54,15 +60,14 @@ public final class FlinkProcessCluster implements AutoCloseable {
                 .collect(Collectors.joining(File.pathSeparator));
         configDir = Files.createDirectories(dir.resolve("conf"));
         logDir = Files.createDirectories(dir.resolve("log"));
-        restPort = freePort();
-        int rpcPort = freePort();
-        Files.writeString(configDir.resolve("config.yaml"), String.join("\n",
+        taskManagerConfigDir = Files.createDirectories(dir.resolve("conf-taskmanager"));
+        String config = String.join("\n",
                 "jobmanager.rpc.address: 127.0.0.1",
-                "jobmanager.rpc.port: " + rpcPort,
+                "jobmanager.rpc.port: 0",
                 "jobmanager.bind-host: 127.0.0.1",
                 "rest.address: 127.0.0.1",
                 "rest.bind-address: 127.0.0.1",
-                "rest.port: " + restPort,
+                "rest.bind-port: 0",
                 "taskmanager.host: 127.0.0.1",
                 "taskmanager.bind-host: 127.0.0.1",
                 "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
@@ -85,36 +90,42 @@ public final class FlinkProcessCluster implements AutoCloseable {
                 "restart-strategy.fixed-delay.attempts: 20",
                 "restart-strategy.fixed-delay.delay: 1 s",
                 "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
-                ""));
-        try (var log4j = FlinkProcessCluster.class.getClassLoader().getResourceAsStream("log4j2-test.xml")) {
-            Files.copy(log4j, configDir.resolve("log4j2.xml"));
+                "");
+        Files.writeString(configDir.resolve("config.yaml"), config);
+        String log4j;
+        try (var in = FlinkProcessCluster.class.getClassLoader().getResourceAsStream("log4j2-test.xml")) {
+            log4j = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        jobManager = start("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+        // INFO from Flink, so that the JobManager's log says which ports it bound
+        Files.writeString(configDir.resolve("log4j2.xml"), log4j.replace(
+                "<Logger name=\"org.apache.flink\" level=\"WARN\"/>", "<Logger name=\"org.apache.flink\" level=\"INFO\"/>"));
+        jobManager = start("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                configDir);
+        try {
+            int rpcPort = Integer.parseInt(awaitLogged(RPC_STARTED, "the JobManager's RPC port"));
+            restPort = Integer.parseInt(awaitLogged(REST_LISTENING, "the JobManager's REST port"));
+            Files.writeString(taskManagerConfigDir.resolve("config.yaml"),
+                    config.replace("jobmanager.rpc.port: 0", "jobmanager.rpc.port: " + rpcPort));
+            Files.copy(configDir.resolve("log4j2.xml"), taskManagerConfigDir.resolve("log4j2.xml"));
+        } catch (RuntimeException | Error e) {
+            jobManager.close();
+            throw e;
+        }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    private String awaitLogged(Pattern pattern, String what) {
+        String line = jobManager.awaitLine(what, l -> pattern.matcher(l).find());
+        Matcher m = pattern.matcher(line);
+        if (!m.find()) {
+            throw new AssertionError("no " + what + " in " + line);
         }
+        return m.group(1);
     }
 
-    private Process start(String name, String mainClass) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx700m");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.add("-Dlog4j2.configurationFile=" + configDir.resolve("log4j2.xml"));
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(mainClass);
-        cmd.add("--configDir");
-        cmd.add(configDir.toString());
-        Path log = logDir.resolve(name + ".log");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private ChildJvm start(String name, String mainClass, Path configuration) {
+        return ChildJvm.builder(mainClass).classPath(classPath).jvmArgs("-Xmx700m",
+                "-Dlog4j2.configurationFile=" + configuration.resolve("log4j2.xml"))
+                .args("--configDir", configuration.toString()).output(logDir.resolve(name + ".log")).start();
     }
 
     /**
@@ -124,9 +135,10 @@ public final class FlinkProcessCluster implements AutoCloseable {
      * @throws IOException when it cannot start
      */
     public Process startTaskManager() throws IOException {
-        Process p = start("taskmanager-" + taskManagers.size(), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
+        ChildJvm p = start("taskmanager-" + taskManagers.size(),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", taskManagerConfigDir);
         taskManagers.add(p);
-        return p;
+        return p.process();
     }
 
     /** @return the class path the cluster's processes run with */
@@ -162,21 +174,12 @@ public final class FlinkProcessCluster implements AutoCloseable {
      * @throws InterruptedException when interrupted
      */
     public void awaitTaskManagers(int expected, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                String body = get("/taskmanagers");
-                int count = body.split("\"id\"").length - 1;
-                if (count >= expected) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // REST endpoint not up yet
-            }
-            Thread.sleep(500);
+        try {
+            Await.value(java.time.Duration.ofMillis(timeoutMs), () -> expected + " registered TaskManagers",
+                    () -> get("/taskmanagers").split("\"id\"").length - 1, count -> count >= expected);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; logs:\n" + logTails(), e);
         }
-        throw new AssertionError(expected + " TaskManagers did not register within " + timeoutMs + " ms; logs:\n"
-                + logTails());
     }
 
     /** @return the last lines of every process log, for failure messages */
@@ -196,17 +199,10 @@ public final class FlinkProcessCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : taskManagers) {
-            p.destroyForcibly();
+        for (ChildJvm p : taskManagers) {
+            p.process().destroyForcibly();
         }
-        jobManager.destroyForcibly();
-        try {
-            for (Process p : taskManagers) {
-                p.waitFor(20, TimeUnit.SECONDS);
-            }
-            jobManager.waitFor(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        taskManagers.forEach(ChildJvm::close);
+        jobManager.close();
     }
 }

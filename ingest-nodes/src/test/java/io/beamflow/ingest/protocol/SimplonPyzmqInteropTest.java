@@ -13,7 +13,7 @@ import io.beamflow.core.wire.RejectReason;
 import io.beamflow.ingest.IngestNode;
 import io.beamflow.ingest.accounting.SeriesSummary;
 import io.beamflow.ingest.accounting.StreamSummary;
-import io.beamflow.ingest.testutil.Await;
+import io.beamflow.testing.Await;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
 import io.beamflow.testing.DebianPython;
@@ -35,8 +35,8 @@ class SimplonPyzmqInteropTest {
     Path tmp;
 
     static final String SENDER = """
-            import sys, json, zmq, numpy as np, lz4.block, h5py, hdf5plugin, io
-            port, out, nframes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+            import os, sys, json, zmq, numpy as np, lz4.block, h5py, hdf5plugin, io
+            endpoint_file, out, nframes = sys.argv[1], sys.argv[2], int(sys.argv[3])
             W, H = 320, 240
             def bslz4(a):
                 bio = io.BytesIO()
@@ -46,7 +46,11 @@ class SimplonPyzmqInteropTest {
             ctx = zmq.Context()
             s = ctx.socket(zmq.PUSH)
             s.setsockopt(zmq.LINGER, 20000)
-            s.bind('tcp://127.0.0.1:' + port)
+            s.bind('tcp://127.0.0.1:*')
+            # the port the system chose, written whole (rename) for the test to connect the node to
+            with open(endpoint_file + '.tmp', 'w') as e:
+                e.write(s.getsockopt_string(zmq.LAST_ENDPOINT))
+            os.replace(endpoint_file + '.tmp', endpoint_file)
             config = {'description': 'Dectris EIGER2 Si 500K', 'x_pixel_size': 7.5e-5, 'y_pixel_size': 7.5e-5,
                       'x_pixels_in_detector': W, 'y_pixels_in_detector': H, 'beam_center_x': 160.5, 'beam_center_y': 119.0,
                       'detector_distance': 0.125, 'wavelength': 0.9537, 'count_time': 0.00099, 'frame_time': 0.001,
@@ -85,21 +89,36 @@ class SimplonPyzmqInteropTest {
 
     @Test
     void shouldJournalDectrisStreamFromPyzmqBitExactForRawLz4AndBitshuffleLz4() throws Exception {
-        int port = Await.freePort();
         int frames = 9;
+        Path endpointFile = tmp.resolve("detector-endpoint");
+        Path expectedFile = tmp.resolve("expected.bin");
+        // The detector (pyzmq) binds a port the system chooses and writes it to a file; PUSH holds its
+        // messages until the node connects.
+        Process py = DebianPython.start(SENDER, endpointFile.toString(), expectedFile.toString(),
+                Integer.toString(frames));
+        String detector;
+        try {
+            detector = Await.value("the python sender's endpoint file " + endpointFile,
+                    () -> Files.exists(endpointFile) ? Files.readString(endpointFile) : null,
+                    e -> e != null || !py.isAlive());
+        } catch (AssertionError e) {
+            py.destroyForcibly();
+            throw e;
+        }
+        if (detector == null) {
+            py.destroyForcibly();
+            throw new AssertionError("python sender exited: " + new String(py.getInputStream().readAllBytes()));
+        }
         IngestConfig c = new IngestConfig();
-        c.endpoints = List.of(">tcp://127.0.0.1:" + port);
+        c.endpoints = List.of(">" + detector);
         c.protocol = SimplonProtocolAdapter.NAME;
         c.journalDirectory = tmp.resolve("journal").toString();
         c.journalBlockSizeBytes = 16L << 20;
         c.journalMinFreeBytes = 1L << 20;
-        Path expectedFile = tmp.resolve("expected.bin");
         try (IngestNode node = IngestNode.start(c, new SimpleMeterRegistry())) {
             String stream = node.streamIds().get(0);
-            Process py = DebianPython.start(SENDER, Integer.toString(port), expectedFile.toString(),
-                    Integer.toString(frames));
             try {
-                Await.until(60, () -> node.formatSummary(), () -> {
+                Await.until(() -> node.formatSummary(), () -> {
                     SeriesSummary s = node.summary(stream).series("7");
                     return s != null && s.ended();
                 });

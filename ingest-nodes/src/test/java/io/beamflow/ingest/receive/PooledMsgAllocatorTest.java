@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamflow.testing.Await;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,10 +49,7 @@ class PooledMsgAllocatorTest {
         Msg one = tag(a.allocate(64 * KIB), 1);
         tag(a.allocate(64 * KIB), 2);
         CompletableFuture<Msg> third = CompletableFuture.supplyAsync(() -> a.allocate(64 * KIB));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (a.waits() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Await.atLeast(1, a::waits, "allocations waiting for a release");
         assertEquals(1, a.waits(), "the third allocation waits");
         assertFalse(third.isDone());
         a.release(one.buf());
@@ -106,10 +104,7 @@ class PooledMsgAllocatorTest {
         PooledMsgAllocator a = new PooledMsgAllocator(KIB, 64 * KIB, TimeUnit.SECONDS.toNanos(60), System::nanoTime);
         Msg held = a.allocate(64 * KIB);
         CompletableFuture<Msg> waiting = CompletableFuture.supplyAsync(() -> a.allocate(64 * KIB));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (a.waits() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Await.atLeast(1, a::waits, "allocations waiting for a release");
         a.close();
         assertEquals(64 * KIB, waiting.get(20, TimeUnit.SECONDS).size());
         a.release(held.buf());

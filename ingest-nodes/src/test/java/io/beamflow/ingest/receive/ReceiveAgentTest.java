@@ -9,14 +9,15 @@ import io.beamflow.core.wire.RejectReason;
 import io.beamflow.ingest.accounting.RejectLog;
 import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.protocol.ProtocolAdapter;
-import io.beamflow.ingest.testutil.Await;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 /** Receive agent duty cycles driven by hand. */
 class ReceiveAgentTest {
@@ -25,8 +26,7 @@ class ReceiveAgentTest {
 
     @Test
     void shouldCountAnAdapterFailureAsInternalErrorAndKeepReceiving() {
-        String endpoint = "tcp://127.0.0.1:" + Await.freePort();
-        StreamAccounting acct = new StreamAccounting("t", endpoint, new SimpleMeterRegistry(),
+        StreamAccounting acct = new StreamAccounting("t", "tcp://127.0.0.1:*", new SimpleMeterRegistry(),
                 new RejectLog(System::nanoTime, 1));
         AtomicInteger handled = new AtomicInteger();
         ProtocolAdapter flaky = new ProtocolAdapter() {
@@ -43,17 +43,18 @@ class ReceiveAgentTest {
                 return "flaky";
             }
         };
-        try (ZContext ctx = new ZContext(1); NativeSender s = new NativeSender(endpoint)) {
+        try (ZContext ctx = new ZContext(1)) {
             FrameJournal journal = FrameJournal.open(new JournalConfig(tmp.resolve("t"), "FIVE_MINUTELY", 8L << 20));
             PooledMsgAllocator allocator = new PooledMsgAllocator(1024, 1 << 20);
-            ReceiveAgent agent = new ReceiveAgent("t", ReceiveSockets.open(ctx, endpoint, new IngestConfig(), 1 << 20,
-                    allocator), flaky, journal, new JournalSpaceGuard(() -> Long.MAX_VALUE, 0, System::nanoTime, 0),
-                    acct, 1, allocator);
+            ZMQ.Socket socket = ReceiveSockets.open(ctx, "tcp://127.0.0.1:*", new IngestConfig(), 1 << 20, allocator);
+            NativeFrameSender s = new NativeFrameSender(socket.getLastEndpoint());
+            ReceiveAgent agent = new ReceiveAgent("t", socket, flaky, journal,
+                    new JournalSpaceGuard(() -> Long.MAX_VALUE, 0, System::nanoTime, 0), acct, 1, allocator);
             try {
                 s.send(new byte[10], new byte[4096]);
                 s.send(new byte[10], new byte[4096]);
                 s.send(new byte[10]);
-                Await.until(20, () -> acct.summary().toString(), () -> {
+                Await.until(() -> acct.summary().toString(), () -> {
                     agent.doWork();
                     return handled.get() == 3;
                 });
@@ -61,6 +62,7 @@ class ReceiveAgentTest {
                 assertEquals(1, acct.summary().rejected(RejectReason.INTERNAL_ERROR));
                 assertEquals(0, agent.doWork(), "nothing left, nothing done");
             } finally {
+                s.close();
                 agent.onClose();
             }
         }

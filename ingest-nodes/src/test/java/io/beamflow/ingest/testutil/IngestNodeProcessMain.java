@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 
 /**
- * Runs an ingest node in its own JVM for crash tests: prints {@code READY}, then
+ * Runs an ingest node in its own JVM for crash tests: prints {@code READY <bound endpoint>}, then
  * {@code JOURNALED <n>} each time the journaled-frame counter changes (the counter moves only after
  * the journal append returned).
  */
@@ -24,7 +24,7 @@ public final class IngestNodeProcessMain {
         c.journalBlockSizeBytes = 16L << 20;
         c.journalMinFreeBytes = 1L << 20;
         IngestNode node = IngestNode.start(c, new SimpleMeterRegistry());
-        System.out.println("READY");
+        System.out.println("READY " + node.boundEndpoints().get(0));
         System.out.flush();
         long last = -1;
         long nextSummary = System.nanoTime();

@@ -39,7 +39,9 @@ public final class PipelineStatusReporter {
     private final MeterRegistry registry;
     private final LongSupplier activeRuleVersion;
     private final SeriesControl series;
-    private final long startMs = System.currentTimeMillis();
+    private final LongSupplier nanoTime;
+    private final LongSupplier epochMillis;
+    private final long startMs;
     private Map<String, double[]> previous = new HashMap<>();
     private Map<String, Object> latest;
 
@@ -49,9 +51,27 @@ public final class PipelineStatusReporter {
      * @param series            acquisition control (for its state)
      */
     public PipelineStatusReporter(MeterRegistry registry, LongSupplier activeRuleVersion, SeriesControl series) {
+        this(registry, activeRuleVersion, series, System::nanoTime, System::currentTimeMillis);
+    }
+
+    /**
+     * A reporter on given clocks, e.g. clocks a test moves on.
+     *
+     * @param registry          meters of all stages
+     * @param activeRuleVersion version the rule store has active
+     * @param series            acquisition control (for its state)
+     * @param nanoTime          monotonic time in ns, for rates ({@link System#nanoTime()})
+     * @param epochMillis       wall-clock time in ms since the epoch, for ages and the sample's time
+     *                          ({@link System#currentTimeMillis()})
+     */
+    public PipelineStatusReporter(MeterRegistry registry, LongSupplier activeRuleVersion, SeriesControl series,
+            LongSupplier nanoTime, LongSupplier epochMillis) {
         this.registry = registry;
         this.activeRuleVersion = activeRuleVersion;
         this.series = series;
+        this.nanoTime = nanoTime;
+        this.epochMillis = epochMillis;
+        this.startMs = epochMillis.getAsLong();
     }
 
     /** @return the last sample, taking one if there is none yet */
@@ -61,7 +81,8 @@ public final class PipelineStatusReporter {
 
     /** @return a new sample (rates relative to the previous sample) */
     public synchronized Map<String, Object> sample() {
-        long nowNs = System.nanoTime();
+        long nowNs = nanoTime.getAsLong();
+        long nowMs = epochMillis.getAsLong();
         Map<String, double[]> current = new HashMap<>();
         List<Map<String, Object>> counters = new ArrayList<>();
         List<Map<String, Object>> gauges = new ArrayList<>();
@@ -106,7 +127,7 @@ public final class PipelineStatusReporter {
                     stages.computeIfAbsent(tags.getOrDefault("task_name", "?"), x -> new TreeMap<>()).merge(field,
                             Double.isNaN(v) ? 0 : v, Double::sum);
                 } else if (name.equals(FLINK_LAST_CHECKPOINT) && v > 0) {
-                    checkpointAge = (System.currentTimeMillis() - v) / 1000.0;
+                    checkpointAge = (nowMs - v) / 1000.0;
                 }
                 if (name.equals(MetricNames.STAGE_BACKLOG)) {
                     stages.computeIfAbsent(tags.getOrDefault("stage", "?"), s -> new TreeMap<>()).merge("backlog", v,
@@ -124,8 +145,8 @@ public final class PipelineStatusReporter {
         }
         previous = current;
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("timeMs", System.currentTimeMillis());
-        s.put("uptimeS", (System.currentTimeMillis() - startMs) / 1000.0);
+        s.put("timeMs", nowMs);
+        s.put("uptimeS", (nowMs - startMs) / 1000.0);
         s.put("activeRuleVersion", activeRuleVersion.getAsLong());
         s.put("series", series.status());
         List<Map<String, Object>> stageList = new ArrayList<>();

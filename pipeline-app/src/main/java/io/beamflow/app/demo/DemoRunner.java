@@ -4,8 +4,10 @@ import io.beamflow.app.control.ControlServer;
 import io.beamflow.app.control.FlinkMicrometerReporter;
 import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.core.config.SimulatorConfig;
 import io.beamflow.core.io.FileTrees;
 import io.beamflow.ingest.IngestNode;
+import io.beamflow.ingest.receive.ReceiveSockets;
 import io.beamflow.ingest.sim.DetectorSimulator;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.Hdf5Output;
@@ -14,10 +16,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -40,6 +44,7 @@ public final class DemoRunner {
 
     private final BeamflowConfig config;
     private final boolean startControlServer;
+    private final CompletableFuture<URI> controlUrl = new CompletableFuture<>();
 
     /**
      * @param config             configuration (journal, checkpoint and rules directories are the demo's own)
@@ -48,6 +53,16 @@ public final class DemoRunner {
     public DemoRunner(BeamflowConfig config, boolean startControlServer) {
         this.config = config;
         this.startControlServer = startControlServer;
+    }
+
+    /**
+     * The control server's base URL, known once it serves: with {@code control.httpPort} 0 it holds the port
+     * the system chose. Completed exceptionally when {@link #run} ends without having started one.
+     *
+     * @return the future base URL, e.g. {@code http://127.0.0.1:41234/}
+     */
+    public CompletableFuture<URI> controlUrl() {
+        return controlUrl;
     }
 
     /**
@@ -80,52 +95,69 @@ public final class DemoRunner {
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
-        DetectorSimulator.Settings simSettings = DetectorSimulator.Settings.from(config.simulator);
-        SimulatorSeriesControl series = new SimulatorSeriesControl(simSettings);
-        try (IngestNode node = IngestNode.start(config.ingest, registry);
-                ControlServer control = startControlServer
-                        ? ControlServer.start(config, registry, new RuleCompiler(), series)
-                        : null) {
-            StreamExecutionEnvironment env = environment();
-            PipelineRunner.buildJob(env, config);
-            JobClient job = env.executeAsync("beamflow-demo " + seriesId);
-            LOG.info("job {} submitted; sending series {}", job.getJobID(), seriesId);
-            if (control != null) {
-                System.out.printf("dashboard: %s   metrics: %s%n", control.url(), control.metricsUrl());
-            }
-
-            ReductionRateSampler reductionRate = ReductionRateSampler.start(registry);
-            long start = System.nanoTime();
-            DetectorSimulator.Result sent = series.run(simSettings);
-            Optional<Path> committed;
-            if (whileRunning == null) {
-                JobExecutionResult result = job.getJobExecutionResult()
-                        .get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.info("job finished in {} ms", result.getNetRuntime());
-                committed = findMaster(seriesId);
-            } else {
-                committed = awaitMaster(seriesId, job, jobTimeout);
-            }
-            long elapsed = System.nanoTime() - start;
-            reductionRate.close();
-            Path master = committed.orElseThrow(() -> new IllegalStateException(
-                    "no committed master file for series " + seriesId + " was found under " + config.sink.outputRoot));
-            long rejected = node.summaries().stream().mapToLong(s -> s.rejectedTotal()).sum();
-            DemoReport report = new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
-                    SeriesOutcome.read(master), elapsed, reductionRate.framesPerSecond(),
-                    control == null ? null : control.url().toString(),
-                    control == null ? null : control.metricsUrl().toString());
-            if (whileRunning != null) {
-                try {
-                    whileRunning.accept(report);
-                } finally {
-                    job.cancel().get(30, TimeUnit.SECONDS);
+        try (IngestNode node = IngestNode.start(config.ingest, registry)) {
+            DetectorSimulator.Settings simSettings = DetectorSimulator.Settings.from(simulatorConfig(node));
+            SimulatorSeriesControl series = new SimulatorSeriesControl(simSettings);
+            try (ControlServer control = startControlServer
+                    ? ControlServer.start(config, registry, new RuleCompiler(), series)
+                    : null) {
+                if (control != null) {
+                    controlUrl.complete(control.url());
                 }
+                StreamExecutionEnvironment env = environment();
+                PipelineRunner.buildJob(env, config);
+                JobClient job = env.executeAsync("beamflow-demo " + seriesId);
+                LOG.info("job {} submitted; sending series {}", job.getJobID(), seriesId);
+                if (control != null) {
+                    System.out.printf("dashboard: %s   metrics: %s%n", control.url(), control.metricsUrl());
+                }
+
+                ReductionRateSampler reductionRate = ReductionRateSampler.start(registry);
+                long start = System.nanoTime();
+                DetectorSimulator.Result sent = series.run(simSettings);
+                Optional<Path> committed;
+                if (whileRunning == null) {
+                    JobExecutionResult result = job.getJobExecutionResult()
+                            .get(jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("job finished in {} ms", result.getNetRuntime());
+                    committed = findMaster(seriesId);
+                } else {
+                    committed = awaitMaster(seriesId, job, jobTimeout);
+                }
+                long elapsed = System.nanoTime() - start;
+                reductionRate.close();
+                Path master = committed.orElseThrow(() -> new IllegalStateException(
+                        "no committed master file for series " + seriesId + " was found under " + config.sink.outputRoot));
+                long rejected = node.summaries().stream().mapToLong(s -> s.rejectedTotal()).sum();
+                DemoReport report = new DemoReport(seriesId, sent, node.formatSummary(), node.framesJournaled(), rejected,
+                        SeriesOutcome.read(master), elapsed, reductionRate.framesPerSecond(),
+                        control == null ? null : control.url().toString(),
+                        control == null ? null : control.metricsUrl().toString());
+                if (whileRunning != null) {
+                    try {
+                        whileRunning.accept(report);
+                    } finally {
+                        job.cancel().get(30, TimeUnit.SECONDS);
+                    }
+                }
+                return report;
             }
-            return report;
         } finally {
+            controlUrl.completeExceptionally(new IllegalStateException("the demo ran no control server"));
             Metrics.removeRegistry(registry);
         }
+    }
+
+    /**
+     * The simulator's settings. A simulator endpoint that is one of the node's endpoints with a wildcard port
+     * ({@code tcp://127.0.0.1:*}: the system chooses a free port) is replaced by the address the node bound.
+     */
+    private SimulatorConfig simulatorConfig(IngestNode node) {
+        int i = config.ingest.endpoints.indexOf(config.simulator.endpoint);
+        if (i >= 0 && config.simulator.endpoint.endsWith(":*")) {
+            config.simulator.endpoint = ReceiveSockets.address(node.boundEndpoints().get(i));
+        }
+        return config.simulator;
     }
 
     private StreamExecutionEnvironment environment() {

@@ -2,21 +2,25 @@ package io.beamflow.app.control;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.Processes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.remote.RemoteWebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The dashboard in real headless Chromium (Debian's chromium + chromedriver), driven by Selenium. */
@@ -24,6 +28,9 @@ final class DashboardPage implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    private static final Pattern DRIVER_PORT = Pattern.compile("started successfully on port (\\d+)");
+
+    private final Process chromedriver;
     private final WebDriver driver;
 
     DashboardPage(Path profileDirectory) {
@@ -36,9 +43,30 @@ final class DashboardPage implements AutoCloseable {
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1720,1180", "--user-data-dir=" + profileDirectory);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, o);
+        // chromedriver binds a port the system chooses (--port=0) and says which; no port probing
+        Path log = profileDirectory.resolveSibling(profileDirectory.getFileName() + "-chromedriver.log");
+        try {
+            chromedriver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=0").redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + CHROMEDRIVER, e);
+        }
+        try {
+            String port = Await.value("chromedriver's port in " + log, () -> {
+                Matcher m = DRIVER_PORT.matcher(Files.exists(log) ? Files.readString(log) : "");
+                return m.find() ? m.group(1) : null;
+            }, p -> p != null || !chromedriver.isAlive());
+            if (port == null) {
+                throw new AssertionError("chromedriver exited: " + Files.readString(log));
+            }
+            driver = new RemoteWebDriver(URI.create("http://127.0.0.1:" + port).toURL(), o);
+        } catch (IOException e) {
+            chromedriver.destroyForcibly();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            chromedriver.destroyForcibly();
+            throw e;
+        }
     }
 
     void open(URI url) {
@@ -110,6 +138,10 @@ final class DashboardPage implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.quit();
+        try {
+            driver.quit();
+        } finally {
+            Processes.stop(chromedriver, 10);
+        }
     }
 }

@@ -13,7 +13,10 @@ import io.beamflow.sink.live.LiveViewSubscriber;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.beamflow.testing.Await;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -72,35 +75,35 @@ class FlinkLiveViewAndMetricsITCase {
         try (LiveViewSubscriber sub = new LiveViewSubscriber(control.liveViewEndpoint, got::add)) {
             LiveViewMessage first = got.poll(60, TimeUnit.SECONDS);
             assertNotNull(first, "no live-view message from the Flink job within 60 s");
-            long t0 = System.nanoTime();
-            int n = 0;
-            LiveViewMessage last = first;
-            while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3)) {
-                LiveViewMessage m = got.poll(100, TimeUnit.MILLISECONDS);
-                if (m != null) {
-                    n++;
-                    last = m;
-                }
+            List<LiveViewMessage> messages = new ArrayList<>(List.of(first));
+            Await.until(() -> "9 live-view messages (got " + messages.size() + ")", () -> {
+                got.drainTo(messages);
+                return messages.size() >= 9;
+            });
+            // Never faster than the limit of 4/s, however fast or slow the machine: consecutive messages were
+            // published at least 250 ms apart (their publish time has ms resolution; 5 ms slack).
+            for (int i = 1; i < messages.size(); i++) {
+                long gapMs = (messages.get(i).header().publishTimeNs - messages.get(i - 1).header().publishTimeNs)
+                        / 1_000_000;
+                assertTrue(gapMs >= 245, "messages " + (i - 1) + " and " + i + " published " + gapMs
+                        + " ms apart, faster than 4/s");
             }
-            assertTrue(n >= 6 && n <= 14, "expected about 4 messages/s over 3 s, got " + n);
+            LiveViewMessage last = messages.get(messages.size() - 1);
             assertEquals(300, last.width());
             assertEquals(50, last.height());
             assertEquals(2, last.header().binning);
             assertEquals(200f, max(last.image()));
             assertTrue(last.header().window.frames > 1, "window counts every frame, not only published ones");
-            String scrape = "";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && !scrape.contains("numRecordsIn")) {
-                Thread.sleep(200);
-                scrape = registry.scrape();
-            }
+            String scrape = Await.value("Flink's numRecordsIn in the Prometheus scrape", registry::scrape,
+                    text -> text.contains("numRecordsIn"));
             assertTrue(scrape.contains("flink_taskmanager_job_task_") && scrape.contains("numRecordsIn"),
                     "Flink metrics missing from the scrape");
             assertTrue(scrape.contains("beamflow_live_published_total"), "live-view counter missing");
             PipelineStatusReporter status = new PipelineStatusReporter(registry, () -> 0, SeriesControl.NONE);
-            status.sample();
-            Thread.sleep(1500);
-            java.util.Map<String, Object> sample = status.sample();
+            // rates are taken between two samples: poll until one shows the live-view stage's records flowing
+            java.util.Map<String, Object> sample = Await.value("a status sample with the live-view stage above "
+                    + "10 frames/s and a checkpoint age", status::sample,
+                    FlinkLiveViewAndMetricsITCase::liveViewStageFlowing);
             assertNotNull(sample.get("checkpointAgeS"), "checkpoint age from Flink's lastCheckpointCompletedTimestamp");
             assertTrue((Double) sample.get("checkpointAgeS") < 30, sample.toString());
             @SuppressWarnings("unchecked")
@@ -114,6 +117,14 @@ class FlinkLiveViewAndMetricsITCase {
             job.cancel().get(30, TimeUnit.SECONDS);
             Metrics.removeRegistry(registry);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean liveViewStageFlowing(java.util.Map<String, Object> sample) {
+        java.util.List<java.util.Map<String, Object>> stages =
+                (java.util.List<java.util.Map<String, Object>>) sample.get("stages");
+        return sample.get("checkpointAgeS") != null && stages.stream().anyMatch(st -> String.valueOf(st.get("stage"))
+                .contains("live-view") && ((Double) st.getOrDefault("framesPerSec", 0.0)) > 10);
     }
 
     static float max(float[] a) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamflow.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamflow.app.demo.DemoReport;
@@ -50,7 +51,7 @@ class RuleChangeEndToEndITCase {
         config.control.liveViewMaxRateHz = 0;
 
         ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
-        URI base = URI.create("http://127.0.0.1:" + config.control.httpPort + "/");
+        DemoRunner runner = new DemoRunner(config, true);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try (LiveViewSubscriber sub = new LiveViewSubscriber(config.control.liveViewEndpoint, m -> {
             LiveViewHeader h = m.header();
@@ -60,16 +61,15 @@ class RuleChangeEndToEndITCase {
         })) {
             CompletableFuture<DemoReport> run = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new DemoRunner(config, true).run(Duration.ofMinutes(3));
+                    return runner.run(Duration.ofMinutes(3));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (seen.size() < 50 && System.nanoTime() < deadline && !run.isDone()) {
-                Thread.sleep(50);
-            }
-            assertTrue(seen.size() >= 50, "the pipeline did not deliver frames to the live view in time");
+            URI base = runner.controlUrl().get(120, TimeUnit.SECONDS); // the port its control server bound
+            Await.until(Duration.ofSeconds(120), () -> "50 frames on the live view (got " + seen.size() + ")",
+                    () -> seen.size() >= 50 || run.isDone());
+            assertTrue(seen.size() >= 50, "the demo ended before it delivered 50 frames to the live view");
             String doc = "{\"author\":\"itcase\",\"comment\":\"keep frames with peaks\",\"defaultAction\":\"VETO\","
                     + "\"rules\":[{\"name\":\"hits\",\"expression\":\"peaks.count >= 5\",\"action\":\"KEEP\"}]}";
             long putStartNs = System.currentTimeMillis() * 1_000_000L;

@@ -8,13 +8,12 @@ import io.beamflow.app.demo.SeriesOutcome;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.ingest.IngestNode;
 import io.beamflow.ingest.sim.DetectorSimulator;
+import io.beamflow.testing.Await;
 import io.beamflow.testing.FlinkProcessCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +47,8 @@ class PipelineOnFlinkClusterITCase {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void shouldRunOnASessionClusterThatGetsBeamflowOnlyFromTheSubmittedJars() throws Exception {
-        int port = freePort();
         BeamflowConfig config = new BeamflowConfig();
-        config.ingest.endpoints = List.of("tcp://127.0.0.1:" + port);
+        config.ingest.endpoints = List.of("tcp://127.0.0.1:*");
         config.ingest.journalDirectory = work.resolve("journal").toString();
         config.reduction.checkpointDirectory = work.resolve("checkpoints").toString();
         config.reduction.checkpointIntervalMs = 500;
@@ -77,18 +75,17 @@ class PipelineOnFlinkClusterITCase {
             PipelineRunner runner = PipelineRunner.start(config,
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
             try {
-                DetectorSimulator.Settings s = new DetectorSimulator.Settings(List.of("tcp://127.0.0.1:" + port),
+                DetectorSimulator.Settings s = new DetectorSimulator.Settings(node.boundEndpoints(),
                         "remote-1", 90, 64, 48, 0, 0.2, 1, 3);
                 try (DetectorSimulator sim = new DetectorSimulator(s)) {
                     assertEquals(90, sim.run().frames());
                 }
                 Path master = work.resolve("raw/bt/remote-1/remote-1_master.h5");
-                long deadline = System.currentTimeMillis() + 180_000;
-                while (!Files.exists(master)) {
-                    if (System.currentTimeMillis() > deadline) {
-                        fail("series not committed; cluster logs:\n" + cluster.logTails());
-                    }
-                    Thread.sleep(200);
+                try {
+                    Await.until(Duration.ofSeconds(180), () -> "the committed master file " + master,
+                            () -> Files.exists(master));
+                } catch (AssertionError e) {
+                    fail("series not committed; cluster logs:\n" + cluster.logTails(), e);
                 }
                 SeriesOutcome out = SeriesOutcome.read(master);
                 assertEquals(90, out.framesReceived());
@@ -103,12 +100,6 @@ class PipelineOnFlinkClusterITCase {
                 assertTrue(Files.isRegularFile(savepoint.resolve("_metadata")), savepoint.toString());
                 assertTrue(cluster.get("/jobs/" + runner.jobId()).contains("\"FINISHED\""));
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.result.Decision;
+import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.RuleDocumentCodec;
 import io.beamflow.core.rules.TriggerRule;
@@ -15,6 +16,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.FailOnceAfterCheckpoint;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import io.beamflow.testing.SharedMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -32,36 +37,68 @@ class ExactlyOnceITCase {
     Path dir;
 
     @Test
-    @Timeout(180)
+    @Timeout(240)
     void shouldCommitEveryFrameExactlyOnceAfterAFailingOperator() throws Exception {
         Path journals = dir.resolve("journal");
         int frames = 300;
+        int beforeFailure = 100;
         SimulationParameters p = SimulationParameters.defaults(128, 96).withHitFraction(0.0);
-        try (JournalFixture a = new JournalFixture(journals, "stream-a");
-                JournalFixture b = new JournalFixture(journals, "stream-b")) {
-            a.series("eo-a", new FrameSynthesizer(p), frames);
-            b.series("eo-b", new FrameSynthesizer(p.withSeed(5)), frames);
-        }
+        FrameSynthesizer synthA = new FrameSynthesizer(p);
+        FrameSynthesizer synthB = new FrameSynthesizer(p.withSeed(5));
         BeamflowConfig config = ReductionJobITCase.boundedConfig(journals, 2);
         RuleDocumentCodec.writeActive(Path.of(config.reduction.rulesDirectory), new RuleDocument(4, "test", 0, "",
                 List.of(new TriggerRule("every-third", "frame.number % 3 == 0", Decision.VETO, 1)), Decision.KEEP));
 
-        FailOnceAfterCheckpointMap.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
-        ReductionJob.build(env, config)
-                .map(new FailOnceAfterCheckpointMap()).name("fail-once")
-                .sinkTo(new CommittingCollectSink(dir.resolve("out")));
-        env.execute("exactly-once");
+        try (FailOnceAfterCheckpoint.Injection injection = FailOnceAfterCheckpoint.create();
+                JournalFixture a = new JournalFixture(journals, "stream-a");
+                JournalFixture b = new JournalFixture(journals, "stream-b")) {
+            // The series stay open until the failure was injected and the job restarted, so the bounded
+            // sources cannot finish first.
+            a.seriesStart("eo-a", "{\"frames\":" + frames + "}");
+            b.seriesStart("eo-b", "{\"frames\":" + frames + "}");
+            frames(a, "eo-a", synthA, 0, beforeFailure);
+            frames(b, "eo-b", synthB, 0, beforeFailure);
 
-        assertTrue(FailOnceAfterCheckpointMap.FAILED.get(), "the failure was injected");
-        assertTrue(FailOnceAfterCheckpointMap.MAX_ATTEMPT.get() >= 1, "the job was restarted");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            env.enableCheckpointing(300);
+            ReductionJob.build(env, config)
+                    .map(injection.<FrameResult>map(r -> r.kind == FrameResult.Kind.FRAME)).name("fail-once")
+                    .sinkTo(new CommittingCollectSink(dir.resolve("out")));
+            JobClient job = env.executeAsync("exactly-once");
+            try {
+                Await.until(() -> "a completed checkpoint covering frames (" + injection + ")", injection::armed);
+                frames(a, "eo-a", synthA, beforeFailure, frames); // the first of these fails
+                frames(b, "eo-b", synthB, beforeFailure, frames);
+                Await.until(() -> "the injected failure and a restarted job (" + injection + ")", injection::restarted);
+                a.seriesEnd("eo-a", frames);
+                b.seriesEnd("eo-b", frames);
+                job.getJobExecutionResult().get(180, TimeUnit.SECONDS);
+            } finally {
+                ExactlyOnceITCase.cancelUnlessFinished(job);
+            }
+        }
+
         assertEveryResultCommittedOnce(CommittingCollectSink.committed(dir.resolve("out")), List.of("eo-a", "eo-b"),
                 frames);
         for (String stream : List.of("stream-a", "stream-b")) {
             assertTrue(CheckpointedIndexFile.read(journals.toString(), stream) > 0,
                     "checkpointed journal index published for " + stream);
+        }
+    }
+
+    /** Cancels a job that did not finish (a failed wait), so that it does not run on in the shared MiniCluster. */
+    static void cancelUnlessFinished(JobClient job) throws Exception {
+        if (!job.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Appends frames {@code from} (inclusive) to {@code to} (exclusive) of a simulated series. */
+    private static void frames(JournalFixture journal, String series, FrameSynthesizer synth, int from, int to) {
+        for (int i = from; i < to; i++) {
+            journal.frame(series, i, 0, 1, synth.parameters().width(), synth.parameters().height(),
+                    FrameSynthesizer.toLittleEndianBytes(synth.frame(i)));
         }
     }
 

@@ -11,7 +11,11 @@ import io.beamflow.core.sim.FrameSynthesizer;
 import io.beamflow.core.sim.SimulatedFrame;
 import io.beamflow.core.sim.SimulationParameters;
 import io.beamflow.testing.FlinkProcessCluster;
+import io.beamflow.testing.Await;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,18 +90,17 @@ class MultiProcessClusterITCase {
         }
     }
 
-    private static void awaitCompletedCheckpoint(Path checkpoints, long timeoutMs) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.isDirectory(checkpoints)) {
-                try (Stream<Path> s = Files.walk(checkpoints, 3)) {
-                    if (s.anyMatch(f -> f.getFileName().toString().equals("_metadata"))) {
-                        return;
+    private static void awaitCompletedCheckpoint(Path checkpoints, long timeoutMs) {
+        Await.until(Duration.ofMillis(timeoutMs), () -> "a completed checkpoint (_metadata) under " + checkpoints,
+                () -> {
+                    if (!Files.isDirectory(checkpoints)) {
+                        return false;
                     }
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no checkpoint completed within " + timeoutMs + " ms");
+                    try (Stream<Path> s = Files.walk(checkpoints, 3)) {
+                        return s.anyMatch(f -> f.getFileName().toString().equals("_metadata"));
+                    } catch (IOException | UncheckedIOException e) {
+                        return false; // a checkpoint directory deleted while walking
+                    }
+                });
     }
 }

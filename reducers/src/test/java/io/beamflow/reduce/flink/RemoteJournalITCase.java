@@ -13,14 +13,17 @@ import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.RuleDocumentCodec;
 import io.beamflow.core.rules.TriggerRule;
 import io.beamflow.ingest.IngestNode;
-import io.beamflow.reduce.testutil.NativeFrameSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.beamflow.testing.SharedMiniCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
+import java.util.concurrent.TimeUnit;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.FailOnceAfterCheckpoint;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -47,11 +50,11 @@ class RemoteJournalITCase {
 
     private IngestConfig nodeConfig(String name) {
         IngestConfig c = new IngestConfig();
-        c.endpoints = List.of("tcp://127.0.0.1:" + NativeFrameSender.freePort());
+        c.endpoints = List.of("tcp://127.0.0.1:*");
         c.journalDirectory = dir.resolve(name).toString();
         c.journalBlockSizeBytes = 16L << 20;
         c.journalMinFreeBytes = 1L << 20;
-        c.journalServerEndpoint = "tcp://127.0.0.1:" + NativeFrameSender.freePort();
+        c.journalServerEndpoint = "tcp://127.0.0.1:*";
         return c;
     }
 
@@ -94,7 +97,6 @@ class RemoteJournalITCase {
         IngestConfig b = nodeConfig("node-b");
         Path localJournals = dir.resolve("job-host-journals");
         BeamflowConfig config = ReductionJobITCase.boundedConfig(localJournals, 2);
-        config.reduction.journalServers = List.of(a.journalServerEndpoint, b.journalServerEndpoint);
         config.reduction.journalServerTimeoutMs = 2000;
         ReductionConfig.AssemblyConfig assembly = config.reduction.assembly;
         assembly.width = 2 * ModuleAssemblyITCase.W + ModuleAssemblyITCase.GAP;
@@ -107,37 +109,41 @@ class RemoteJournalITCase {
                 List.of(new TriggerRule("every-third", "frame.number % 3 == 0", Decision.VETO, 1)), Decision.KEEP));
         FRAMES_CHECKED.set(0);
         PIXEL_MISMATCHES.set(0);
-        FailOnceAfterCheckpointMap.reset();
+        int beforeFailure = 50;
 
-        try (IngestNode nodeA = IngestNode.start(a, new SimpleMeterRegistry());
+        try (FailOnceAfterCheckpoint.Injection injection = FailOnceAfterCheckpoint.create();
+                IngestNode nodeA = IngestNode.start(a, new SimpleMeterRegistry());
                 IngestNode nodeB = IngestNode.start(b, new SimpleMeterRegistry())) {
-            try (NativeFrameSender module0 = new NativeFrameSender(a.endpoints.get(0));
-                    NativeFrameSender module1 = new NativeFrameSender(b.endpoints.get(0))) {
+            config.reduction.journalServers = List.of(nodeA.journalServerEndpoint(), nodeB.journalServerEndpoint());
+            try (NativeFrameSender module0 = new NativeFrameSender(nodeA.boundEndpoints().get(0));
+                    NativeFrameSender module1 = new NativeFrameSender(nodeB.boundEndpoints().get(0))) {
                 module0.seriesStart(series, 2, "{}");
                 module1.seriesStart(series, 2, "{}");
-                for (int f = 0; f < frames; f++) {
-                    module0.frame(series, f, 0, 2, ModuleAssemblyITCase.W, ModuleAssemblyITCase.H,
-                            ModuleAssemblyITCase.bytes(ModuleAssemblyITCase.module(f, 0)));
-                    module1.frame(series, f, 1, 2, ModuleAssemblyITCase.W, ModuleAssemblyITCase.H,
-                            ModuleAssemblyITCase.bytes(ModuleAssemblyITCase.module(f, 1)));
+                sendFrames(module0, module1, series, 0, beforeFailure);
+
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                env.setParallelism(2);
+                env.enableCheckpointing(300);
+                ReductionJob.build(env, config)
+                        .map(new CheckAssembledPixels()).name("check-pixels")
+                        .map(injection.<FrameResult>map(r -> r.kind == FrameResult.Kind.FRAME)).name("fail-once")
+                        .sinkTo(new CommittingCollectSink(dir.resolve("out")));
+                JobClient job = env.executeAsync("remote-journals");
+                try {
+                    // The series stays open until the failure was injected and the job restarted, so the bounded
+                    // sources cannot finish first.
+                    Await.until(() -> "a completed checkpoint covering frames (" + injection + ")", injection::armed);
+                    sendFrames(module0, module1, series, beforeFailure, frames); // the first of these fails
+                    Await.until(() -> "the injected failure and a restarted job (" + injection + ")",
+                            injection::restarted);
+                    module0.seriesEnd(series, 0, 2, frames);
+                    module1.seriesEnd(series, 1, 2, frames);
+                    job.getJobExecutionResult().get(180, TimeUnit.SECONDS);
+                } finally {
+                    ExactlyOnceITCase.cancelUnlessFinished(job);
                 }
-                module0.seriesEnd(series, 0, 2, frames);
-                module1.seriesEnd(series, 1, 2, frames);
             }
-            awaitAtLeast(frames, nodeA::framesJournaled, "node A journaled the series");
-            awaitAtLeast(frames, nodeB::framesJournaled, "node B journaled the series");
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            env.enableCheckpointing(300);
-            ReductionJob.build(env, config)
-                    .map(new CheckAssembledPixels()).name("check-pixels")
-                    .map(new FailOnceAfterCheckpointMap()).name("fail-once")
-                    .sinkTo(new CommittingCollectSink(dir.resolve("out")));
-            env.execute("remote-journals");
-
-            assertTrue(FailOnceAfterCheckpointMap.FAILED.get(), "the failure was injected");
-            assertTrue(FailOnceAfterCheckpointMap.MAX_ATTEMPT.get() >= 1, "the job was restarted");
             ExactlyOnceITCase.assertEveryResultCommittedOnce(CommittingCollectSink.committed(dir.resolve("out")),
                     List.of(series), frames);
             int kept = frames - (frames + 2) / 3;
@@ -146,8 +152,8 @@ class RemoteJournalITCase {
             assertFalse(holdsAnything(localJournals), "nothing was read from or written to a local journal directory");
             String streamA = nodeA.streamIds().get(0);
             String streamB = nodeB.streamIds().get(0);
-            awaitAtLeast(1, () -> nodeA.journalReleasedBelow(streamA), "node A's journal released by a checkpoint");
-            awaitAtLeast(1, () -> nodeB.journalReleasedBelow(streamB), "node B's journal released by a checkpoint");
+            Await.atLeast(1, () -> nodeA.journalReleasedBelow(streamA), "node A's journal released by a checkpoint");
+            Await.atLeast(1, () -> nodeB.journalReleasedBelow(streamB), "node B's journal released by a checkpoint");
         }
     }
 
@@ -160,11 +166,14 @@ class RemoteJournalITCase {
         }
     }
 
-    private static void awaitAtLeast(long expected, LongSupplier value, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (value.getAsLong() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+    /** Sends frames {@code from} (inclusive) to {@code to} (exclusive), one module to each node. */
+    private static void sendFrames(NativeFrameSender module0, NativeFrameSender module1, String series, int from,
+            int to) {
+        for (int f = from; f < to; f++) {
+            module0.frame(series, f, 0, 2, ModuleAssemblyITCase.W, ModuleAssemblyITCase.H,
+                    ModuleAssemblyITCase.bytes(ModuleAssemblyITCase.module(f, 0)));
+            module1.frame(series, f, 1, 2, ModuleAssemblyITCase.W, ModuleAssemblyITCase.H,
+                    ModuleAssemblyITCase.bytes(ModuleAssemblyITCase.module(f, 1)));
         }
-        assertTrue(value.getAsLong() >= expected, what + ": " + value.getAsLong() + " < " + expected);
     }
 }

@@ -11,17 +11,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import io.beamflow.testing.FailOnceAfterCheckpoint;
 import io.beamflow.testing.SharedMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -58,26 +62,35 @@ class Hdf5SinkITCase {
         }
     }
 
-    /** Throws once, at a frame after the first completed checkpoint; paces the stream so checkpoints happen. */
-    static final class FailOnceAfterCheckpoint implements MapFunction<FrameResult, FrameResult>, CheckpointListener {
-        private static final long serialVersionUID = 1L;
-        static final AtomicInteger CHECKPOINTS = new AtomicInteger();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        static volatile boolean enabled;
+    /** Records from this index on (frames 21.. of both series) wait until the failure injection is armed. */
+    static final long HOLD_FROM = 2L * 21;
 
-        @Override
-        public FrameResult map(FrameResult r) throws Exception {
-            Thread.sleep(15);
-            if (enabled && r.kind == FrameResult.Kind.FRAME && r.frameNumber >= 20 && CHECKPOINTS.get() >= 1
-                    && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure at " + r);
-            }
-            return r;
+    /**
+     * Lets the generator emit records up to {@link #HOLD_FROM} and holds the rest until the test's failure
+     * injection is armed (a checkpoint covering frames completed), so that the source cannot finish before
+     * the failure, whatever the machine's speed. Checkpoints go on while records are held.
+     */
+    static final class HoldUntilArmed implements RateLimiterStrategy<NumberSequenceSource.NumberSequenceSplit> {
+        private static final long serialVersionUID = 1L;
+        private final String token;
+
+        HoldUntilArmed(String token) {
+            this.token = token;
         }
 
         @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            CHECKPOINTS.incrementAndGet();
+        public RateLimiter<NumberSequenceSource.NumberSequenceSplit> createRateLimiter(int parallelism) {
+            return new RateLimiter<>() {
+                private long acquired;
+
+                @Override
+                public CompletionStage<Void> acquire(int records) {
+                    long before = acquired;
+                    acquired += records;
+                    return before < HOLD_FROM ? CompletableFuture.completedFuture(null)
+                            : FailOnceAfterCheckpoint.injection(token).whenArmed();
+                }
+            };
         }
     }
 
@@ -91,10 +104,8 @@ class Hdf5SinkITCase {
         return c;
     }
 
-    private void run(boolean keyed, boolean fail) throws Exception {
-        FailOnceAfterCheckpoint.CHECKPOINTS.set(0);
-        FailOnceAfterCheckpoint.FAILED.set(false);
-        FailOnceAfterCheckpoint.enabled = fail;
+    /** Runs the sink on two interleaved series; with an injection, fails once after a checkpoint. */
+    private void run(boolean keyed, FailOnceAfterCheckpoint.Injection injection) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -102,10 +113,15 @@ class Hdf5SinkITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.enableCheckpointing(100);
         env.setParallelism(1);
-        DataStream<FrameResult> results = env
-                .fromSource(new NumberSequenceSource(0, 2L * (FRAMES + 2) - 1), WatermarkStrategy.noWatermarks(), "seq")
-                .map(new ToResult())
-                .map(new FailOnceAfterCheckpoint());
+        long records = 2L * (FRAMES + 2);
+        DataStream<Long> sequence = injection == null
+                ? env.fromSource(new NumberSequenceSource(0, records - 1), WatermarkStrategy.noWatermarks(), "seq")
+                : env.fromSource(new DataGeneratorSource<>(i -> i, records, new HoldUntilArmed(injection.token()),
+                        Types.LONG), WatermarkStrategy.noWatermarks(), "seq");
+        DataStream<FrameResult> results = sequence.map(new ToResult());
+        if (injection != null) {
+            results = results.map(injection.<FrameResult>map(r -> r.kind == FrameResult.Kind.FRAME));
+        }
         Hdf5Sink sink = new Hdf5Sink(config());
         if (keyed) {
             results.keyBy(r -> r.seriesId).sinkTo(sink).setParallelism(2);
@@ -134,15 +150,18 @@ class Hdf5SinkITCase {
     @Test
     @Timeout(180)
     void shouldCommitSeriesAtParallelismOne() throws Exception {
-        run(false, false);
+        run(false, null);
         assertCommitted();
     }
 
     @Test
     @Timeout(180)
     void shouldWriteEveryFrameExactlyOnceAfterFailureAndReplay() throws Exception {
-        run(true, true);
-        assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the injected failure happened after a checkpoint");
+        try (FailOnceAfterCheckpoint.Injection injection = FailOnceAfterCheckpoint.create()) {
+            run(true, injection);
+            assertTrue(injection.restarted(), "the injected failure happened after a checkpoint and the job restarted: "
+                    + injection);
+        }
         assertCommitted();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamflow.testing.Await;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.result.Decision;
 import io.beamflow.core.result.FrameResult;
@@ -196,11 +197,11 @@ class LiveViewPublisherTest {
                 new SimpleMeterRegistry())) {
             Process p = DebianPython.start(script, pub.boundEndpoint());
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (p.isAlive() && System.nanoTime() < deadline) {
+                // PUB drops what it sends before the subscription arrived: publish until the subscriber is done
+                Await.until("the python subscriber received a frame and exited", () -> {
                     pub.offer(result(f, 600, 300, Decision.VETO));
-                    Thread.sleep(50);
-                }
+                    return !p.isAlive();
+                });
                 assertTrue(p.waitFor(1, TimeUnit.SECONDS), "python subscriber did not finish");
                 String out = new String(p.getInputStream().readAllBytes()).trim();
                 List<String> lines = out.lines().toList();

@@ -9,7 +9,7 @@ import io.beamflow.core.journal.remote.JournalClient;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.ingest.IngestNode;
-import io.beamflow.reduce.testutil.NativeFrameSender;
+import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,13 +31,13 @@ class RemoteJournalCursorTest {
     private final long[] nowNs = {0};
     private final NativeHeaderFlyweight header = new NativeHeaderFlyweight();
 
-    private IngestConfig config(int receivePort, int serverPort) {
+    private IngestConfig config(String receiveEndpoint, String serverEndpoint) {
         IngestConfig c = new IngestConfig();
-        c.endpoints = List.of("tcp://127.0.0.1:" + receivePort);
+        c.endpoints = List.of(receiveEndpoint);
         c.journalDirectory = dir.resolve("journal").toString();
         c.journalBlockSizeBytes = 16L << 20;
         c.journalMinFreeBytes = 1L << 20;
-        c.journalServerEndpoint = "tcp://127.0.0.1:" + serverPort;
+        c.journalServerEndpoint = serverEndpoint;
         return c;
     }
 
@@ -73,15 +73,16 @@ class RemoteJournalCursorTest {
     @Test
     @Timeout(120)
     void shouldKeepItsPositionAndResumeWithoutGapOrRepeatWhenTheJournalServerWasAway() throws Exception {
-        int receivePort = NativeFrameSender.freePort();
-        int serverPort = NativeFrameSender.freePort();
         SimpleCounter errors = new SimpleCounter();
-        IngestNode node = IngestNode.start(config(receivePort, serverPort), new SimpleMeterRegistry());
+        IngestNode node = IngestNode.start(config("tcp://127.0.0.1:*", "tcp://127.0.0.1:*"), new SimpleMeterRegistry());
+        // The restarted node binds the ports the first one chose (and so continues its journal).
+        String receiveEndpoint = node.boundEndpoints().get(0);
+        String serverEndpoint = node.journalServerEndpoint();
         String stream = node.streamIds().get(0);
-        try (JournalClient client = new JournalClient("tcp://127.0.0.1:" + serverPort, 300);
+        try (JournalClient client = new JournalClient(serverEndpoint, 300);
                 RemoteJournalCursor cursor = new RemoteJournalCursor(client, stream, -1, 4, 1L << 20, errors,
                         () -> nowNs[0])) {
-            try (NativeFrameSender sender = new NativeFrameSender("tcp://127.0.0.1:" + receivePort)) {
+            try (NativeFrameSender sender = new NativeFrameSender(receiveEndpoint)) {
                 for (int f = 0; f < 10; f++) {
                     sender.frame("away", f, 0, 1, W, H, pixels(f));
                 }
@@ -100,8 +101,8 @@ class RemoteJournalCursorTest {
             assertEquals(0, cursor.poll((i, b, o, l) -> { }), "no request before the next retry time");
             assertEquals(failures + 1, errors.getCount(), "no request before the next retry time");
 
-            node = IngestNode.start(config(receivePort, serverPort), new SimpleMeterRegistry());
-            try (NativeFrameSender sender = new NativeFrameSender("tcp://127.0.0.1:" + receivePort)) {
+            node = IngestNode.start(config(receiveEndpoint, serverEndpoint), new SimpleMeterRegistry());
+            try (NativeFrameSender sender = new NativeFrameSender(receiveEndpoint)) {
                 for (int f = 10; f < 15; f++) {
                     sender.frame("away", f, 0, 1, W, H, pixels(f));
                 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same catalog schema and upserts on a real PostgreSQL server (the shared-deployment dialect). */
-class PostgresCatalogTest {
+class PostgresCatalogITCase {
     @TempDir
     Path tmp;
 

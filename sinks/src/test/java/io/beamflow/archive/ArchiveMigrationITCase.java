@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Migration of multi-file series to a POSIX target and a WebDAV target (real Apache httpd + mod_dav on loopback). */
-class ArchiveMigrationTest {
+class ArchiveMigrationITCase {
     private static final int DATA_FILES = 4;
     private static final int FILE_BYTES = 3 * 1024 * 1024 + 17;
 
@@ -276,13 +278,15 @@ class ArchiveMigrationTest {
     @Test
     void shouldKeepPosixCopyAndReportErrorWhenWebDavTargetIsDown() throws Exception {
         List<Path> files = SeriesFixture.write(beamline, "p1234", "s0006", 2, 100_000, 6);
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
+        // A port this test holds without listening: connections to it are refused, and nobody else can take it.
+        MigrationReport m;
+        WebDavTarget down;
+        try (Socket dead = new Socket()) {
+            dead.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            down = new WebDavTarget(URI.create("http://127.0.0.1:" + dead.getLocalPort() + "/archive"), 2_000, null);
+            m = new ArchiveMigrator(new SeriesScanner(beamline), catalog, List.of(posix, down), Throttle.NONE)
+                    .migrate(null, ProgressReporter.NONE);
         }
-        WebDavTarget down = new WebDavTarget(URI.create("http://127.0.0.1:" + deadPort + "/archive"), 2_000, null);
-        MigrationReport m = new ArchiveMigrator(new SeriesScanner(beamline), catalog, List.of(posix, down), Throttle.NONE)
-                .migrate(null, ProgressReporter.NONE);
         assertFalse(m.ok());
         assertEquals(files.size(), m.errors().size(), m.errors().toString());
         assertTrue(m.errors().get(0).contains(down.uri()) && m.errors().get(0).contains("ConnectException"), m.errors().get(0));

@@ -10,20 +10,18 @@ import io.beamflow.app.demo.SeriesOutcome;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.ingest.IngestNode;
 import io.beamflow.ingest.sim.DetectorSimulator;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.ChildJvm;
 import io.beamflow.testing.DebianPython;
 import io.beamflow.testing.Processes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,43 +38,29 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM it takes a savepoint, and a series journaled while it was down is written after the next start.
  * Every frame sent ends up in the files exactly once (frame numbers read back with h5py).
  */
-class PipelineCommandProcessTest {
-    private static final long WAIT_MS = 180_000;
+class PipelineCommandProcessITCase {
+    private static final Duration WAIT = Duration.ofMinutes(3);
 
     @TempDir
     Path work;
 
-    /**
-     * A child JVM running {@code beamflow pipeline}; its output goes to a file, because
-     * {@link Process#destroy()} closes this side's pipes and what the child prints after SIGTERM would be lost.
-     */
+    /** A child JVM running {@code beamflow pipeline}; its output goes to a file that survives SIGTERM. */
     private static final class PipelineProcess implements AutoCloseable {
+        final ChildJvm jvm;
         final Process process;
-        final Path log;
 
-        PipelineProcess(Path config, Path log) throws IOException {
-            this.log = log;
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.add("-Xmx768m");
-            cmd.add("-Dlog4j2.configurationFile=log4j2-test.xml");
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(BeamflowCli.class.getName());
-            cmd.addAll(List.of("pipeline", "--config", config.toString(), "--no-server", "--status-interval", "1"));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PipelineProcess(Path config, Path log) {
+            jvm = ChildJvm.builder(BeamflowCli.class.getName())
+                    .jvmArgs("-Xmx768m", "-Dlog4j2.configurationFile=log4j2-test.xml")
+                    .args("pipeline", "--config", config.toString(), "--no-server", "--status-interval", "1")
+                    .output(log).start();
+            process = jvm.process();
         }
 
-        List<String> lines() throws IOException {
-            return Files.readAllLines(log, StandardCharsets.UTF_8);
-        }
-
-        String awaitLine(Predicate<String> match, String what) throws Exception {
-            long deadline = System.currentTimeMillis() + WAIT_MS;
-            while (System.currentTimeMillis() < deadline) {
+        String awaitLine(Predicate<String> match, String what) {
+            return Await.value(WAIT, () -> what + "; " + jvm.outputTail(60), () -> {
                 boolean alive = process.isAlive();
-                for (String l : lines()) {
+                for (String l : jvm.outputLines()) {
                     if (match.test(l)) {
                         return l;
                     }
@@ -84,14 +68,12 @@ class PipelineCommandProcessTest {
                 if (!alive) {
                     fail("pipeline exited (" + process.exitValue() + ") before " + what + ":\n" + tail());
                 }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("no " + what + " within " + WAIT_MS + " ms:\n" + tail());
+                return null;
+            }, l -> l != null);
         }
 
-        String tail() throws IOException {
-            List<String> lines = lines();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        String tail() {
+            return jvm.outputTail(60);
         }
 
         @Override
@@ -105,10 +87,9 @@ class PipelineCommandProcessTest {
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void shouldContinueAfterKillNineFromTheLastCheckpointAndAfterSigtermFromItsSavepoint() throws Exception {
-        int port = freePort();
         Path config = Files.writeString(work.resolve("beamline.yaml"), String.join("\n",
                 "ingest:",
-                "  endpoints: [\"tcp://127.0.0.1:" + port + "\"]",
+                "  endpoints: [\"tcp://127.0.0.1:*\"]", // the node binds a port the system chooses
                 "  journalDirectory: " + work.resolve("journal"),
                 "reduction:",
                 "  checkpointIntervalMs: 300",
@@ -126,10 +107,11 @@ class PipelineCommandProcessTest {
         SnapshotDirectory snapshots = new SnapshotDirectory(work.resolve("checkpoints"));
 
         try (IngestNode node = IngestNode.start(c.ingest, new SimpleMeterRegistry())) {
+            String endpoint = node.boundEndpoints().get(0);
             // 1. First start; half a series is sent; SIGKILL once those frames are stored and a checkpoint
             //    completed after that. The rest of the series is journaled while the pipeline is down.
             try (DetectorSimulator sim = new DetectorSimulator(new DetectorSimulator.Settings(
-                    List.of("tcp://127.0.0.1:" + port), "s1", 200, 64, 48, 0, 0.2, 1, 7));
+                    List.of(endpoint), "s1", 200, 64, 48, 0, 0.2, 1, 7));
                     PipelineProcess p1 = new PipelineProcess(config, work.resolve("pipeline-1.log"))) {
                 p1.awaitLine(l -> l.startsWith("pipeline running:") && l.contains("first start"), "start line");
                 sim.sendSeriesStart();
@@ -167,7 +149,7 @@ class PipelineCommandProcessTest {
             }
 
             // 4. A series journaled while the pipeline is down is written after the next start.
-            assertEquals(120, send("s2", 120, 0, port).frames());
+            assertEquals(120, send("s2", 120, 0, endpoint).frames());
             try (PipelineProcess p3 = new PipelineProcess(config, work.resolve("pipeline-3.log"))) {
                 p3.awaitLine(l -> l.startsWith("pipeline running:") && l.endsWith(", continuing from " + savepoint),
                         "continuing from " + savepoint);
@@ -194,17 +176,15 @@ class PipelineCommandProcessTest {
         return Long.parseLong(rest.substring(0, rest.indexOf(','))) >= frames;
     }
 
-    private static void awaitSnapshotCompletedAfter(SnapshotDirectory snapshots, long afterMs) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (System.currentTimeMillis() < deadline) {
+    private static void awaitSnapshotCompletedAfter(SnapshotDirectory snapshots, long afterMs) {
+        Await.value(WAIT, () -> "a checkpoint completed after " + afterMs, () -> {
             for (Path s : snapshots.snapshots()) {
                 if (Files.getLastModifiedTime(s.resolve("_metadata")).toMillis() > afterMs) {
-                    return;
+                    return true;
                 }
             }
-            Thread.sleep(50);
-        }
-        fail("no checkpoint completed within " + WAIT_MS + " ms");
+            return false;
+        }, done -> done);
     }
 
     private static void sendFrames(DetectorSimulator sim, int from, int to) {
@@ -216,23 +196,17 @@ class PipelineCommandProcessTest {
         }
     }
 
-    private static DetectorSimulator.Result send(String series, int frames, double rateHz, int port) {
-        DetectorSimulator.Settings s = new DetectorSimulator.Settings(List.of("tcp://127.0.0.1:" + port), series,
+    private static DetectorSimulator.Result send(String series, int frames, double rateHz, String endpoint) {
+        DetectorSimulator.Settings s = new DetectorSimulator.Settings(List.of(endpoint), series,
                 frames, 64, 48, rateHz, 0.2, 1, 7);
         try (DetectorSimulator sim = new DetectorSimulator(s)) {
             return sim.run();
         }
     }
 
-    private static Path awaitMaster(BeamflowConfig c, String series) throws Exception {
+    private static Path awaitMaster(BeamflowConfig c, String series) {
         Path master = Path.of(c.sink.outputRoot, c.sink.beamtime, series, series + "_master.h5");
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (!Files.exists(master)) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("series " + series + " not committed within " + WAIT_MS + " ms");
-            }
-            Thread.sleep(100);
-        }
+        Await.until(WAIT, () -> "series " + series + " committed (" + master + ")", () -> Files.exists(master));
         return master;
     }
 
@@ -253,11 +227,5 @@ class PipelineCommandProcessTest {
         String listed = DebianPython.run(script, 120, master.toString()).orThrow().strip();
         String expected = LongStream.range(0, frames).mapToObj(Long::toString).collect(Collectors.joining(" "));
         assertEquals(expected, listed, "frame numbers in the data files, sorted");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -11,7 +11,6 @@ import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.live.LiveViewPublisher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,15 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that activating a good rule changes the hit rate, and saves a screenshot.
  */
 @Timeout(180)
-class DashboardBrowserTest {
+class DashboardBrowserITCase {
     @TempDir
     Path dir;
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** The job's rule engine, recompiled when the active version changes. */
     static final class RuleEngine {
@@ -109,21 +102,29 @@ class DashboardBrowserTest {
         page.await(30, d -> page.text("activeVersion").equals("v1"));
         page.await(30, d -> page.text("effectiveVersion").equals("v1"));
         page.await(30, d -> page.hitRate() < hitRateBelow);
-        Thread.sleep(1500);
+        // the screenshot shows a frame drawn after the new rule took effect
+        String frameAtChange = page.attr("image", "data-frame");
+        page.await(30, d -> !page.attr("image", "data-frame").equals(frameAtChange));
         page.screenshot(screenshot);
+    }
+
+    private static BeamflowConfig liveViewAt(BeamflowConfig c, String endpoint) {
+        c.control.liveViewEndpoint = endpoint;
+        return c;
     }
 
     @Test
     void shouldShowLiveDataValidateRulesAndChangeHitRateInHeadlessChromium() throws Exception {
         String token = "browser-test-token";
         BeamflowConfig c = ControlApiTest.config(dir, token);
-        c.control.liveViewEndpoint = "tcp://127.0.0.1:" + freePort();
         c.control.liveViewMaxRateHz = 10;
         c.control.liveViewMaxEdge = 256;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (LiveViewPublisher pub = new LiveViewPublisher(c.control.liveViewEndpoint, c.control.liveViewMaxRateHz,
+        // the publisher binds a port the system chooses; the control server's dashboard subscribes to it
+        try (LiveViewPublisher pub = new LiveViewPublisher("tcp://127.0.0.1:*", c.control.liveViewMaxRateHz,
                 c.control.liveViewMaxEdge, registry);
-                ControlServer server = ControlServer.start(c, registry, new RuleCompiler(), SeriesControl.NONE);
+                ControlServer server = ControlServer.start(liveViewAt(c, pub.boundEndpoint()), registry,
+                        new RuleCompiler(), SeriesControl.NONE);
                 SyntheticResultFeed feed = new SyntheticResultFeed(512, 40, pub, dir.resolve("rules"),
                         new RuleEngine()::decide);
                 DashboardPage page = new DashboardPage(dir.resolve("chromium-profile"))) {

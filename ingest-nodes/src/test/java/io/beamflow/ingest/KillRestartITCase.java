@@ -6,19 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
-import io.beamflow.ingest.testutil.Await;
+import io.beamflow.testing.Await;
+import io.beamflow.testing.ChildJvm;
 import io.beamflow.ingest.testutil.IngestNodeProcessMain;
 import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.ingest.testutil.JournalRecords.Rec;
-import io.beamflow.ingest.testutil.NativeSender;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
+import io.beamflow.testing.NativeFrameSender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,94 +28,66 @@ import org.junit.jupiter.api.io.TempDir;
  * journal, and checks that every frame it had counted as journaled is still there, bit-exact, and that
  * the restarted node continues the same journal.
  */
-class KillRestartTest {
+class KillRestartITCase {
     @TempDir
     Path tmp;
 
     private static final int W = 256;
     private static final int H = 256;
 
-    /** A child JVM running {@link IngestNodeProcessMain}, with the highest counter it printed. */
+    /** A child JVM running {@link IngestNodeProcessMain}; its output goes to a file that survives SIGKILL. */
     private static final class NodeProcess implements AutoCloseable {
-        final Process process;
-        final AtomicLong journaled = new AtomicLong(-1);
-        final AtomicBoolean ready = new AtomicBoolean();
-        final List<String> output = new ArrayList<>();
+        final ChildJvm jvm;
+        /** The endpoint the node bound, from its {@code READY} line. */
+        final String endpoint;
 
-        NodeProcess(String endpoint, Path journal) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.add("-Xmx512m");
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(IngestNodeProcessMain.class.getName());
-            cmd.add(endpoint);
-            cmd.add(journal.toString());
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (output) {
-                            output.add(line);
-                        }
-                        if (line.equals("READY")) {
-                            ready.set(true);
-                        } else if (line.startsWith("JOURNALED ")) {
-                            journaled.set(Long.parseLong(line.substring(10)));
-                        }
-                    }
-                } catch (IOException e) {
-                    // process gone
-                }
-            }, "node-output");
-            reader.setDaemon(true);
-            reader.start();
+        NodeProcess(String endpoint, Path journal, Path output) {
+            jvm = ChildJvm.builder(IngestNodeProcessMain.class.getName()).jvmArgs("-Xmx512m")
+                    .args(endpoint, journal.toString()).output(output).start();
+            this.endpoint = jvm.awaitLine("READY", l -> l.startsWith("READY ")).substring(6);
+        }
+
+        /** @return the highest journaled-frame count the node printed, -1 before any */
+        long journaled() {
+            return jvm.lastLine(l -> l.startsWith("JOURNALED ")).map(l -> Long.parseLong(l.substring(10)))
+                    .orElse(-1L);
         }
 
         String output() {
-            synchronized (output) {
-                return String.join("\n", output.subList(Math.max(0, output.size() - 80), output.size()));
-            }
+            return jvm.outputTail(80);
         }
 
-        void kill9() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Linux
-            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "killed node exited");
+        void kill9() {
+            jvm.kill9(); // SIGKILL on Linux
         }
 
         @Override
         public void close() {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            jvm.close();
         }
     }
 
     @Test
     void shouldKeepEveryFrameCountedAsJournaledAcrossKillNineAndContinueTheJournal() throws Exception {
-        String endpoint = "tcp://127.0.0.1:" + Await.freePort();
         Path journalRoot = tmp.resolve("journal");
-        Path journal = journalRoot.resolve(io.beamflow.ingest.receive.ReceiveSockets.streamId(endpoint));
+        String endpoint;
+        Path journal;
         int total = 600;
         long countedBeforeKill;
         AtomicLong sentUpTo = new AtomicLong(-1);
         AtomicBoolean stopSending = new AtomicBoolean();
         Thread senderThread;
-        try (NodeProcess first = new NodeProcess(endpoint, journalRoot)) {
-            Await.until(60, first::output, first.ready::get);
+        try (NodeProcess first = new NodeProcess("tcp://127.0.0.1:*", journalRoot, tmp.resolve("first.log"))) {
+            // The first node binds a port the system chooses; the restarted one binds that port again, and a
+            // wildcard endpoint's journal is named after its bound port, so both use the same journal.
+            endpoint = first.endpoint;
+            journal = journalRoot.resolve(io.beamflow.ingest.receive.ReceiveSockets.streamId(endpoint));
+            String target = endpoint;
             senderThread = new Thread(() -> {
-                try (NativeSender s = new NativeSender(endpoint)) {
+                try (NativeFrameSender s = new NativeFrameSender(target)) {
                     // While no node is bound (between kill and restart) PUSH blocks; a slow restart must not time out.
                     s.socket().setSendTimeOut(120_000);
-                    s.send(NativeSender.header(MessageType.SERIES_START, "crash", 0, 0, 1, W, H, PixelType.UINT16, 2),
+                    s.send(NativeFrameSender.header(MessageType.SERIES_START, "crash", 0, 0, 1, W, H, PixelType.UINT16, 2),
                             "{}".getBytes(StandardCharsets.UTF_8));
                     for (int f = 0; f < total && !stopSending.get(); f++) {
                         s.frame("crash", f, W, H);
@@ -130,28 +97,27 @@ class KillRestartTest {
                     // A DAQ re-sending frames the node journaled before its crash must not create duplicates.
                     s.frame("crash", 0, W, H);
                     s.frame("crash", total - 1, W, H);
-                    s.send(NativeSender.header(MessageType.SERIES_END, "crash", 0, 0, 1, W, H, PixelType.UINT16,
+                    s.send(NativeFrameSender.header(MessageType.SERIES_END, "crash", 0, 0, 1, W, H, PixelType.UINT16,
                             total));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }, "sender");
             senderThread.start();
-            Await.until(60, first::output, () -> first.journaled.get() >= 150);
+            Await.until(first::output, () -> first.journaled() >= 150);
             first.kill9();
-            countedBeforeKill = first.journaled.get();
+            countedBeforeKill = first.journaled();
         }
         List<Rec> afterKill = JournalRecords.frames(JournalRecords.readAll(journal));
         assertTrue(afterKill.size() >= countedBeforeKill, "journal has " + afterKill.size()
                 + " frames, node had counted " + countedBeforeKill);
         long lastIndexBeforeRestart = afterKill.get(afterKill.size() - 1).index();
 
-        try (NodeProcess second = new NodeProcess(endpoint, journalRoot)) {
-            Await.until(60, second::output, second.ready::get);
+        try (NodeProcess second = new NodeProcess(endpoint, journalRoot, tmp.resolve("second.log"))) {
             senderThread.join(TimeUnit.SECONDS.toMillis(150));
             stopSending.set(true);
             assertTrue(!senderThread.isAlive(), "sender finished");
-            Await.until(60, second::output, () -> {
+            Await.until(second::output, () -> {
                 List<Rec> all = JournalRecords.readAll(journal);
                 return !all.isEmpty() && all.get(all.size() - 1).type() == MessageType.SERIES_END;
             });
@@ -162,7 +128,7 @@ class KillRestartTest {
         for (int i = 0; i < countedBeforeKill; i++) {
             Rec r = frames.get(i);
             assertEquals(i, r.frameNumber());
-            assertArrayEquals(NativeSender.payload(i, W, H), r.body(), "frame " + i);
+            assertArrayEquals(NativeFrameSender.payload(i, W, H), r.body(), "frame " + i);
         }
         // The restarted node appended to the same journal, after the old records.
         Rec end = all.get(all.size() - 1);
@@ -173,7 +139,7 @@ class KillRestartTest {
             assertTrue(seen.add(r.frameNumber()), "frame " + r.frameNumber() + " journaled twice");
             assertTrue(r.frameNumber() > previous, "frames in order");
             previous = r.frameNumber();
-            assertArrayEquals(NativeSender.payload(r.frameNumber(), W, H), r.body());
+            assertArrayEquals(NativeFrameSender.payload(r.frameNumber(), W, H), r.body());
         }
         assertTrue(frames.get(frames.size() - 1).frameNumber() == total - 1, "last frame arrived after restart");
     }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.beamflow.testing.Await;
+import io.beamflow.testing.ChildJvm;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that catalog and targets end up consistent: no duplicate catalog rows, no partial file under a final
  * name at any time, no lost file, no temporary file left.
  */
-class ArchiveKillResumeTest {
+class ArchiveKillResumeITCase {
     private static final int DATA_FILES = 3;
     private static final int FILE_BYTES = 8 * 1024 * 1024;
     private static final long THROTTLE_BYTES_PER_SECOND = 16L * 1024 * 1024;
@@ -46,13 +48,9 @@ class ArchiveKillResumeTest {
             for (long threshold : new long[] {totalBytes / 8, totalBytes * 3 / 8, totalBytes * 5 / 8}) {
                 Process child = startChild(beamline, catalogUrl, targets);
                 try {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    while (bytesIn(posixRoot) + bytesIn(davRoot) < threshold && child.isAlive()) {
-                        if (System.nanoTime() > deadline) {
-                            fail("migration made no progress within 60 s: " + log(child));
-                        }
-                        Thread.sleep(20);
-                    }
+                    Await.value(Duration.ofSeconds(Await.DEFAULT_TIMEOUT_SECONDS),
+                            () -> threshold + " bytes copied or the migration finished; " + log(child),
+                            () -> bytesIn(posixRoot) + bytesIn(davRoot) >= threshold || !child.isAlive(), done -> done);
                     assertTrue(child.isAlive(), "migration finished before it could be killed; " + log(child));
                     child.destroyForcibly(); // SIGKILL on Unix
                     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -86,21 +84,13 @@ class ArchiveKillResumeTest {
         }
     }
 
-    private Process startChild(Path beamline, String catalogUrl, List<String> targets) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-Xmx256m");
-        cmd.add("-Dlog4j2.configurationFile=log4j2-test.xml");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(MigrationChild.class.getName());
-        cmd.add(beamline.toString());
-        cmd.add(catalogUrl);
-        cmd.add(Long.toString(THROTTLE_BYTES_PER_SECOND));
-        cmd.addAll(targets);
-        Path logFile = tmp.resolve("child-" + System.nanoTime() + ".log");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    private Process startChild(Path beamline, String catalogUrl, List<String> targets) {
+        List<String> args = new ArrayList<>(List.of(beamline.toString(), catalogUrl,
+                Long.toString(THROTTLE_BYTES_PER_SECOND)));
+        args.addAll(targets);
+        return ChildJvm.builder(MigrationChild.class.getName())
+                .jvmArgs("-Xmx256m", "-Dlog4j2.configurationFile=log4j2-test.xml").args(args)
+                .output(tmp.resolve("child-" + System.nanoTime() + ".log")).start().process();
     }
 
     private String log(Process p) {

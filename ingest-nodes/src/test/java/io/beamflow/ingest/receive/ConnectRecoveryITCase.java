@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.beamflow.core.config.IngestConfig;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
-import io.beamflow.ingest.testutil.Await;
-import io.beamflow.ingest.testutil.NativeSender;
+import io.beamflow.testing.NativeFrameSender;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ import org.zeromq.ZMQ;
  * 2-core machine); only the handshake timer recovers it, after ZeroMQ's default 30 s unless the node
  * sets {@code ingest.handshakeTimeoutMs}.
  */
-class ConnectRecoveryTest {
+class ConnectRecoveryITCase {
     private static final int CONNECTIONS = 100;
     private static final long DEADLINE_NS = 10_000_000_000L;
 
@@ -31,12 +30,12 @@ class ConnectRecoveryTest {
         IngestConfig config = new IngestConfig();
         List<Long> slowMs = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS; i++) {
-            String address = "tcp://127.0.0.1:" + Await.freePort();
             try (ZContext detectorContext = new ZContext(1); ZContext ctx = new ZContext(1)) {
                 // the detector binds, with ZeroMQ's defaults (a 30 s handshake timeout)
                 ZMQ.Socket detector = detectorContext.createSocket(SocketType.PUSH);
                 detector.setLinger(0);
-                detector.bind(address);
+                detector.bind("tcp://127.0.0.1:*");
+                String address = detector.getLastEndpoint();
                 ZMQ.Socket node = ReceiveSockets.open(ctx, ">" + address, config, 1 << 20);
                 node.setReceiveTimeOut(50);
                 assertEquals(config.handshakeTimeoutMs, node.getHandshakeIvl());
@@ -44,9 +43,9 @@ class ConnectRecoveryTest {
                 byte[] header = null;
                 // A frame every 50 ms: ZeroMQ drops what was queued for a connection that is re-established.
                 while (header == null && System.nanoTime() - start < DEADLINE_NS) {
-                    if (detector.send(NativeSender.header(MessageType.FRAME, "c", i, 0, 1, 16, 16, PixelType.UINT16,
+                    if (detector.send(NativeFrameSender.header(MessageType.FRAME, "c", i, 0, 1, 16, 16, PixelType.UINT16,
                             512), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                        detector.send(NativeSender.payload(i, 16, 16), 0);
+                        detector.send(NativeFrameSender.payload(i, 16, 16), 0);
                     }
                     header = node.recv();
                 }

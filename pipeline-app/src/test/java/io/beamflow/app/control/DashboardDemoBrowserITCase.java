@@ -3,6 +3,7 @@ package io.beamflow.app.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamflow.testing.Await;
 import io.beamflow.app.demo.DemoReport;
 import io.beamflow.app.demo.DemoRunner;
 import io.beamflow.core.config.BeamflowConfig;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * finder, azimuthal integration, JEXL rules), HDF5 sink, live view and control server; the rule
  * activated in the page is followed by the job and the hit rate on the page drops.
  */
-class DashboardDemoBrowserTest {
+class DashboardDemoBrowserITCase {
     static final String TOKEN = "demo-browser-token";
 
     @TempDir
@@ -32,29 +33,27 @@ class DashboardDemoBrowserTest {
         BeamflowConfig config = DemoConfigs.paced(work, TOKEN, "browser-demo-0001", 2000, 512, 25);
         config.control.liveViewMaxRateHz = 10;
         config.control.liveViewMaxEdge = 512;
+        DemoRunner runner = new DemoRunner(config, true);
         CompletableFuture<DemoReport> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return new DemoRunner(config, true).run(Duration.ofMinutes(3));
+                return runner.run(Duration.ofMinutes(3));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         try (DashboardPage page = new DashboardPage(work.resolve("chromium-profile"))) {
-            URI url = URI.create("http://127.0.0.1:" + config.control.httpPort + "/");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    page.open(url);
-                    break;
-                } catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline || run.isDone()) {
-                        throw e;
-                    }
-                    Thread.sleep(500);
+            URI url = runner.controlUrl().get(120, TimeUnit.SECONDS); // the port its control server bound
+            // the demo starts its control server while the page is being opened: retry until it serves
+            Await.value("the dashboard at " + url + " live", () -> {
+                if (run.isDone()) {
+                    return false;
                 }
-            }
+                page.open(url);
+                return true;
+            }, opened -> true);
+            assertTrue(!run.isDone(), "the demo ended before its dashboard could be opened");
             long t0 = System.nanoTime();
-            DashboardBrowserTest.operatorSession(page, TOKEN, DashboardBrowserTest.peakRule(5), 0.7,
+            DashboardBrowserITCase.operatorSession(page, TOKEN, DashboardBrowserITCase.peakRule(5), 0.7,
                     Path.of("target", "dashboard-demo-screenshot.png"));
             System.out.printf("operator session took %.1f s%n", (System.nanoTime() - t0) / 1e9);
             assertTrue(!run.isDone(), "the series ended before the session did: make it longer");
