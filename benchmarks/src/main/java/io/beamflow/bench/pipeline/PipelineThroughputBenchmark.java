@@ -1,6 +1,7 @@
 package io.beamflow.bench.pipeline;
 
 import io.beamflow.app.control.FlinkMicrometerReporter;
+import io.beamflow.app.pipeline.FrameNetworkSettings;
 import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.codec.BitshuffleLz4Codec;
 import io.beamflow.core.config.BeamflowConfig;
@@ -50,6 +51,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Run (after {@code mvn -B -q -DskipTests package}):
  * {@code benchmarks/target/bench io.beamflow.bench.pipeline.PipelineThroughputBenchmark [--config config/demo.yaml]
  * [--size 1024] [--frames 1000] [--parallelism 1,2] [--compression-threads N] [--dir /tmp/beamflow-pipeline-bench]}
+ * ({@code -Dbench.flink="key=value;key=value"} in {@code BENCH_HEAP} adds Flink settings, for trying them).
  */
 public final class PipelineThroughputBenchmark {
     private PipelineThroughputBenchmark() {
@@ -196,7 +198,13 @@ public final class PipelineThroughputBenchmark {
         config.sink.outputRoot = runDir.resolve("raw").toString();
         config.control.liveViewEndpoint = "tcp://127.0.0.1:*";
         Files.createDirectories(runDir);
-        Configuration conf = FlinkMicrometerReporter.enable(new Configuration());
+        Configuration conf = FrameNetworkSettings.apply(FlinkMicrometerReporter.enable(new Configuration()),
+                config.reduction.parallelism);
+        for (String kv : System.getProperty("bench.flink", "").split(";")) {
+            if (!kv.isBlank()) {
+                conf.setString(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 runDir.resolve("checkpoints").toAbsolutePath().toUri().toString());

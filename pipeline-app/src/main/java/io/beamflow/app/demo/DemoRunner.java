@@ -2,6 +2,7 @@ package io.beamflow.app.demo;
 
 import io.beamflow.app.control.ControlServer;
 import io.beamflow.app.control.FlinkMicrometerReporter;
+import io.beamflow.app.pipeline.FrameNetworkSettings;
 import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.SimulatorConfig;
@@ -161,7 +162,8 @@ public final class DemoRunner {
     }
 
     private StreamExecutionEnvironment environment() {
-        Configuration conf = FlinkMicrometerReporter.enable(new Configuration());
+        Configuration conf = FrameNetworkSettings.apply(FlinkMicrometerReporter.enable(new Configuration()),
+                config.reduction.effectiveParallelism());
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 Path.of(config.reduction.checkpointDirectory).toAbsolutePath().toUri().toString());

@@ -6,6 +6,7 @@ import io.beamflow.app.control.SeriesControl;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.reduce.flink.ReductionJob;
 import io.beamflow.reduce.rules.RuleCompiler;
+import io.beamflow.sink.hdf5.ChunkPrecompression;
 import io.beamflow.sink.hdf5.Hdf5Sink;
 import io.beamflow.sink.live.LiveViewSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -153,7 +154,11 @@ public final class PipelineRunner implements AutoCloseable {
         double maxRate = config.control.liveViewMaxRateHz;
         // twice the publish rate, so that a fresh image is always at hand; a rate <= 0 publishes every frame
         double liveRate = !liveView ? 0 : maxRate <= 0 ? Double.POSITIVE_INFINITY : 2 * maxRate;
-        ReductionJob.Streams results = ReductionJob.build(env, config, liveRate);
+        // the sink's compression runs in the reduction subtasks; raw pixels travel on only where the live view
+        // takes its images from the record path
+        boolean recordPathImages = liveView && !ReductionJob.supportsLivePath(config);
+        ReductionJob.Streams results = ReductionJob.build(env, config, liveRate,
+                new ChunkPrecompression(config.sink, recordPathImages));
         results.record().sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
         if (liveView) {
             LiveViewSink.attach(results.record(), results.live(), config.control);
@@ -163,7 +168,8 @@ public final class PipelineRunner implements AutoCloseable {
     private static StreamExecutionEnvironment environment(BeamflowConfig config, SnapshotDirectory snapshots,
             Optional<Path> restore) {
         String remote = config.reduction.flinkRestAddress.strip();
-        Configuration conf = remote.isEmpty() ? FlinkMicrometerReporter.enable(new Configuration())
+        Configuration conf = remote.isEmpty() ? FrameNetworkSettings.apply(
+                FlinkMicrometerReporter.enable(new Configuration()), config.reduction.effectiveParallelism())
                 : new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, snapshots.checkpoints().toUri().toString());

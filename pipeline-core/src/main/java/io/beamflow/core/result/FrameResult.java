@@ -45,8 +45,18 @@ public final class FrameResult implements Serializable {
     public long acquisitionTimeNs;
     /** Ingest receive time of the (first) module part, ns since epoch. */
     public long receiveTimeNs;
-    /** Little-endian pixel data; {@code null} when the decision drops the pixels. */
+    /**
+     * Little-endian pixel data; {@code null} when the decision drops the pixels, or when only the encoded
+     * {@link #chunk} travels on.
+     */
     public byte[] pixels;
+    /**
+     * The pixels already encoded as one HDF5 chunk with {@link #chunkCodec} (in the reduction subtasks, so that
+     * the exchange to the sink carries compressed bytes), or {@code null}; the sink writes it as it is.
+     */
+    public byte[] chunk;
+    /** Codec of {@link #chunk}, the sink's compression name (e.g. {@code bslz4}). */
+    public String chunkCodec;
     /** Whether module parts were missing at assembly (their pixels are masked). */
     public boolean incomplete;
     /** The decision. */
@@ -129,6 +139,8 @@ public final class FrameResult implements Serializable {
         r.acquisitionTimeNs = acquisitionTimeNs;
         r.receiveTimeNs = receiveTimeNs;
         r.pixels = pixels;
+        r.chunk = chunk;
+        r.chunkCodec = chunkCodec;
         r.incomplete = incomplete;
         r.decision = decision;
         r.ruleName = ruleName;

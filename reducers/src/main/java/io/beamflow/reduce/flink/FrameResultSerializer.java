@@ -22,7 +22,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
     private static final long serialVersionUID = 1L;
     /** Format version written before each value. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     @Override
     public boolean isImmutableType() {
@@ -43,6 +43,7 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
     public FrameResult copy(FrameResult from) {
         FrameResult r = from.shallowCopy();
         r.pixels = from.pixels == null ? null : from.pixels.clone();
+        r.chunk = from.chunk == null ? null : from.chunk.clone();
         FrameFeatures f = from.features;
         if (f != null) {
             FrameFeatures c = new FrameFeatures();
@@ -110,12 +111,17 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
         out.writeLong(r.sequence);
         out.writeBoolean(r.preview);
         writeString(out, r.metadataJson);
+        out.writeInt(r.chunk == null ? -1 : r.chunk.length);
+        if (r.chunk != null) {
+            out.write(r.chunk);
+        }
+        writeString(out, r.chunkCodec);
     }
 
     @Override
     public FrameResult deserialize(DataInputView in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown frame result format version " + version);
         }
         FrameResult r = new FrameResult();
@@ -162,6 +168,14 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
         r.sequence = in.readLong();
         r.preview = in.readBoolean();
         r.metadataJson = readString(in);
+        if (version >= 2) {
+            int chunk = in.readInt();
+            if (chunk >= 0) {
+                r.chunk = new byte[chunk];
+                in.readFully(r.chunk);
+            }
+            r.chunkCodec = readString(in);
+        }
         return r;
     }
 

@@ -67,6 +67,30 @@ public final class ReductionJob {
      * @return the streams
      */
     public static Streams build(StreamExecutionEnvironment env, BeamflowConfig config, double liveFramesPerSecond) {
+        return build(env, config, liveFramesPerSecond, null);
+    }
+
+    /**
+     * @param config whole configuration
+     * @return whether {@link #build} gives a live path for it (local journals, single-module streams)
+     */
+    public static boolean supportsLivePath(BeamflowConfig config) {
+        return config.reduction.journalServers.isEmpty() && config.reduction.assembly.modules.isEmpty();
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, BeamflowConfig, double)}, with a per-frame stage that runs in
+     * the reduction subtasks, after the reduction and before the results are put back in order (e.g. the sink's
+     * chunk compression, so that it scales with the reduction).
+     *
+     * @param env                 execution environment (checkpointing is configured by the caller)
+     * @param config              whole configuration
+     * @param liveFramesPerSecond frames per stream the live path reduces at most; 0: no live path
+     * @param inReduction         the stage, stateless; {@code null}: none
+     * @return the streams
+     */
+    public static Streams build(StreamExecutionEnvironment env, BeamflowConfig config, double liveFramesPerSecond,
+            MapFunction<FrameResult, FrameResult> inReduction) {
         ReductionConfig rc = config.reduction;
         int expected = rc.expectedStreams > 0 ? rc.expectedStreams : Math.max(1, config.ingest.endpoints.size());
         JournalSettings journal = new JournalSettings(config.ingest.journalRollCycle,
@@ -89,6 +113,9 @@ public final class ReductionJob {
         DataStream<JournalRecord> toReduce = env.getParallelism() == 1 ? records : records.rebalance();
         DataStream<FrameResult> reduced = toReduce.flatMap(new ReduceFrameFunction(rc, true)).name("reduce-frames")
                 .uid("reduce-frames");
+        if (inReduction != null) {
+            reduced = reduced.map(inReduction).name("in-reduction").uid("in-reduction");
+        }
         BroadcastStream<String> rules = env
                 .fromSource(new RuleFileSource(rc.rulesDirectory, rc.rulePollIntervalMs,
                         journals, expected, rc.stopAfterSeriesEnd, journal),
@@ -101,7 +128,7 @@ public final class ReductionJob {
                 .process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
                 .name("decide").uid("decide");
         DataStream<FrameResult> live = null;
-        if (liveFramesPerSecond > 0 && !journals.remote() && rc.assembly.modules.isEmpty()) {
+        if (liveFramesPerSecond > 0 && supportsLivePath(config)) {
             JournalSource liveSource = JournalSource.live(journals, rc.streamDiscoveryIntervalMs,
                     rc.stopAfterSeriesEnd, expected, limits, journal, liveFramesPerSecond);
             live = env.fromSource(liveSource, WatermarkStrategy.noWatermarks(), "live-source")

@@ -68,6 +68,7 @@ public final class CompiledRules {
         r.ruleVersion = document.version();
         if (decision != Decision.KEEP) {
             r.pixels = null;
+            r.chunk = null;
         }
     }
 

@@ -14,7 +14,10 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The explicit state serializer of frame results: round trip, and bytes written by version 1 kept as a resource. */
+/**
+ * The explicit state serializer of frame results: round trip, and bytes written by version 1 (before encoded
+ * chunks) kept as a resource.
+ */
 class FrameResultSerializerTest {
     /** The result whose version-1 bytes are {@code state/frame-result-v1.bin}. */
     static FrameResult sample() {
@@ -74,12 +77,21 @@ class FrameResultSerializerTest {
         assertEquals(expected.sequence, actual.sequence);
         assertEquals(expected.preview, actual.preview);
         assertEquals(expected.metadataJson, actual.metadataJson);
+        assertArrayEquals(expected.chunk, actual.chunk);
+        assertEquals(expected.chunkCodec, actual.chunkCodec);
     }
 
     @Test
     void shouldRoundTripEveryField() throws IOException {
         FrameResultSerializer s = new FrameResultSerializer();
         DataOutputSerializer out = new DataOutputSerializer(256);
+        FrameResult encoded = sample();
+        encoded.pixels = null;
+        encoded.chunk = new byte[] {9, 8, 7};
+        encoded.chunkCodec = "bslz4";
+        s.serialize(encoded, out);
+        assertSameResult(encoded, s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())));
+        out.clear();
         s.serialize(sample(), out);
         FrameResult marker = FrameResult.seriesStart("s", "{\"detector\":\"x\"}");
         marker.features = null;

@@ -24,6 +24,15 @@ public final class FrameCompressor implements AutoCloseable {
             this.rawLength = rawLength;
             this.pooled = pooled;
         }
+
+        /**
+         * @param encoded   a whole chunk encoded elsewhere (exactly its length)
+         * @param rawLength its uncompressed length
+         * @return the chunk, not pooled
+         */
+        static EncodedChunk of(byte[] encoded, int rawLength) {
+            return new EncodedChunk(encoded, encoded.length, rawLength, false);
+        }
     }
 
     private final Compression compression;
@@ -75,6 +84,28 @@ public final class FrameCompressor implements AutoCloseable {
             return CompletableFuture.completedFuture(encode(pixels, elementSize));
         }
         return CompletableFuture.supplyAsync(() -> encode(pixels, elementSize), pool);
+    }
+
+    /**
+     * Encodes one frame on the caller's thread into a new array of exactly the encoded length (for results that
+     * travel on, encoded, to a sink).
+     *
+     * @param compression chunk filter
+     * @param encoder     the filter's encoder, or {@code null} for none
+     * @param pixels      raw little-endian chunk bytes
+     * @param elementSize bytes per pixel
+     * @param scratch     a buffer of at least the encoder's maximum length, or {@code null}
+     * @return the encoded bytes
+     */
+    static byte[] encodeToArray(Compression compression, ChunkEncoder encoder, byte[] pixels, int elementSize,
+            byte[] scratch) {
+        if (encoder == null) {
+            return pixels;
+        }
+        int max = encoder.maxEncodedLength(pixels.length, elementSize);
+        byte[] out = scratch != null && scratch.length >= max ? scratch : new byte[max];
+        int n = encoder.encode(pixels, 0, pixels.length, elementSize, out);
+        return java.util.Arrays.copyOf(out, n);
     }
 
     EncodedChunk encode(byte[] pixels, int elementSize) {

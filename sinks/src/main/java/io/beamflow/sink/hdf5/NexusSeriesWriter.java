@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes one series as NeXus (NXmx-style) files: a master file with the instrument metadata, the
@@ -234,7 +235,7 @@ public final class NexusSeriesWriter {
         }
         s.lastAcqNs = Math.max(s.lastAcqNs, r.acquisitionTimeNs);
         boolean stored = false;
-        if (r.pixels != null) {
+        if (r.pixels != null || r.chunk != null) {
             String problem = checkPixels(r);
             if (problem == null) {
                 storePixels(r);
@@ -258,7 +259,10 @@ public final class NexusSeriesWriter {
                     + s.width + "x" + s.height + " " + s.pixelType;
         }
         long expected = (long) r.width * r.height * r.pixelType.bytes();
-        if (r.pixels.length != expected) {
+        if (r.chunk != null && !settings.compression().configName().equals(r.chunkCodec) && r.pixels == null) {
+            return "chunk encoded as " + r.chunkCodec + ", files are " + settings.compression().configName();
+        }
+        if (r.pixels != null && r.pixels.length != expected) {
             return "pixel bytes " + r.pixels.length + " != " + expected;
         }
         return null;
@@ -316,7 +320,15 @@ public final class NexusSeriesWriter {
 
     private void storePixels(FrameResult r) throws IOException {
         s.framesStored++;
-        inFlight.add(new InFlight(compressor.submit(r.pixels, r.pixelType.bytes()), r.frameNumber));
+        CompletableFuture<FrameCompressor.EncodedChunk> chunk;
+        if (r.chunk != null && settings.compression().configName().equals(r.chunkCodec)) {
+            // encoded in the reduction subtask with this sink's compression: written as it is
+            int raw = Math.toIntExact((long) r.width * r.height * r.pixelType.bytes());
+            chunk = CompletableFuture.completedFuture(FrameCompressor.EncodedChunk.of(r.chunk, raw));
+        } else {
+            chunk = compressor.submit(r.pixels, r.pixelType.bytes());
+        }
+        inFlight.add(new InFlight(chunk, r.frameNumber));
         drain(false);
     }
 

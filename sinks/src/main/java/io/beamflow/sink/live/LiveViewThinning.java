@@ -35,17 +35,23 @@ final class LiveViewThinning implements MapFunction<FrameResult, FrameResult> {
 
     @Override
     public FrameResult map(FrameResult r) {
-        if (r.kind != FrameResult.Kind.FRAME || r.pixels == null) {
+        if (r.kind != FrameResult.Kind.FRAME || (r.pixels == null && r.chunk == null)) {
             return r;
         }
         long now = clock.getAsLong();
-        if (intervalNs != Long.MAX_VALUE && (!imageSent || now - lastImageNs >= intervalNs)) {
+        if (r.pixels != null && intervalNs != Long.MAX_VALUE && (!imageSent || now - lastImageNs >= intervalNs)) {
             imageSent = true;
             lastImageNs = now;
-            return r;
+            if (r.chunk == null) {
+                return r;
+            }
+            FrameResult image = r.shallowCopy();
+            image.chunk = null; // the live view needs the pixels, not the file's chunk
+            return image;
         }
         FrameResult thin = r.shallowCopy();
         thin.pixels = null;
+        thin.chunk = null;
         return thin;
     }
 }

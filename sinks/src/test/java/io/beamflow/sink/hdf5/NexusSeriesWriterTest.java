@@ -131,6 +131,49 @@ class NexusSeriesWriterTest {
     }
 
     @Test
+    void shouldWriteChunksEncodedInTheReductionAsTheyAreReadableByH5py() throws Exception {
+        io.beamflow.core.config.SinkConfig sink = new io.beamflow.core.config.SinkConfig();
+        sink.compression = "bslz4";
+        ChunkPrecompression encode = new ChunkPrecompression(sink, false);
+        encode.open(null);
+        NexusSeriesWriter w = NexusSeriesWriter.start(settings(Compression.BSLZ4), "pre", "{}");
+        for (long f = 1; f <= 10; f++) {
+            FrameResult r = encode.map(SeriesFixture.frame("pre", f));
+            if (r.decision == Decision.KEEP) {
+                assertEquals(null, r.pixels, "only the encoded chunk travels on");
+                assertEquals("bslz4", r.chunkCodec);
+            }
+            w.frame(r);
+        }
+        w.finish(10);
+        publishAll(w.drainCompleted());
+        Path master = root.resolve("mx-2026/pre/pre_master.h5");
+        JsonNode j = SeriesFixture.readWithH5py(master);
+        assertEquals("[32008]", j.at("/filters/0").toString());
+        int kept = 0;
+        for (long f = 1; f <= 10; f++) {
+            if (SeriesFixture.decision(f) == Decision.KEEP) {
+                kept++;
+                assertEquals(SeriesFixture.sha1(SeriesFixture.pixels(f)), j.at("/frames/" + f).asText(), "frame " + f);
+            }
+        }
+        assertEquals(kept, j.at("/attrs/frames_stored").asLong());
+    }
+
+    @Test
+    void shouldRejectAChunkEncodedWithAnotherCodecThanTheFiles() throws Exception {
+        NexusSeriesWriter w = NexusSeriesWriter.start(settings(Compression.DEFLATE), "mixed", "{}");
+        FrameResult r = SeriesFixture.frame("mixed", 1);
+        r.decision = Decision.KEEP;
+        r.chunk = new byte[] {1, 2, 3};
+        r.chunkCodec = "bslz4";
+        r.pixels = null;
+        w.frame(r);
+        assertEquals(1, w.framesRejected(), "a chunk the files cannot hold is rejected with a reason, not written");
+        w.release();
+    }
+
+    @Test
     void shouldResumeFromSnapshotWithoutDuplicatingOrLosingFrames() throws Exception {
         Hdf5SinkSettings st = settings(Compression.DEFLATE);
         NexusSeriesWriter w = NexusSeriesWriter.start(st, "s2", SeriesFixture.series("s2", 1).get(0).metadataJson);

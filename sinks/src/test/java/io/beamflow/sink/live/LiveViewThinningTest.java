@@ -41,6 +41,20 @@ class LiveViewThinningTest {
     }
 
     @Test
+    void shouldNeverCarryTheFilesChunkToTheLiveView() {
+        LiveViewThinning thinning = new LiveViewThinning(100_000_000L, () -> 0L);
+        FrameResult encoded = frame(0);
+        encoded.chunk = new byte[] {1, 2};
+        FrameResult image = thinning.map(encoded);
+        assertNotNull(image.pixels, "the image passes");
+        assertNull(image.chunk, "without the chunk");
+        assertNotNull(encoded.chunk, "which the HDF5 sink still gets");
+        FrameResult thin = thinning.map(encoded);
+        assertNull(thin.pixels);
+        assertNull(thin.chunk);
+    }
+
+    @Test
     void shouldPassNoPixelsWhenALivePathGivesTheImages() {
         LiveViewThinning thinning = new LiveViewThinning(Long.MAX_VALUE, () -> 0L);
         assertNull(thinning.map(frame(0)).pixels);
