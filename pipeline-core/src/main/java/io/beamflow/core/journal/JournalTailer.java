@@ -75,7 +75,17 @@ public final class JournalTailer implements AutoCloseable {
         }
     }
 
-    /** @return the index of the next record to be read */
+    /**
+     * Positions at a record, for reading it (and the ones after it) with {@link #poll}.
+     *
+     * @param index the record's index
+     * @return whether the record exists
+     */
+    public boolean moveTo(long index) {
+        return tailer.moveToIndex(index);
+    }
+
+    /** @return the index of the next record {@link #poll} reads */
     public long index() {
         return tailer.index();
     }

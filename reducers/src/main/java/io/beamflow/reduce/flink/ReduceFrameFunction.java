@@ -4,7 +4,10 @@ import io.beamflow.core.config.ReductionConfig;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.wire.MessageType;
+import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.JournalRecord;
+import io.beamflow.reduce.flink.source.JournalSettings;
+import io.beamflow.reduce.flink.source.reader.JournalPixelReader;
 import io.beamflow.reduce.kernel.FrameReducer;
 import io.beamflow.reduce.kernel.FrameReducerFactory;
 import io.beamflow.reduce.kernel.SeriesMetadata;
@@ -33,6 +36,11 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
 
     private final ReductionConfig config;
     private final boolean holdPlaces;
+    private final JournalSettings journalSettings;
+    private final int maxHeaderBytes;
+    private final long maxFrameBytes;
+    private transient JournalPixelReader pixelReader;
+    private transient Counter framesMissingInJournal;
     private transient Map<String, SeriesReducer> reducers;
     private transient SeriesReducer current;
     private transient Counter framesReduced;
@@ -54,8 +62,23 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
      *                   results are put back in order downstream)
      */
     public ReduceFrameFunction(ReductionConfig config, boolean holdPlaces) {
+        this(config, holdPlaces, null, null);
+    }
+
+    /**
+     * @param config          reduction settings
+     * @param holdPlaces      whether a dropped record leaves a {@link FrameResult.Kind#DROPPED} result
+     * @param journalSettings journal layout, to read the pixels of frames that arrive as references
+     *                        ({@link JournalRecord#journalDirectory}); {@code null}: every frame carries its pixels
+     * @param limits          largest accepted header and frame (with {@code journalSettings})
+     */
+    public ReduceFrameFunction(ReductionConfig config, boolean holdPlaces, JournalSettings journalSettings,
+            WireLimits limits) {
         this.config = config;
         this.holdPlaces = holdPlaces;
+        this.journalSettings = journalSettings;
+        this.maxHeaderBytes = limits == null ? 0 : limits.maxHeaderBytes();
+        this.maxFrameBytes = limits == null ? 0 : limits.maxFrameBytes();
     }
 
     @Override
@@ -63,6 +86,10 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         framesReduced = getRuntimeContext().getMetricGroup().counter("framesReduced");
         modulePartsWithoutGeometry = getRuntimeContext().getMetricGroup().counter("modulePartsWithoutGeometry");
         framesWithoutCorrections = getRuntimeContext().getMetricGroup().counter("framesReducedWithoutCalibration");
+        framesMissingInJournal = getRuntimeContext().getMetricGroup().counter("framesMissingInJournal");
+        if (journalSettings != null) {
+            pixelReader = new JournalPixelReader(journalSettings, new WireLimits(maxHeaderBytes, maxFrameBytes));
+        }
         reducers = new LinkedHashMap<>(8, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -71,6 +98,13 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
                 return size() > CACHED_SERIES;
             }
         };
+    }
+
+    @Override
+    public void close() {
+        if (pixelReader != null) {
+            pixelReader.close();
+        }
     }
 
     @Override
@@ -154,6 +188,16 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
                         r.seriesId, r.moduleCount);
             }
             return null;
+        }
+        if (r.payload == null && r.journalDirectory != null) {
+            r.payload = pixelReader == null ? null : pixelReader.read(r.journalDirectory, r.journalIndex);
+            if (r.payload == null) {
+                framesMissingInJournal.inc();
+                LOG.error("series {}: frame {} ({}@{}) cannot be read from its journal ({}); dropped and counted "
+                        + "(framesMissingInJournal)", r.seriesId, r.frameNumber, r.streamId, r.journalIndex,
+                        pixelReader == null ? "no journal reader" : pixelReader.lastError());
+                return null;
+            }
         }
         FrameReducer reducer = ensureReducer(r.seriesId, r.width, r.height, r.pixelType);
         if (!current.calibrated()) {

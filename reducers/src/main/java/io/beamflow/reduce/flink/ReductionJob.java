@@ -98,8 +98,14 @@ public final class ReductionJob {
         JournalLocations journals = new JournalLocations(config.ingest.journalDirectory, rc.journalServers,
                 rc.journalServerTimeoutMs);
         WireLimits limits = new WireLimits(config.ingest.maxHeaderBytes, config.ingest.maxFrameBytes);
-        JournalSource source = new JournalSource(journals, rc.streamDiscoveryIntervalMs,
-                rc.stopAfterSeriesEnd, expected, limits, journal);
+        // Beyond one subtask, frames of local journals cross the exchange into the reduction as references and
+        // each reduction subtask reads its frames' pixels from the journal (PipelineThroughputBenchmark).
+        boolean byReference = env.getParallelism() != 1 && !journals.remote() && rc.assembly.modules.isEmpty();
+        JournalSource source = byReference
+                ? JournalSource.byReference(journals, rc.streamDiscoveryIntervalMs, rc.stopAfterSeriesEnd, expected,
+                        limits, journal)
+                : new JournalSource(journals, rc.streamDiscoveryIntervalMs, rc.stopAfterSeriesEnd, expected, limits,
+                        journal);
         DataStream<JournalRecord> records = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "journal-source")
                 .uid("journal-source");
@@ -111,7 +117,8 @@ public final class ReductionJob {
         // The same graph at every parallelism (a savepoint restores at another one); only the partitioning into
         // the reduction differs: at parallelism 1 it is chained to the source.
         DataStream<JournalRecord> toReduce = env.getParallelism() == 1 ? records : records.rebalance();
-        DataStream<FrameResult> reduced = toReduce.flatMap(new ReduceFrameFunction(rc, true)).name("reduce-frames")
+        DataStream<FrameResult> reduced = toReduce
+                .flatMap(new ReduceFrameFunction(rc, true, byReference ? journal : null, limits)).name("reduce-frames")
                 .uid("reduce-frames");
         if (inReduction != null) {
             reduced = reduced.map(inReduction).name("in-reduction").uid("in-reduction");

@@ -32,7 +32,12 @@ public final class JournalRecord {
     public long acquisitionTimeNs;
     /** Ingest receive time, ns since epoch. */
     public long receiveTimeNs;
-    /** Little-endian pixels (FRAME only). */
+    /**
+     * Directory of the local journal that holds this frame's pixels when they were left there (the record is a
+     * reference; the reduction reads them by {@link #journalIndex}), else {@code null}.
+     */
+    public String journalDirectory;
+    /** Little-endian pixels (FRAME only; {@code null} while they are left in the journal). */
     public byte[] payload;
     /** Whether module parts were missing at assembly. */
     public boolean incomplete;

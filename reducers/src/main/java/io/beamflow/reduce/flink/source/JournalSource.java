@@ -42,6 +42,7 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
     private final long maxFrameBytes;
     private final JournalSettings journalSettings;
     private final long liveMinIntervalNs;
+    private final boolean pixelsByReference;
 
     /**
      * @param journals            where the journals are: a local directory or journal servers
@@ -53,12 +54,14 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
      */
     public JournalSource(JournalLocations journals, long discoveryIntervalMs, int stopAfterSeriesEnd,
             int expectedStreams, WireLimits limits, JournalSettings journalSettings) {
-        this(journals, discoveryIntervalMs, stopAfterSeriesEnd, expectedStreams, limits, journalSettings, 0);
+        this(journals, discoveryIntervalMs, stopAfterSeriesEnd, expectedStreams, limits, journalSettings, 0, false);
     }
 
     private JournalSource(JournalLocations journals, long discoveryIntervalMs, int stopAfterSeriesEnd,
-            int expectedStreams, WireLimits limits, JournalSettings journalSettings, long liveMinIntervalNs) {
+            int expectedStreams, WireLimits limits, JournalSettings journalSettings, long liveMinIntervalNs,
+            boolean pixelsByReference) {
         this.liveMinIntervalNs = liveMinIntervalNs;
+        this.pixelsByReference = pixelsByReference;
         this.journalSettings = journalSettings;
         this.journals = journals;
         this.discoveryIntervalMs = discoveryIntervalMs;
@@ -90,7 +93,27 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
         }
         long interval = maxFramesPerSecond <= 0 ? 1 : Math.max(1, (long) (1e9 / maxFramesPerSecond));
         return new JournalSource(journals, discoveryIntervalMs, stopAfterSeriesEnd, expectedStreams, limits,
-                journalSettings, interval);
+                journalSettings, interval, false);
+    }
+
+    /**
+     * As the record path's source, but frames of local journals leave their pixels in the journal: each is emitted
+     * as a reference (header, journal directory and index) that the reduction resolves with a
+     * {@link io.beamflow.reduce.flink.source.reader.JournalPixelReader}, so that an exchange into the reduction
+     * moves a few hundred bytes per frame instead of its pixels. Frames of remote journals carry their pixels.
+     *
+     * @param journals            where the journals are
+     * @param discoveryIntervalMs stream discovery period
+     * @param stopAfterSeriesEnd  SERIES_END records per stream after which it ends (0: unbounded)
+     * @param expectedStreams     bounded mode: streams to wait for
+     * @param limits              largest accepted header and frame
+     * @param journalSettings     journal layout
+     * @return the source
+     */
+    public static JournalSource byReference(JournalLocations journals, long discoveryIntervalMs,
+            int stopAfterSeriesEnd, int expectedStreams, WireLimits limits, JournalSettings journalSettings) {
+        return new JournalSource(journals, discoveryIntervalMs, stopAfterSeriesEnd, expectedStreams, limits,
+                journalSettings, 0, true);
     }
 
     @Override
@@ -108,7 +131,7 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
         return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed,
                 journalSettings, journals.serverTimeoutMs(), serverErrors,
                 live ? () -> new LiveFrameSampler(interval, LIVE_MAX_AGE_NS, System::nanoTime,
-                        JournalSource::epochNanos) : null),
+                        JournalSource::epochNanos) : null, pixelsByReference),
                 new Configuration(), context, journals.remote() ? null : journals.directory(),
                 journals.serverTimeoutMs(), !live);
     }

@@ -54,6 +54,7 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
     private final int serverTimeoutMs;
     private final Counter serverErrors;
     private final Supplier<LiveFrameSampler> liveSamplers;
+    private final boolean pixelsByReference;
     private volatile boolean wakeUp;
 
     /**
@@ -86,7 +87,27 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
     public JournalSplitReader(WireLimits limits, int maxRecordsPerFetch, int stopAfterSeriesEnd,
             Counter malformedRecords, JournalSettings settings, int serverTimeoutMs, Counter serverErrors,
             Supplier<LiveFrameSampler> liveSamplers) {
+        this(limits, maxRecordsPerFetch, stopAfterSeriesEnd, malformedRecords, settings, serverTimeoutMs, serverErrors,
+                liveSamplers, false);
+    }
+
+    /**
+     * @param limits             largest accepted header and frame
+     * @param maxRecordsPerFetch records read per split per fetch
+     * @param stopAfterSeriesEnd bounded mode: SERIES_END records after which a split ends (0: never)
+     * @param malformedRecords   counter of skipped records
+     * @param settings           journal layout
+     * @param serverTimeoutMs    how long a journal server request waits for its reply
+     * @param serverErrors       counter of failed journal server requests
+     * @param liveSamplers       makes each split's live sampler; {@code null}: every record is emitted
+     * @param pixelsByReference  whether frames of local journals are emitted without their pixels, as references
+     *                           the reduction resolves ({@link JournalPixelReader})
+     */
+    public JournalSplitReader(WireLimits limits, int maxRecordsPerFetch, int stopAfterSeriesEnd,
+            Counter malformedRecords, JournalSettings settings, int serverTimeoutMs, Counter serverErrors,
+            Supplier<LiveFrameSampler> liveSamplers, boolean pixelsByReference) {
         this.liveSamplers = liveSamplers;
+        this.pixelsByReference = pixelsByReference;
         this.settings = settings;
         this.serverTimeoutMs = serverTimeoutMs;
         this.serverErrors = serverErrors;
@@ -140,10 +161,12 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
             ArrayList<JournalRecord> batch = new ArrayList<>();
             for (int i = 0; i < maxRecordsPerFetch && !isDone(open); i++) {
                 int read = open.cursor.poll((index, buffer, offset, length) -> {
-                    JournalRecord r = open.sampler == null
-                            ? decoder.decode(open.split.streamId(), index, buffer, offset, length)
-                            : decoder.decode(open.split.streamId(), index, buffer, offset, length,
-                                    f -> open.sampler.take(f.receiveTimeNs));
+                    boolean reference = pixelsByReference && !open.split.isRemote();
+                    JournalRecord r = open.sampler != null
+                            ? decoder.decode(open.split.streamId(), index, buffer, offset, length,
+                                    f -> open.sampler.take(f.receiveTimeNs))
+                            : reference ? decoder.decode(open.split.streamId(), index, buffer, offset, length, f -> false)
+                            : decoder.decode(open.split.streamId(), index, buffer, offset, length);
                     if (r == null) {
                         malformedRecords.inc();
                         LOG.warn("skipping malformed record {} of stream {}: {}", index, open.split.streamId(),
@@ -153,7 +176,10 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
                     if (r.type == MessageType.SERIES_END) {
                         open.seriesEnds++;
                     }
-                    if (r.type != MessageType.FRAME || r.payload != null) {
+                    if (reference && r.type == MessageType.FRAME) {
+                        r.journalDirectory = open.split.directory();
+                        batch.add(r);
+                    } else if (r.type != MessageType.FRAME || r.payload != null) {
                         batch.add(r);
                     }
                 });
