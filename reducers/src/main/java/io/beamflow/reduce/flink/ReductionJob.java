@@ -138,14 +138,16 @@ public final class ReductionJob {
         if (liveFramesPerSecond > 0 && supportsLivePath(config)) {
             JournalSource liveSource = JournalSource.live(journals, rc.streamDiscoveryIntervalMs,
                     rc.stopAfterSeriesEnd, expected, limits, journal, liveFramesPerSecond);
+            // The live path's records leave each task at once (buffer timeout 0): they are few, and a partly
+            // filled network buffer would otherwise wait for the periodic flush.
             live = env.fromSource(liveSource, WatermarkStrategy.noWatermarks(), "live-source")
                     .uid("live-source").setParallelism(1)
                     .flatMap(new ReduceFrameFunction(rc, true)).name("live-reduce").uid("live-reduce")
-                    .setParallelism(1)
+                    .setParallelism(1).setBufferTimeout(0)
                     .keyBy(r -> r.orderKey).connect(rules)
                     .process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
                     .name("live-decide").uid("live-decide").setParallelism(1)
-                    .map(new MarkPreview()).name("live-mark").uid("live-mark").setParallelism(1);
+                    .map(new MarkPreview()).name("live-mark").uid("live-mark").setParallelism(1).setBufferTimeout(0);
         }
         return new Streams(decided, live);
     }
