@@ -2,6 +2,7 @@ package io.beamflow.sink.live;
 
 import io.beamflow.core.metrics.MetricNames;
 import io.beamflow.core.result.FrameResult;
+import io.beamflow.core.wire.ZmqContexts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -134,6 +135,6 @@ public final class LiveViewPublisher implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        context.close();
+        ZmqContexts.close(context); // also when called from a cancelled (interrupted) Flink task
     }
 }

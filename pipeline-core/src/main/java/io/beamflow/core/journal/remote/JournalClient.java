@@ -3,6 +3,7 @@ package io.beamflow.core.journal.remote;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamflow.core.wire.ZmqContexts;
 import io.beamflow.core.wire.ZmqHandshake;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -173,6 +174,6 @@ public final class JournalClient implements AutoCloseable {
 
     @Override
     public void close() {
-        context.close();
+        ZmqContexts.close(context); // also when called from a cancelled (interrupted) Flink task
     }
 }
