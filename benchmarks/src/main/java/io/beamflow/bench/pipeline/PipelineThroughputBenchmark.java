@@ -1,6 +1,7 @@
 package io.beamflow.bench.pipeline;
 
 import io.beamflow.app.control.FlinkMicrometerReporter;
+import io.beamflow.app.demo.ReductionRateSampler;
 import io.beamflow.app.pipeline.FrameNetworkSettings;
 import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.codec.BitshuffleLz4Codec;
@@ -16,8 +17,6 @@ import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.reduce.kernel.FrameReducer;
 import io.beamflow.reduce.kernel.FrameReducerFactory;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -54,6 +53,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ({@code -Dbench.flink="key=value;key=value"} in {@code BENCH_HEAP} adds Flink settings, for trying them).
  */
 public final class PipelineThroughputBenchmark {
+    private static volatile long blackhole;
+
     private PipelineThroughputBenchmark() {
     }
 
@@ -176,9 +177,7 @@ public final class PipelineThroughputBenchmark {
             }
             if (round == 1) {
                 double perFrame = (System.nanoTime() - start) / 1e9 / done;
-                if (sink == 42) {
-                    System.out.print("");
-                }
+                blackhole = sink; // keeps the results alive for the JIT
                 return 1 / perFrame;
             }
         }
@@ -216,16 +215,18 @@ public final class PipelineThroughputBenchmark {
         cpu.start();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Metrics.addRegistry(registry);
-        StoredRate stored = new StoredRate(registry);
-        ScheduledExecutorService sampler = Executors.newScheduledThreadPool(2);
+        // steady rate: frames the sink stored between its first and its last (Flink reports counters every second)
+        ReductionRateSampler stored = ReductionRateSampler.start(registry,
+                id -> id.getName().endsWith(".hdf5FramesStored"));
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(cpu::sample, 100, 100, TimeUnit.MILLISECONDS);
-        sampler.scheduleAtFixedRate(stored::sample, 10, 10, TimeUnit.MILLISECONDS);
         long cpuStart = processCpuNs();
         long start = System.nanoTime();
         try {
             env.execute("pipeline-throughput-p" + config.reduction.parallelism);
         } finally {
             sampler.shutdownNow();
+            stored.close();
             Metrics.removeRegistry(registry);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -238,42 +239,6 @@ public final class PipelineThroughputBenchmark {
         }
         return new Measured(config.reduction.parallelism, seconds, frames / seconds, bytes / 1e6 / seconds,
                 cpuSeconds, cpu.byStage(), stored.framesPerSecond());
-    }
-
-    /**
-     * Frames stored per second by the HDF5 sink between the first and the last frame it stored (from its
-     * {@code hdf5FramesStored} counters, reported by Flink every second): the steady rate, without the job's
-     * start and final commit. Flink reports once a second, so the figure is good to about a second of the run.
-     */
-    static final class StoredRate {
-        private final MeterRegistry registry;
-        private long firstNs = -1;
-        private long firstCount;
-        private long lastNs;
-        private long lastCount;
-
-        StoredRate(MeterRegistry registry) {
-            this.registry = registry;
-        }
-
-        synchronized void sample() {
-            long count = (long) registry.getMeters().stream()
-                    .filter(m -> m instanceof FunctionCounter && m.getId().getName().endsWith(".hdf5FramesStored"))
-                    .mapToDouble(m -> ((FunctionCounter) m).count()).sum();
-            long now = System.nanoTime();
-            if (count > 0 && firstNs < 0) {
-                firstNs = now;
-                firstCount = count;
-            }
-            if (count > lastCount) { // the counters go when the job ends
-                lastNs = now;
-                lastCount = count;
-            }
-        }
-
-        synchronized double framesPerSecond() {
-            return firstNs < 0 || lastNs <= firstNs ? Double.NaN : (lastCount - firstCount) / ((lastNs - firstNs) / 1e9);
-        }
     }
 
     private static long processCpuNs() {

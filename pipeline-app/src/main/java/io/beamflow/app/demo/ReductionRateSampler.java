@@ -1,11 +1,13 @@
 package io.beamflow.app.demo;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Measures the reduction's own rate, frames reduced per second between the first and the last frame it
@@ -13,7 +15,7 @@ import java.util.function.LongSupplier;
  * path's are left out) as Flink reports them into Micrometer; the demo prints it next to the end-to-end rate, which also holds the sender's and the
  * final commit's time.
  */
-final class ReductionRateSampler implements AutoCloseable {
+public final class ReductionRateSampler implements AutoCloseable {
     private final LongSupplier framesReduced;
     private final LongSupplier nanoTime;
     private final ScheduledExecutorService timer;
@@ -48,9 +50,18 @@ final class ReductionRateSampler implements AutoCloseable {
      * @return a sampler that samples every 20 ms until closed
      */
     static ReductionRateSampler start(MeterRegistry registry) {
+        return start(registry, id -> id.getName().endsWith(".framesReduced")
+                && "reduce-frames".equals(id.getTag("operator_name")));
+    }
+
+    /**
+     * @param registry the registry Flink's metrics are reported into
+     * @param counters which counters to sum (e.g. the HDF5 sink's {@code hdf5FramesStored})
+     * @return a sampler of their rate that samples every 20 ms until closed
+     */
+    public static ReductionRateSampler start(MeterRegistry registry, Predicate<Meter.Id> counters) {
         return new ReductionRateSampler(() -> (long) registry.getMeters().stream()
-                .filter(m -> m instanceof FunctionCounter && m.getId().getName().endsWith(".framesReduced")
-                        && "reduce-frames".equals(m.getId().getTag("operator_name")))
+                .filter(m -> m instanceof FunctionCounter && counters.test(m.getId()))
                 .mapToDouble(m -> ((FunctionCounter) m).count()).sum());
     }
 
@@ -65,14 +76,14 @@ final class ReductionRateSampler implements AutoCloseable {
             firstNs = now;
             firstCount = count;
         }
-        if (count != lastCount) {
+        if (count > lastCount) { // Flink's counters leave the registry when the job ends
             lastNs = now;
             lastCount = count;
         }
     }
 
     /** @return frames per second between the first and the last sample that saw a change; NaN if unknown */
-    synchronized double framesPerSecond() {
+    public synchronized double framesPerSecond() {
         if (firstNs < 0 || lastNs <= firstNs) {
             return Double.NaN;
         }

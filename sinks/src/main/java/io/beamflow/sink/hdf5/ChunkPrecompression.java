@@ -47,7 +47,7 @@ public final class ChunkPrecompression extends RichMapFunction<FrameResult, Fram
         if (scratch == null || scratch.length < max) {
             scratch = new byte[max];
         }
-        r.chunk = FrameCompressor.encodeToArray(codec, encoder, r.pixels, element, scratch);
+        r.chunk = java.util.Arrays.copyOf(scratch, encoder.encode(r.pixels, 0, r.pixels.length, element, scratch));
         r.chunkCodec = codec.configName();
         if (!keepPixels) {
             r.pixels = null;

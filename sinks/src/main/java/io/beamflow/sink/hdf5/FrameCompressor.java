@@ -86,28 +86,6 @@ public final class FrameCompressor implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> encode(pixels, elementSize), pool);
     }
 
-    /**
-     * Encodes one frame on the caller's thread into a new array of exactly the encoded length (for results that
-     * travel on, encoded, to a sink).
-     *
-     * @param compression chunk filter
-     * @param encoder     the filter's encoder, or {@code null} for none
-     * @param pixels      raw little-endian chunk bytes
-     * @param elementSize bytes per pixel
-     * @param scratch     a buffer of at least the encoder's maximum length, or {@code null}
-     * @return the encoded bytes
-     */
-    static byte[] encodeToArray(Compression compression, ChunkEncoder encoder, byte[] pixels, int elementSize,
-            byte[] scratch) {
-        if (encoder == null) {
-            return pixels;
-        }
-        int max = encoder.maxEncodedLength(pixels.length, elementSize);
-        byte[] out = scratch != null && scratch.length >= max ? scratch : new byte[max];
-        int n = encoder.encode(pixels, 0, pixels.length, elementSize, out);
-        return java.util.Arrays.copyOf(out, n);
-    }
-
     EncodedChunk encode(byte[] pixels, int elementSize) {
         ChunkEncoder enc = encoders.get();
         if (enc == null) {
