@@ -17,8 +17,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +73,7 @@ class KillRestartITCase {
         Path journal;
         int total = 600;
         long countedBeforeKill;
-        AtomicBoolean killed = new AtomicBoolean();
+        CountDownLatch killed = new CountDownLatch(1);
         Thread senderThread;
         try (NodeProcess first = new NodeProcess("tcp://127.0.0.1:*", journalRoot, tmp.resolve("first.log"))) {
             // The first node binds a port the system chooses; the restarted one binds that port again, and a
@@ -90,10 +90,14 @@ class KillRestartITCase {
                     s.socket().setSendTimeOut(1_000);
                     s.send(NativeFrameSender.header(MessageType.SERIES_START, "crash", 0, 0, 1, W, H, PixelType.UINT16, 2),
                             "{}".getBytes(StandardCharsets.UTF_8));
-                    for (int f = 0; f < total && !killed.get(); f++) {
+                    for (int f = 0; f < total && killed.getCount() > 0; f++) {
                         s.frame("crash", f, W, H);
                         Thread.sleep(2);
                     }
+                    // Closing (linger 0) drops whatever is still queued. All frames can be queued before the
+                    // first is delivered (a connection JeroMQ recovers only by its handshake timer), so the
+                    // socket stays open until the node is killed.
+                    killed.await();
                 } catch (AssertionError sendTimedOut) {
                     // no node to send to: it was killed
                 } catch (InterruptedException e) {
@@ -103,7 +107,7 @@ class KillRestartITCase {
             senderThread.start();
             Await.until(first::output, () -> first.journaled() >= 150);
             first.kill9();
-            killed.set(true);
+            killed.countDown();
             countedBeforeKill = first.journaled();
             senderThread.join(TimeUnit.SECONDS.toMillis(60));
             assertTrue(!senderThread.isAlive(), "the sender stopped after the kill");
