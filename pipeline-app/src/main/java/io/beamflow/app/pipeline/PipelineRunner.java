@@ -168,9 +168,10 @@ public final class PipelineRunner implements AutoCloseable {
     private static StreamExecutionEnvironment environment(BeamflowConfig config, SnapshotDirectory snapshots,
             Optional<Path> restore) {
         String remote = config.reduction.flinkRestAddress.strip();
-        Configuration conf = remote.isEmpty() ? FrameNetworkSettings.apply(
-                FlinkMicrometerReporter.enable(new Configuration()), config.reduction.effectiveParallelism())
-                : new Configuration();
+        Configuration conf = remote.isEmpty() ? EmbeddedClusterBinding.apply(FrameNetworkSettings.apply(
+                FlinkMicrometerReporter.enable(new Configuration()), config.reduction.effectiveParallelism()),
+                config.reduction.embeddedBindAddress) : new Configuration();
+        FlinkUserOptions.apply(conf, config.reduction.flinkConfiguration);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, snapshots.checkpoints().toUri().toString());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, snapshots.savepoints().toUri().toString());

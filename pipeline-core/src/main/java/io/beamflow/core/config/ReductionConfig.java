@@ -2,7 +2,9 @@ package io.beamflow.core.config;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Flink job settings. */
 public final class ReductionConfig implements Serializable {
@@ -29,6 +31,20 @@ public final class ReductionConfig implements Serializable {
      * pipeline's class path except Flink's own (in the distribution: {@code lib/} without {@code flink-*.jar}).
      */
     public List<String> jobJars = new ArrayList<>();
+    /**
+     * Address the embedded MiniCluster's REST endpoint, BlobServer, RPC and data exchange bind to. Flink's own
+     * endpoints have no authentication (a REST client can submit a jar or cancel the job), so the default keeps
+     * them on loopback; only a session cluster ({@link #flinkRestAddress}) should be reachable from elsewhere,
+     * secured with Flink's own SSL and authentication settings.
+     */
+    public String embeddedBindAddress = "127.0.0.1";
+    /**
+     * Flink options (Flink's own keys, e.g. {@code security.ssl.rest.enabled},
+     * {@code security.ssl.rest.truststore}, {@code security.ssl.rest.authentication-enabled}) for the client that
+     * submits to {@link #flinkRestAddress}, or for the embedded cluster; applied last, so they win over
+     * Beamflow's settings.
+     */
+    public Map<String, String> flinkConfiguration = new LinkedHashMap<>();
     /** Checkpoint interval in milliseconds. */
     public long checkpointIntervalMs = 2000;
     /** Directory for checkpoints. */
