@@ -26,7 +26,12 @@ public final class FrameResult implements Serializable {
          * Internal to the reduction: a record the reduction dropped (and counted), kept only so that its place
          * in the sequence is filled when the stream is put back in order; it never reaches a sink.
          */
-        DROPPED
+        DROPPED,
+        /**
+         * A frame of a quarantined series ({@link #quarantineReason}): its reduction or writing failed, so it is
+         * counted as rejected with the reason instead of being written, and the series' master is marked failed.
+         */
+        QUARANTINED
     }
 
     /** Kind of this result. */
@@ -78,6 +83,11 @@ public final class FrameResult implements Serializable {
     public boolean preview;
     /** Series metadata JSON (SERIES_START only). */
     public String metadataJson;
+    /**
+     * Why this result's series is quarantined (a frame whose reduction failed, or a SERIES_START whose metadata
+     * could not be used); {@code null} for the normal case.
+     */
+    public String quarantineReason;
 
     /**
      * @param header header of the (assembled) frame
@@ -150,6 +160,23 @@ public final class FrameResult implements Serializable {
         r.sequence = sequence;
         r.preview = preview;
         r.metadataJson = metadataJson;
+        r.quarantineReason = quarantineReason;
+        return r;
+    }
+
+    /**
+     * @param seriesId    series
+     * @param frameNumber frame number
+     * @param reason      why the series is quarantined
+     * @return a QUARANTINED frame result
+     */
+    public static FrameResult quarantined(String seriesId, long frameNumber, String reason) {
+        FrameResult r = new FrameResult();
+        r.kind = Kind.QUARANTINED;
+        r.seriesId = seriesId;
+        r.frameNumber = frameNumber;
+        r.quarantineReason = reason;
+        r.features = null;
         return r;
     }
 

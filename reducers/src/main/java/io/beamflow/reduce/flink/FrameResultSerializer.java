@@ -22,7 +22,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
     private static final long serialVersionUID = 1L;
     /** Format version written before each value. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     @Override
     public boolean isImmutableType() {
@@ -116,6 +116,7 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
             out.write(r.chunk);
         }
         writeString(out, r.chunkCodec);
+        writeString(out, r.quarantineReason);
     }
 
     @Override
@@ -175,6 +176,9 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
                 in.readFully(r.chunk);
             }
             r.chunkCodec = readString(in);
+        }
+        if (version >= 3) {
+            r.quarantineReason = readString(in);
         }
         return r;
     }

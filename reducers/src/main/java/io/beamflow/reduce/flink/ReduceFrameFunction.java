@@ -10,6 +10,7 @@ import io.beamflow.reduce.flink.source.JournalSettings;
 import io.beamflow.reduce.flink.source.reader.JournalPixelReader;
 import io.beamflow.reduce.kernel.FrameReducer;
 import io.beamflow.reduce.kernel.FrameReducerFactory;
+import io.beamflow.reduce.kernel.ImageShape;
 import io.beamflow.reduce.kernel.SeriesMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,13 +34,20 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
     private static final Logger LOG = LoggerFactory.getLogger(ReduceFrameFunction.class);
 
     private static final int CACHED_SERIES = 4;
+    private static final int REMEMBERED_QUARANTINED_SERIES = 1024;
+    private static final int MAX_REASON_CHARS = 300;
 
     private final ReductionConfig config;
     private final boolean holdPlaces;
     private final JournalSettings journalSettings;
     private final int maxHeaderBytes;
     private final long maxFrameBytes;
+    private final long maxPixels;
     private transient JournalPixelReader pixelReader;
+    /** Series this subtask quarantined, with the reason; later frames of them are not reduced. */
+    private transient Map<String, String> quarantined;
+    private transient Counter framesQuarantined;
+    private transient Counter seriesQuarantined;
     private transient Counter framesMissingInJournal;
     private transient Map<String, SeriesReducer> reducers;
     private transient SeriesReducer current;
@@ -79,6 +87,8 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         this.journalSettings = journalSettings;
         this.maxHeaderBytes = limits == null ? 0 : limits.maxHeaderBytes();
         this.maxFrameBytes = limits == null ? 0 : limits.maxFrameBytes();
+        // a frame has at least one byte per pixel, so no accepted frame has more pixels than bytes
+        this.maxPixels = (limits == null ? WireLimits.DEFAULT : limits).maxFrameBytes();
     }
 
     @Override
@@ -87,6 +97,16 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         modulePartsWithoutGeometry = getRuntimeContext().getMetricGroup().counter("modulePartsWithoutGeometry");
         framesWithoutCorrections = getRuntimeContext().getMetricGroup().counter("framesReducedWithoutCalibration");
         framesMissingInJournal = getRuntimeContext().getMetricGroup().counter("framesMissingInJournal");
+        framesQuarantined = getRuntimeContext().getMetricGroup().counter("framesQuarantined");
+        seriesQuarantined = getRuntimeContext().getMetricGroup().counter("seriesQuarantined");
+        quarantined = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > REMEMBERED_QUARANTINED_SERIES;
+            }
+        };
         if (journalSettings != null) {
             pixelReader = new JournalPixelReader(journalSettings, new WireLimits(maxHeaderBytes, maxFrameBytes));
         }
@@ -109,7 +129,14 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
 
     @Override
     public void flatMap(JournalRecord r, Collector<FrameResult> out) {
-        FrameResult result = map(r);
+        FrameResult result;
+        try {
+            result = map(r);
+        } catch (RuntimeException | StackOverflowError e) {
+            // No frame or series may fail the job: the series is quarantined (here and, from this result on, in
+            // the sink, which counts its frames as rejected and marks its master failed); other series go on.
+            result = quarantine(r, e);
+        }
         if (result == null && holdPlaces) {
             result = new FrameResult();
             result.kind = FrameResult.Kind.DROPPED;
@@ -130,15 +157,50 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
                     current = null; // a series started again: read its calibration again
                 }
                 reducers.remove(r.seriesId);
+                quarantined.remove(r.seriesId);
                 return FrameResult.seriesStart(r.seriesId, seriesMetadata(r));
             }
             case SERIES_END -> {
+                quarantined.remove(r.seriesId);
                 return FrameResult.seriesEnd(r.seriesId, r.frameNumber);
             }
             default -> {
+                String reason = quarantined.get(r.seriesId);
+                if (reason != null) {
+                    framesQuarantined.inc();
+                    return FrameResult.quarantined(r.seriesId, r.frameNumber, reason);
+                }
                 return reduce(r);
             }
         }
+    }
+
+    private FrameResult quarantine(JournalRecord r, Throwable e) {
+        String what = r.type == MessageType.SERIES_START ? "series start" : "frame " + r.frameNumber;
+        String reason = "reduction of " + what + " failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        if (reason.length() > MAX_REASON_CHARS) {
+            reason = reason.substring(0, MAX_REASON_CHARS) + "...";
+        }
+        if (quarantined.put(r.seriesId, reason) == null) {
+            seriesQuarantined.inc();
+            LOG.error("series {} quarantined: {}; its frames are counted as rejected (framesQuarantined), other "
+                    + "series go on", r.seriesId, reason, e);
+        }
+        if (current != null && current.seriesId().equals(r.seriesId)) {
+            current = null;
+        }
+        reducers.remove(r.seriesId);
+        if (r.type == MessageType.SERIES_START) {
+            FrameResult start = FrameResult.seriesStart(r.seriesId, r.metadataJson);
+            start.quarantineReason = reason;
+            return start;
+        }
+        if (r.type == MessageType.SERIES_END) {
+            return FrameResult.seriesEnd(r.seriesId, r.frameNumber);
+        }
+        framesQuarantined.inc();
+        return FrameResult.quarantined(r.seriesId, r.frameNumber, reason);
     }
 
     private FrameReducer ensureReducer(String seriesId, int width, int height, PixelType type) {
@@ -148,6 +210,7 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         if (current != null && current.reducer().width() == width && current.reducer().height() == height) {
             return current.reducer();
         }
+        ImageShape.pixels(width, height, maxPixels); // before anything is allocated for a sender's shape
         LOG.info("series {}: building reducer for {}x{} {} frames", seriesId, width, height, type);
         FrameReducer reducer;
         boolean calibrated;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The explicit state serializer of frame results: round trip, and bytes written by version 1 (before encoded
- * chunks) kept as a resource.
+ * chunks) and version 2 (before quarantine reasons) kept as resources.
  */
 class FrameResultSerializerTest {
     /** The result whose version-1 bytes are {@code state/frame-result-v1.bin}. */
@@ -79,16 +79,14 @@ class FrameResultSerializerTest {
         assertEquals(expected.metadataJson, actual.metadataJson);
         assertArrayEquals(expected.chunk, actual.chunk);
         assertEquals(expected.chunkCodec, actual.chunkCodec);
+        assertEquals(expected.quarantineReason, actual.quarantineReason);
     }
 
     @Test
     void shouldRoundTripEveryField() throws IOException {
         FrameResultSerializer s = new FrameResultSerializer();
         DataOutputSerializer out = new DataOutputSerializer(256);
-        FrameResult encoded = sample();
-        encoded.pixels = null;
-        encoded.chunk = new byte[] {9, 8, 7};
-        encoded.chunkCodec = "bslz4";
+        FrameResult encoded = sampleV2();
         s.serialize(encoded, out);
         assertSameResult(encoded, s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())));
         out.clear();
@@ -102,6 +100,31 @@ class FrameResultSerializerTest {
         assertEquals(FrameResult.Kind.SERIES_START, back.kind);
         assertEquals("{\"detector\":\"x\"}", back.metadataJson);
         assertEquals(null, back.pixels);
+        out.clear();
+        FrameResult quarantined = FrameResult.quarantined("s", 3, "reduction failed: width*height overflows");
+        s.serialize(quarantined, out);
+        FrameResult q = s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(FrameResult.Kind.QUARANTINED, q.kind);
+        assertEquals("reduction failed: width*height overflows", q.quarantineReason);
+        assertEquals(null, q.features);
+    }
+
+    /** The result whose version-2 bytes are {@code state/frame-result-v2.bin}: an encoded chunk, no pixels. */
+    private static FrameResult sampleV2() {
+        FrameResult encoded = sample();
+        encoded.pixels = null;
+        encoded.chunk = new byte[] {9, 8, 7};
+        encoded.chunkCodec = "bslz4";
+        return encoded;
+    }
+
+    @Test
+    void shouldRestoreResultsWrittenByVersion2() throws IOException {
+        byte[] stored;
+        try (InputStream in = FrameResultSerializerTest.class.getResourceAsStream("/state/frame-result-v2.bin")) {
+            stored = in.readAllBytes();
+        }
+        assertSameResult(sampleV2(), new FrameResultSerializer().deserialize(new DataInputDeserializer(stored)));
     }
 
     @Test

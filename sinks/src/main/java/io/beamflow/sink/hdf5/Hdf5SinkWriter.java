@@ -37,6 +37,9 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     private final Counter framesWithoutPixels;
     private final Counter framesDropped;
     private final Counter seriesFinished;
+    private final Counter seriesQuarantined;
+    private final Counter seriesFailed;
+    private final Counter framesQuarantined;
     private final FrameCompressor compressor;
 
     Hdf5SinkWriter(Hdf5SinkSettings settings, MetricGroup metrics, Collection<Hdf5WriterState> restored)
@@ -47,6 +50,9 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         this.framesWithoutPixels = metrics.counter("hdf5FramesReducedOnly");
         this.framesDropped = metrics.counter("hdf5FramesDropped");
         this.seriesFinished = metrics.counter("hdf5SeriesFinished");
+        this.seriesQuarantined = metrics.counter("hdf5SeriesQuarantined");
+        this.seriesFailed = metrics.counter("hdf5SeriesFailed");
+        this.framesQuarantined = metrics.counter("hdf5FramesQuarantined");
         for (Hdf5WriterState s : restored) {
             try {
                 open.put(s.seriesId(), NexusSeriesWriter.resume(settings, s.snapshot(), compressor));
@@ -57,7 +63,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     }
 
     @Override
-    public void write(FrameResult r, Context context) throws IOException {
+    public void write(FrameResult r, Context context) {
         if (r == null || r.seriesId == null || r.kind == null) {
             framesDropped.inc();
             LOG.error("HDF5 sink dropped a result without series id or kind: {}", r);
@@ -66,21 +72,85 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         try {
             switch (r.kind) {
                 case SERIES_START:
-                    start(r.seriesId, r.metadataJson);
+                    NexusSeriesWriter w = start(r.seriesId, r.metadataJson);
+                    if (w != null && r.quarantineReason != null) {
+                        quarantine(r.seriesId, w, r.quarantineReason);
+                    }
                     break;
                 case FRAME:
                     frame(r);
+                    break;
+                case QUARANTINED:
+                    quarantinedFrame(r);
                     break;
                 case SERIES_END:
                     end(r.seriesId, r.frameNumber);
                     break;
                 default:
-                    throw new IllegalStateException("unknown kind " + r.kind);
+                    throw new IllegalStateException("unexpected result kind " + r.kind);
             }
-        } catch (IOException e) {
-            throw new IOException("HDF5 sink cannot write series '" + r.seriesId + "' under "
-                    + settings.outputRoot() + ": " + describe(e), e);
+        } catch (IOException | RuntimeException e) {
+            // No series may fail the job (it would restart for ever, and later series would never be written):
+            // this one is quarantined, counted, and its master says why.
+            String reason = e instanceof IOException io ? "cannot write under " + settings.outputRoot() + ": "
+                    + describe(io) : "writing failed: " + e;
+            LOG.error("HDF5 sink: series '{}' quarantined: {}", r.seriesId, reason, e);
+            writeFailed(r, reason);
         }
+    }
+
+    /** Quarantines the series of a result whose writing failed; ends it when the failing result was its end. */
+    private void writeFailed(FrameResult r, String reason) {
+        NexusSeriesWriter w = open.get(r.seriesId);
+        if (w == null) {
+            seriesFailed.inc();
+            if (r.kind == FrameResult.Kind.FRAME || r.kind == FrameResult.Kind.QUARANTINED) {
+                framesQuarantined.inc();
+            }
+            ended.add(r.seriesId); // its later frames are dropped and counted
+            return;
+        }
+        quarantine(r.seriesId, w, reason);
+        w.discardOpenDataFile();
+        if (r.kind == FrameResult.Kind.FRAME || r.kind == FrameResult.Kind.QUARANTINED) {
+            framesQuarantined.inc();
+        }
+        if (r.kind == FrameResult.Kind.SERIES_END) {
+            // finishing failed: the master cannot be completed either
+            open.remove(r.seriesId);
+            w.abort();
+            seriesFailed.inc();
+            ended.add(r.seriesId);
+            LOG.error("series {}: its master file cannot be written ({}); the series has no master file and "
+                    + "its frames stay in the journal", r.seriesId, reason);
+        }
+    }
+
+    private void quarantine(String seriesId, NexusSeriesWriter w, String reason) {
+        if (w.quarantineReason() == null) {
+            seriesQuarantined.inc();
+            LOG.error("series {} quarantined: {}; later frames are counted as rejected, the master is marked "
+                    + "failed", seriesId, reason);
+        }
+        w.quarantine(reason);
+    }
+
+    private void quarantinedFrame(FrameResult r) throws IOException {
+        NexusSeriesWriter w = open.get(r.seriesId);
+        if (w == null) {
+            if (ended.contains(r.seriesId)) {
+                dropAfterEnd(r);
+                return;
+            }
+            w = start(r.seriesId, "{}");
+            if (w == null) {
+                dropAfterEnd(r);
+                return;
+            }
+        }
+        quarantine(r.seriesId, w, r.quarantineReason);
+        w.quarantinedFrame();
+        framesQuarantined.inc();
     }
 
     private static String describe(IOException e) {
@@ -129,8 +199,11 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         }
         long rejectedBefore = w.framesRejected();
         long storedBefore = w.framesStored();
+        long quarantinedBefore = w.framesQuarantined();
         w.frame(r);
-        if (w.framesStored() > storedBefore) {
+        if (w.framesQuarantined() > quarantinedBefore) {
+            framesQuarantined.inc();
+        } else if (w.framesStored() > storedBefore) {
             framesStored.inc();
         } else if (w.framesRejected() > rejectedBefore) {
             framesDropped.inc();
@@ -156,7 +229,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     }
 
     private void end(String seriesId, long announced) throws IOException {
-        NexusSeriesWriter w = open.remove(seriesId);
+        NexusSeriesWriter w = open.get(seriesId);
         if (w == null) {
             Long dropped = droppedAfterEnd.remove(seriesId);
             if (dropped != null) {
@@ -168,6 +241,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             return;
         }
         w.finish(announced);
+        open.remove(seriesId);
         pending.addAll(w.drainCompleted());
         seriesFinished.inc();
         ended.add(seriesId);
@@ -182,7 +256,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         if (endOfInput) {
             for (String id : new ArrayList<>(open.keySet())) {
                 LOG.warn("series {}: input ended without SERIES_END; closing the series", id);
-                end(id, -1);
+                write(FrameResult.seriesEnd(id, -1), null);
             }
         }
     }
@@ -190,12 +264,17 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     @Override
     public Collection<Hdf5Committable> prepareCommit() throws IOException {
         for (Map.Entry<String, NexusSeriesWriter> e : open.entrySet()) {
+            NexusSeriesWriter w = e.getValue();
             try {
-                e.getValue().flush();
-            } catch (IOException ex) {
-                throw new IOException("HDF5 sink cannot flush series '" + e.getKey() + "': " + describe(ex), ex);
+                w.flush();
+            } catch (IOException | RuntimeException ex) {
+                String reason = "cannot flush under " + settings.outputRoot() + ": "
+                        + (ex instanceof IOException io ? describe(io) : ex.toString());
+                LOG.error("HDF5 sink: series '{}' quarantined: {}", e.getKey(), reason, ex);
+                quarantine(e.getKey(), w, reason);
+                w.discardOpenDataFile();
             }
-            pending.addAll(e.getValue().drainCompleted());
+            pending.addAll(w.drainCompleted());
         }
         List<Hdf5Committable> out = new ArrayList<>(pending);
         LOG.debug("files to commit: {}", out);
@@ -206,11 +285,20 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     @Override
     public List<Hdf5WriterState> snapshotState(long checkpointId) throws IOException {
         List<Hdf5WriterState> states = new ArrayList<>(open.size());
-        for (Map.Entry<String, NexusSeriesWriter> e : open.entrySet()) {
+        for (java.util.Iterator<Map.Entry<String, NexusSeriesWriter>> it = open.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, NexusSeriesWriter> e = it.next();
             try {
                 states.add(new Hdf5WriterState(e.getKey(), e.getValue().snapshot()));
-            } catch (IOException ex) {
-                throw new IOException("HDF5 sink cannot checkpoint series '" + e.getKey() + "': " + describe(ex), ex);
+            } catch (IOException | RuntimeException ex) {
+                // Without its state the series cannot continue after a restore: it ends here, without a master
+                // file (its frames stay in the journal), and the checkpoint goes on for the other series.
+                LOG.error("HDF5 sink: series '{}' cannot be checkpointed ({}); abandoned without a master file, "
+                        + "its frames stay in the journal", e.getKey(),
+                        ex instanceof IOException io ? describe(io) : ex.toString(), ex);
+                e.getValue().abort();
+                it.remove();
+                ended.add(e.getKey());
+                seriesFailed.inc();
             }
         }
         return states;

@@ -83,6 +83,11 @@ public final class NexusSeriesWriter {
         long dataLastFrame;
         TreeMap<Long, String> ruleVersions = new TreeMap<>();
         TreeMap<String, Long> rejectReasons = new TreeMap<>();
+        /** Why the series is quarantined (its later frames are rejected, its master marked failed); null: it is not. */
+        String quarantineReason;
+        long framesQuarantined;
+        /** Frames in data files already closed (complete on disk). */
+        long framesInClosedFiles;
         byte[] masterSnapshot;
         byte[] dataSnapshot;
         /** Files finished but not yet handed out by {@link #drainCompleted()} when the snapshot was taken. */
@@ -220,6 +225,10 @@ public final class NexusSeriesWriter {
      * @throws IOException on write errors
      */
     public void frame(FrameResult r) throws IOException {
+        if (s.quarantineReason != null) {
+            quarantinedFrame();
+            return;
+        }
         if (!s.shapeKnown) {
             if (r.width < 1 || r.height < 1) {
                 s.framesReceived++;
@@ -251,6 +260,63 @@ public final class NexusSeriesWriter {
         }
         s.ruleVersions.putIfAbsent(r.ruleVersion, r.ruleName == null ? "" : r.ruleName);
         appendReduction(r, stored);
+    }
+
+    /**
+     * Quarantines the series: its later frames are counted as rejected with the reason instead of being written,
+     * and its master file says the series failed, and why. The first reason stays.
+     *
+     * @param reason why
+     */
+    public void quarantine(String reason) {
+        if (s.quarantineReason == null) {
+            s.quarantineReason = reason == null || reason.isBlank() ? "unknown failure" : reason;
+        }
+    }
+
+    /** @return why the series is quarantined, or {@code null} */
+    public String quarantineReason() {
+        return s.quarantineReason;
+    }
+
+    /** @return frames counted as rejected because the series is quarantined */
+    public long framesQuarantined() {
+        return s.framesQuarantined;
+    }
+
+    /**
+     * Counts a frame of the quarantined series as received and rejected with the quarantine reason.
+     *
+     * @throws IllegalStateException when the series is not quarantined
+     */
+    public void quarantinedFrame() {
+        if (s.quarantineReason == null) {
+            throw new IllegalStateException("series " + s.seriesId + " is not quarantined");
+        }
+        s.framesReceived++;
+        s.framesRejected++;
+        s.framesQuarantined++;
+        s.rejectReasons.merge("series quarantined: " + s.quarantineReason, 1L, Long::sum);
+    }
+
+    /**
+     * After a write failure: deletes the data file being written (it may be damaged) and counts its frames,
+     * and those still being compressed, as rejected instead of stored.
+     */
+    public void discardOpenDataFile() {
+        inFlight.clear();
+        if (data != null) {
+            data.abort();
+            data = null;
+            s.framesInDataFile = 0;
+            s.dataFileIndex--;
+        }
+        long lost = s.framesStored - s.framesInClosedFiles;
+        if (lost > 0) {
+            s.framesStored -= lost;
+            s.framesRejected += lost;
+            s.rejectReasons.merge("data file lost: " + s.quarantineReason, lost, Long::sum);
+        }
     }
 
     private String checkPixels(FrameResult r) {
@@ -353,14 +419,21 @@ public final class NexusSeriesWriter {
 
     private void writeEncoded(FrameCompressor.EncodedChunk c, long frameNumber) throws IOException {
         if (data == null) {
-            s.dataFileIndex++;
+            int index = s.dataFileIndex + 1;
+            Hdf5FileWriter created = Hdf5FileWriter.create(SeriesPaths.inProgress(paths.dataFile(index)));
+            try {
+                created.group("/entry/data");
+                created.chunkedDataset("/entry/data/data", H5Type.of(s.pixelType), new long[] {s.height, s.width}, 1,
+                        settings.compression());
+                created.chunkedDataset("/entry/data/frame_number", H5Type.INT64, new long[0],
+                        Math.min(MAX_ROWS_PER_CHUNK, settings.framesPerFile()), Compression.NONE);
+            } catch (RuntimeException e) {
+                created.abort();
+                throw e;
+            }
+            data = created;
+            s.dataFileIndex = index; // the master links only data files that exist
             s.framesInDataFile = 0;
-            data = Hdf5FileWriter.create(SeriesPaths.inProgress(paths.dataFile(s.dataFileIndex)));
-            data.group("/entry/data");
-            data.chunkedDataset("/entry/data/data", H5Type.of(s.pixelType), new long[] {s.height, s.width}, 1,
-                    settings.compression());
-            data.chunkedDataset("/entry/data/frame_number", H5Type.INT64, new long[0],
-                    Math.min(MAX_ROWS_PER_CHUNK, settings.framesPerFile()), Compression.NONE);
             s.dataFirstFrame = frameNumber;
         }
         data.appendEncodedChunk(data.chunked("/entry/data/data"), c.data, 0, c.length);
@@ -391,6 +464,7 @@ public final class NexusSeriesWriter {
         Path temp = data.path();
         data.close();
         data = null;
+        s.framesInClosedFiles += s.framesInDataFile;
         completed.add(new Hdf5Committable(s.seriesId, temp.toString(),
                 paths.dataFile(s.dataFileIndex).toString(), Files.size(temp)));
     }
@@ -605,6 +679,9 @@ public final class NexusSeriesWriter {
         m.attribute(red, "frames_reduced_only", s.framesReducedOnly);
         m.attribute(red, "frames_vetoed", s.framesVetoed);
         m.attribute(red, "frames_rejected", s.framesRejected);
+        m.attribute(red, "frames_quarantined", s.framesQuarantined);
+        m.attribute(red, "status", s.quarantineReason == null ? "ok" : "failed");
+        m.attribute(red, "failure_reason", s.quarantineReason == null ? "" : s.quarantineReason);
         m.attribute(red, "frames_announced", announcedFrames);
         m.attribute(red, "frames_missing", announcedFrames >= 0 ? Math.max(0, announcedFrames - s.framesReceived) : 0);
         m.attribute(red, "feature_mismatches", s.featureMismatches);
@@ -675,6 +752,7 @@ public final class NexusSeriesWriter {
         m.put("reducedOnly", s.framesReducedOnly);
         m.put("vetoed", s.framesVetoed);
         m.put("rejected", s.framesRejected);
+        m.put("quarantined", s.framesQuarantined);
         return m;
     }
 }

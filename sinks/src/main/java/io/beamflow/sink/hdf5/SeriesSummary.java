@@ -35,12 +35,16 @@ import java.util.TreeMap;
  * @param storedBytes       bytes of compressed chunks
  * @param dataFiles         data files linked from the master, with "(missing)" when absent
  * @param detector          detector description (shape, type, pixel size, distance, beam centre)
+ * @param status            {@code ok}, or {@code failed} for a quarantined series (files written before 2026-11-26
+ *                          have no status: {@code ok})
+ * @param failureReason     why the series was quarantined; empty when it was not
+ * @param framesQuarantined frames rejected because the series was quarantined (included in framesRejected)
  */
 public record SeriesSummary(String seriesId, String startTime, String endTime, long framesReceived,
                             long framesAnnounced, long framesMissing, long framesStored, long framesReducedOnly,
                             long framesVetoed, long framesRejected, Map<String, Long> decisionsByRule,
                             String compression, long rawBytes, long storedBytes, List<String> dataFiles,
-                            String detector) {
+                            String detector, String status, String failureReason, long framesQuarantined) {
 
     /** @return raw / stored bytes, 0 when nothing was stored */
     public double compressionRatio() {
@@ -91,7 +95,9 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
                     attr(red, "frames_received"), attr(red, "frames_announced"), attr(red, "frames_missing"),
                     attr(red, "frames_stored"), attr(red, "frames_reduced_only"), attr(red, "frames_vetoed"),
                     attr(red, "frames_rejected"), byRule, String.valueOf(red.getAttribute("compression").getData()),
-                    attr(red, "raw_bytes"), attr(red, "stored_bytes"), files, detector);
+                    attr(red, "raw_bytes"), attr(red, "stored_bytes"), files, detector,
+                    optionalText(red, "status", "ok"), optionalText(red, "failure_reason", ""),
+                    red.getAttribute("frames_quarantined") == null ? 0 : attr(red, "frames_quarantined"));
         } catch (RuntimeException e) {
             throw new IOException("not a readable Beamflow master file: " + master + " (" + e.getMessage() + ")", e);
         }
@@ -103,6 +109,11 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
             throw new IllegalArgumentException("attribute " + n.getPath() + "@" + name + " missing");
         }
         return ((Number) a.getData()).longValue();
+    }
+
+    private static String optionalText(Node n, String name, String absent) {
+        Attribute a = n.getAttribute(name);
+        return a == null ? absent : String.valueOf(a.getData()).trim();
     }
 
     private static String str(HdfFile f, String path) {
@@ -118,12 +129,15 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "series       %s%n", seriesId));
         b.append(String.format(Locale.ROOT, "time         %s .. %s%n", startTime, endTime));
+        b.append(String.format(Locale.ROOT, "status       %s%s%n", status,
+                failureReason.isEmpty() ? "" : " (" + failureReason + ")"));
         b.append(String.format(Locale.ROOT, "frames       %d received, %d announced, %d missing%n",
                 framesReceived, framesAnnounced, framesMissing));
         b.append(String.format(Locale.ROOT, "  kept       %d (pixels stored)%n", framesStored));
         b.append(String.format(Locale.ROOT, "  reduced    %d (reduced data only)%n", framesReducedOnly));
         b.append(String.format(Locale.ROOT, "  vetoed     %d%n", framesVetoed));
-        b.append(String.format(Locale.ROOT, "  rejected   %d%n", framesRejected));
+        b.append(String.format(Locale.ROOT, "  rejected   %d%s%n", framesRejected,
+                framesQuarantined > 0 ? " (" + framesQuarantined + " of them quarantined)" : ""));
         b.append("rules        decision rule@version: frames\n");
         for (Map.Entry<String, Long> e : decisionsByRule.entrySet()) {
             b.append(String.format(Locale.ROOT, "             %s: %d%n", e.getKey(), e.getValue()));

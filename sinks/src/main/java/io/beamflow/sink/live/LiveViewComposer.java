@@ -72,6 +72,9 @@ public final class LiveViewComposer {
             }
             return null; // the live path gives the frames shown and the series markers
         }
+        if (result.kind == FrameResult.Kind.QUARANTINED || result.kind == FrameResult.Kind.DROPPED) {
+            return null; // nothing to show
+        }
         if (result.kind != FrameResult.Kind.FRAME) {
             return new LiveViewMessage(marker(result), null);
         }

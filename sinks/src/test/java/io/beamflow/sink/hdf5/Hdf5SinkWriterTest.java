@@ -1,19 +1,23 @@
 package io.beamflow.sink.hdf5;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.config.DetectorInfo;
 import io.beamflow.core.result.FrameResult;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sink writer outside Flink: error reporting and recovery from a checkpoint. */
+/** The sink writer outside Flink: quarantined series, error accounting, committed files left alone. */
 class Hdf5SinkWriterTest {
     @TempDir
     Path root;
@@ -29,38 +33,82 @@ class Hdf5SinkWriterTest {
         }
     }
 
+    /** Metric group that keeps its counters, to read them back. */
+    static final class CountingMetrics extends UnregisteredMetricsGroup {
+        final Map<String, SimpleCounter> counters = new HashMap<>();
+
+        @Override
+        public Counter counter(String name) {
+            return counters.computeIfAbsent(name, n -> new SimpleCounter());
+        }
+
+        long count(String name) {
+            SimpleCounter c = counters.get(name);
+            return c == null ? 0 : c.getCount();
+        }
+    }
+
     @Test
-    void shouldFailWithDiskFullMessageThenRecoverFromCheckpointWithoutCorruptingCommittedFiles() throws Exception {
+    void shouldQuarantineASeriesOnDiskFullKeepItsCommittedFilesAndWriteTheNextSeries() throws Exception {
         Hdf5SinkSettings st = settings(root.toString());
-        Hdf5SinkWriter w = new Hdf5SinkWriter(st, new UnregisteredMetricsGroup(), List.of());
+        CountingMetrics metrics = new CountingMetrics();
+        Hdf5SinkWriter w = new Hdf5SinkWriter(st, metrics, List.of());
         List<FrameResult> series = SeriesFixture.series("full", 12);
         for (int i = 0; i <= 4; i++) { // start + frames 1..4: data file 1 (frames 1, 2, 4) is finished
             w.write(series.get(i), null);
         }
         publish(w);
-        List<Hdf5WriterState> checkpoint = w.snapshotState(1);
         Path committed = root.resolve("mx-2026/full/full_data_000001.h5");
         byte[] committedBytes = Files.readAllBytes(committed);
-        // the next data file lands on a full disk
+        // the next data file lands on a full disk: the series is quarantined, the job does not fail
         Path next = SeriesPaths.inProgress(root.resolve("mx-2026/full/full_data_000002.h5"));
         Files.createSymbolicLink(next, Path.of("/dev/full"));
-        IOException e = assertThrows(IOException.class, () -> {
-            for (int i = 5; i < series.size(); i++) {
-                w.write(series.get(i), null);
-            }
-        });
-        assertTrue(e.getMessage().contains("disk full") && e.getMessage().contains("full"), e.getMessage());
-        w.close();
-        // space is back: the job restarts from the checkpoint and replays frames 5..12
-        Files.delete(next);
-        Hdf5SinkWriter again = new Hdf5SinkWriter(st, new UnregisteredMetricsGroup(), checkpoint);
         for (int i = 5; i < series.size(); i++) {
-            again.write(series.get(i), null);
+            w.write(series.get(i), null);
         }
-        publish(again);
-        again.close();
-        org.junit.jupiter.api.Assertions.assertArrayEquals(committedBytes, Files.readAllBytes(committed));
-        NexusSeriesWriterTest.assertSeries(root.resolve("mx-2026/full/full_master.h5"), "full", 12);
+        publish(w);
+        // later series go on
+        for (FrameResult r : SeriesFixture.series("after", 4)) {
+            w.write(r, null);
+        }
+        publish(w);
+        w.close();
+        assertArrayEquals(committedBytes, Files.readAllBytes(committed));
+        SeriesSummary full = SeriesSummary.read(root.resolve("mx-2026/full/full_master.h5"));
+        assertEquals("failed", full.status(), full.format());
+        assertTrue(full.failureReason().contains("disk full"), full.format());
+        assertEquals(12, full.framesReceived(), "every frame accounted for: " + full.format());
+        assertEquals(3, full.framesStored(), "frames of the committed data file: " + full.format());
+        assertEquals(List.of("full_data_000001.h5"), full.dataFiles(), "no link to the lost data file");
+        assertTrue(full.framesQuarantined() > 0 && full.framesRejected() >= full.framesQuarantined(), full.format());
+        assertEquals(1, metrics.count("hdf5SeriesQuarantined"));
+        SeriesSummary after = SeriesSummary.read(root.resolve("mx-2026/after/after_master.h5"));
+        assertEquals("ok", after.status(), after.format());
+        assertEquals(4, after.framesReceived(), after.format());
+        NexusSeriesWriterTest.assertSeries(root.resolve("mx-2026/after/after_master.h5"), "after", 4);
+    }
+
+    @Test
+    void shouldQuarantineTheRestOfASeriesWhoseReductionFailedAndMarkItsMasterFailed() throws Exception {
+        CountingMetrics metrics = new CountingMetrics();
+        Hdf5SinkWriter w = new Hdf5SinkWriter(settings(root.toString()), metrics, List.of());
+        List<FrameResult> series = SeriesFixture.series("q", 6);
+        for (int i = 0; i <= 2; i++) {
+            w.write(series.get(i), null);
+        }
+        w.write(FrameResult.quarantined("q", 3, "reduction of frame 3 failed: ArithmeticException"), null);
+        for (int i = 4; i < series.size(); i++) { // frames 4..6 reduced by other subtasks: quarantined too
+            w.write(series.get(i), null);
+        }
+        publish(w);
+        w.close();
+        SeriesSummary q = SeriesSummary.read(root.resolve("mx-2026/q/q_master.h5"));
+        assertEquals("failed", q.status(), q.format());
+        assertEquals("reduction of frame 3 failed: ArithmeticException", q.failureReason());
+        assertEquals(6, q.framesReceived(), q.format());
+        assertEquals(4, q.framesQuarantined(), q.format());
+        assertEquals(4, metrics.count("hdf5FramesQuarantined"));
+        assertTrue(q.format().contains("status       failed (reduction of frame 3 failed"), q.format());
     }
 
     @Test
@@ -107,12 +155,15 @@ class Hdf5SinkWriterTest {
     }
 
     @Test
-    void shouldReportUnusableOutputRootClearly() throws Exception {
+    void shouldCountASeriesThatCannotBeWrittenUnderAnUnusableOutputRootWithoutFailing() throws Exception {
         Path notADir = Files.writeString(root.resolve("file"), "x");
-        Hdf5SinkWriter w = new Hdf5SinkWriter(settings(notADir.toString()), new UnregisteredMetricsGroup(), List.of());
-        IOException e = assertThrows(IOException.class,
-                () -> w.write(FrameResult.seriesStart("s", "{}"), null));
-        assertTrue(e.getMessage().contains("HDF5 sink cannot write series 's' under " + notADir), e.getMessage());
+        CountingMetrics metrics = new CountingMetrics();
+        Hdf5SinkWriter w = new Hdf5SinkWriter(settings(notADir.toString()), metrics, List.of());
+        for (FrameResult r : SeriesFixture.series("s", 3)) {
+            w.write(r, null);
+        }
         w.close();
+        assertEquals(1, metrics.count("hdf5SeriesFailed"));
+        assertEquals(3, metrics.count("hdf5FramesDropped"), "its frames are counted");
     }
 }
