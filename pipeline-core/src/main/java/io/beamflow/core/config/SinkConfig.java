@@ -12,6 +12,12 @@ public final class SinkConfig {
     public String compression = "bslz4";
     /** Threads compressing frames in parallel per sink writer; 0: inline on the writer thread. */
     public int compressionThreads = 2;
+    /**
+     * Series one sink writer keeps open at once (each holds two open files and its buffers, about 1 MB): a sender
+     * that starts series and never ends them cannot exhaust file descriptors or memory. Starting one more closes
+     * the longest-idle open series as incomplete (its master says so; counted in {@code hdf5SeriesEvicted}).
+     */
+    public int maxOpenSeries = 64;
     /** Detector metadata for the NeXus master file (series metadata overrides it). */
     public DetectorInfo detector = new DetectorInfo();
 }

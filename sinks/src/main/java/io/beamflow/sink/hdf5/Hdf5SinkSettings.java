@@ -13,10 +13,28 @@ import java.io.Serializable;
  * @param compression   frame chunk compression
  * @param compressionThreads threads compressing frames per writer (0: inline)
  * @param detector      detector metadata defaults
+ * @param maxOpenSeries series one sink writer keeps open at once; starting one more closes the longest-idle
+ *                      one as incomplete
  */
 public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPerFile, Compression compression,
-                               int compressionThreads, Detector detector) implements Serializable {
+                               int compressionThreads, Detector detector, int maxOpenSeries) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Settings with the default limit of open series ({@link SinkConfig#maxOpenSeries}).
+     *
+     * @param outputRoot         root directory of the beamline filesystem
+     * @param beamtime           beamtime directory under the root
+     * @param framesPerFile      stored frames per data file
+     * @param compression        frame chunk compression
+     * @param compressionThreads threads compressing frames per writer (0: inline)
+     * @param detector           detector metadata defaults
+     */
+    public Hdf5SinkSettings(String outputRoot, String beamtime, int framesPerFile, Compression compression,
+            int compressionThreads, Detector detector) {
+        this(outputRoot, beamtime, framesPerFile, compression, compressionThreads, detector,
+                new SinkConfig().maxOpenSeries);
+    }
 
     /** Serializable copy of {@link DetectorInfo}. */
     public record Detector(String description, String sensorMaterial, double sensorThicknessM, double xPixelSizeM,
@@ -43,6 +61,9 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
         if (compressionThreads < 0 || compressionThreads > 64) {
             throw new IllegalArgumentException("sink.compressionThreads must be 0..64, got " + compressionThreads);
         }
+        if (maxOpenSeries < 1 || maxOpenSeries > 100_000) {
+            throw new IllegalArgumentException("sink.maxOpenSeries must be 1..100000, got " + maxOpenSeries);
+        }
         if (compression == null || detector == null) {
             throw new IllegalArgumentException("sink.compression and sink.detector must be set");
         }
@@ -55,6 +76,6 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
      */
     public static Hdf5SinkSettings of(SinkConfig c) {
         return new Hdf5SinkSettings(c.outputRoot, c.beamtime, c.framesPerFile, Compression.parse(c.compression),
-                c.compressionThreads, Detector.of(c.detector));
+                c.compressionThreads, Detector.of(c.detector), c.maxOpenSeries);
     }
 }

@@ -28,7 +28,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     private static final int REMEMBERED_ENDED_SERIES = 1024;
 
     private final Hdf5SinkSettings settings;
-    private final Map<String, NexusSeriesWriter> open = new LinkedHashMap<>();
+    /** Open series, the longest idle first (access order). */
+    private final Map<String, NexusSeriesWriter> open = new LinkedHashMap<>(16, 0.75f, true);
     private final Set<String> ended = new LinkedHashSet<>();
     /** Frames dropped per ended or refused series since the last SERIES_END: logged once, then summed. */
     private final Map<String, Long> droppedAfterEnd = new HashMap<>();
@@ -39,6 +40,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     private final Counter seriesFinished;
     private final Counter seriesQuarantined;
     private final Counter seriesFailed;
+    private final Counter seriesEvicted;
     private final Counter framesQuarantined;
     private final FrameCompressor compressor;
 
@@ -52,6 +54,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         this.seriesFinished = metrics.counter("hdf5SeriesFinished");
         this.seriesQuarantined = metrics.counter("hdf5SeriesQuarantined");
         this.seriesFailed = metrics.counter("hdf5SeriesFailed");
+        this.seriesEvicted = metrics.counter("hdf5SeriesEvicted");
         this.framesQuarantined = metrics.counter("hdf5FramesQuarantined");
         for (Hdf5WriterState s : restored) {
             try {
@@ -107,7 +110,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             if (r.kind == FrameResult.Kind.FRAME || r.kind == FrameResult.Kind.QUARANTINED) {
                 framesQuarantined.inc();
             }
-            ended.add(r.seriesId); // its later frames are dropped and counted
+            markEnded(r.seriesId); // its later frames are dropped and counted
             return;
         }
         quarantine(r.seriesId, w, reason);
@@ -120,7 +123,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             open.remove(r.seriesId);
             w.abort();
             seriesFailed.inc();
-            ended.add(r.seriesId);
+            markEnded(r.seriesId);
             LOG.error("series {}: its master file cannot be written ({}); the series has no master file and "
                     + "its frames stay in the journal", r.seriesId, reason);
         }
@@ -173,13 +176,34 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         if (Files.exists(SeriesPaths.of(settings, seriesId).master())) {
             LOG.error("series {}: a committed master file already exists ({}); the series is not overwritten",
                     seriesId, SeriesPaths.of(settings, seriesId).master());
-            ended.add(seriesId);
+            markEnded(seriesId);
             return null;
         }
         ended.remove(seriesId);
+        while (open.size() >= settings.maxOpenSeries()) {
+            evictLongestIdle();
+        }
         w = NexusSeriesWriter.start(settings, seriesId, metadataJson, compressor);
         open.put(seriesId, w);
         return w;
+    }
+
+    /** Closes the series that has waited longest for a result as incomplete, to make room for a new one. */
+    private void evictLongestIdle() {
+        String id = open.keySet().iterator().next();
+        NexusSeriesWriter w = open.get(id);
+        seriesEvicted.inc();
+        String reason = "closed without SERIES_END: " + settings.maxOpenSeries()
+                + " series were open (sink.maxOpenSeries) and another started";
+        LOG.error("series {}: {}; its later frames are dropped and counted (hdf5FramesDropped)", id, reason);
+        try {
+            w.finishIncomplete(reason);
+            pending.addAll(w.drainCompleted());
+            open.remove(id);
+            markEnded(id);
+        } catch (IOException | RuntimeException e) {
+            writeFailed(FrameResult.seriesEnd(id, -1), "closing an idle series failed: " + e);
+        }
     }
 
     private void frame(FrameResult r) throws IOException {
@@ -244,11 +268,15 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         open.remove(seriesId);
         pending.addAll(w.drainCompleted());
         seriesFinished.inc();
+        markEnded(seriesId);
+        LOG.info("series {} finished: {} (announced {})", seriesId, w.counts(), announced);
+    }
+
+    private void markEnded(String seriesId) {
         ended.add(seriesId);
         if (ended.size() > REMEMBERED_ENDED_SERIES) {
             ended.remove(ended.iterator().next());
         }
-        LOG.info("series {} finished: {} (announced {})", seriesId, w.counts(), announced);
     }
 
     @Override
@@ -297,7 +325,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
                         ex instanceof IOException io ? describe(io) : ex.toString(), ex);
                 e.getValue().abort();
                 it.remove();
-                ended.add(e.getKey());
+                markEnded(e.getKey());
                 seriesFailed.inc();
             }
         }

@@ -86,6 +86,8 @@ public final class NexusSeriesWriter {
         /** Why the series is quarantined (its later frames are rejected, its master marked failed); null: it is not. */
         String quarantineReason;
         long framesQuarantined;
+        /** Why the series was closed before its SERIES_END; null: it was not. */
+        String incompleteReason;
         /** Frames in data files already closed (complete on disk). */
         long framesInClosedFiles;
         byte[] masterSnapshot;
@@ -272,6 +274,18 @@ public final class NexusSeriesWriter {
         if (s.quarantineReason == null) {
             s.quarantineReason = reason == null || reason.isBlank() ? "unknown failure" : reason;
         }
+    }
+
+    /**
+     * Ends the series before its SERIES_END (the sink closes it to open another): like {@link #finish}, with the
+     * master saying the series is incomplete, and why.
+     *
+     * @param reason why
+     * @throws IOException on write errors
+     */
+    public void finishIncomplete(String reason) throws IOException {
+        s.incompleteReason = reason;
+        finish(-1);
     }
 
     /** @return why the series is quarantined, or {@code null} */
@@ -680,8 +694,9 @@ public final class NexusSeriesWriter {
         m.attribute(red, "frames_vetoed", s.framesVetoed);
         m.attribute(red, "frames_rejected", s.framesRejected);
         m.attribute(red, "frames_quarantined", s.framesQuarantined);
-        m.attribute(red, "status", s.quarantineReason == null ? "ok" : "failed");
-        m.attribute(red, "failure_reason", s.quarantineReason == null ? "" : s.quarantineReason);
+        m.attribute(red, "status", s.quarantineReason != null ? "failed" : s.incompleteReason != null ? "incomplete" : "ok");
+        m.attribute(red, "failure_reason", s.quarantineReason != null ? s.quarantineReason
+                : s.incompleteReason != null ? s.incompleteReason : "");
         m.attribute(red, "frames_announced", announcedFrames);
         m.attribute(red, "frames_missing", announcedFrames >= 0 ? Math.max(0, announcedFrames - s.framesReceived) : 0);
         m.attribute(red, "feature_mismatches", s.featureMismatches);

@@ -155,6 +155,35 @@ class Hdf5SinkWriterTest {
     }
 
     @Test
+    void shouldCloseTheLongestIdleSeriesAsIncompleteWhenTooManyAreOpen() throws Exception {
+        Hdf5SinkSettings two = new Hdf5SinkSettings(root.toString(), "mx-2026", 3, Compression.BSLZ4, 0,
+                Hdf5SinkSettings.Detector.of(new DetectorInfo()), 2);
+        CountingMetrics metrics = new CountingMetrics();
+        Hdf5SinkWriter w = new Hdf5SinkWriter(two, metrics, List.of());
+        w.write(SeriesFixture.series("a", 2).get(0), null);
+        w.write(SeriesFixture.series("b", 2).get(0), null);
+        w.write(SeriesFixture.frame("a", 1), null); // b is now the longest idle
+        w.write(SeriesFixture.series("c", 2).get(0), null);
+        assertEquals(1, metrics.count("hdf5SeriesEvicted"));
+        w.write(SeriesFixture.frame("b", 1), null); // b was closed: dropped and counted
+        assertEquals(1, metrics.count("hdf5FramesDropped"));
+        for (String id : List.of("a", "c")) {
+            w.write(SeriesFixture.frame(id, 2), null);
+            w.write(FrameResult.seriesEnd(id, 2), null);
+        }
+        publish(w);
+        w.close();
+        SeriesSummary b = SeriesSummary.read(root.resolve("mx-2026/b/b_master.h5"));
+        assertEquals("incomplete", b.status(), b.format());
+        assertTrue(b.failureReason().contains("sink.maxOpenSeries"), b.format());
+        assertEquals("ok", SeriesSummary.read(root.resolve("mx-2026/a/a_master.h5")).status());
+        assertEquals(1, SeriesSummary.read(root.resolve("mx-2026/c/c_master.h5")).framesReceived());
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            assertTrue(files.noneMatch(SeriesPaths::isInProgress), "no file left open");
+        }
+    }
+
+    @Test
     void shouldCountASeriesThatCannotBeWrittenUnderAnUnusableOutputRootWithoutFailing() throws Exception {
         Path notADir = Files.writeString(root.resolve("file"), "x");
         CountingMetrics metrics = new CountingMetrics();
