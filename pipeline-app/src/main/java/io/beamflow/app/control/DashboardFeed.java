@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Turns live-view messages into dashboard events: keeps the latest image for {@code /api/live/image},
@@ -33,14 +34,22 @@ final class DashboardFeed implements Consumer<LiveViewMessage> {
     record LatestImage(long seq, String series, long frame, int width, int height, byte[] bytes) {
     }
 
+    private final LongSupplier clockMs;
+
     DashboardFeed(SseHub hub) {
+        this(hub, System::currentTimeMillis);
+    }
+
+    /** As above, with the wall clock that stamps events (tests set it by hand). */
+    DashboardFeed(SseHub hub, LongSupplier clockMs) {
         this.hub = hub;
+        this.clockMs = clockMs;
     }
 
     @Override
     public void accept(LiveViewMessage m) {
         LiveViewHeader h = m.header();
-        lastMessageMs = System.currentTimeMillis();
+        lastMessageMs = clockMs.getAsLong();
         if (!"frame".equals(h.type)) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("type", h.type);
@@ -93,7 +102,7 @@ final class DashboardFeed implements Consumer<LiveViewMessage> {
         }
         e.put("receiveTimeMs", h.receiveTimeNs / 1e6);
         e.put("publishTimeMs", h.publishTimeNs / 1e6);
-        e.put("serverTimeMs", System.currentTimeMillis());
+        e.put("serverTimeMs", lastMessageMs);
         synchronized (history) {
             history.addLast(point);
             while (history.size() > HISTORY_POINTS) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.core.io.InputStatus;
@@ -27,6 +28,7 @@ public final class RuleFileReader implements SourceReader<String, RuleFileSplit>
     private static final Logger LOG = LoggerFactory.getLogger(RuleFileReader.class);
 
     private final long pollIntervalMs;
+    private final LongSupplier clockMs;
     private final SeriesEndScanner endScanner;
     private final int expectedStreams;
     private final int stopAfterSeriesEnd;
@@ -38,7 +40,14 @@ public final class RuleFileReader implements SourceReader<String, RuleFileSplit>
 
     RuleFileReader(long pollIntervalMs, JournalLocations journals, int expectedStreams, int stopAfterSeriesEnd,
             JournalSettings journalSettings) {
+        this(pollIntervalMs, journals, expectedStreams, stopAfterSeriesEnd, journalSettings, System::currentTimeMillis);
+    }
+
+    /** As above, with the clock that decides when the file is read again (tests drive it by hand). */
+    RuleFileReader(long pollIntervalMs, JournalLocations journals, int expectedStreams, int stopAfterSeriesEnd,
+            JournalSettings journalSettings, LongSupplier clockMs) {
         this.pollIntervalMs = pollIntervalMs;
+        this.clockMs = clockMs;
         this.expectedStreams = expectedStreams;
         this.stopAfterSeriesEnd = stopAfterSeriesEnd;
         this.endScanner = stopAfterSeriesEnd > 0 ? new SeriesEndScanner(journals, journalSettings) : null;
@@ -54,7 +63,7 @@ public final class RuleFileReader implements SourceReader<String, RuleFileSplit>
         if (splits.isEmpty()) {
             return noMoreSplits ? InputStatus.END_OF_INPUT : scheduleNext();
         }
-        long now = System.currentTimeMillis();
+        long now = clockMs.getAsLong();
         if (now < nextPollMs) {
             return scheduleNext();
         }
@@ -78,7 +87,7 @@ public final class RuleFileReader implements SourceReader<String, RuleFileSplit>
     }
 
     private InputStatus scheduleNext() {
-        long delay = Math.max(1, nextPollMs - System.currentTimeMillis());
+        long delay = Math.max(1, Math.min(pollIntervalMs, nextPollMs - clockMs.getAsLong()));
         available = new CompletableFuture<>();
         CompletableFuture<Void> f = available;
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> f.complete(null));
