@@ -120,20 +120,18 @@ class FrameResultSerializerTest {
 
     @Test
     void shouldRestoreResultsWrittenByVersion2() throws IOException {
-        byte[] stored;
-        try (InputStream in = FrameResultSerializerTest.class.getResourceAsStream("/state/frame-result-v2.bin")) {
-            stored = in.readAllBytes();
+        assertSameResult(sampleV2(), restore("/state/frame-result-v2.bin"));
+    }
+
+    private static FrameResult restore(String resource) throws IOException {
+        try (InputStream in = FrameResultSerializerTest.class.getResourceAsStream(resource)) {
+            return new FrameResultSerializer().deserialize(new DataInputDeserializer(in.readAllBytes()));
         }
-        assertSameResult(sampleV2(), new FrameResultSerializer().deserialize(new DataInputDeserializer(stored)));
     }
 
     @Test
     void shouldRestoreResultsWrittenByVersion1() throws IOException {
-        byte[] stored;
-        try (InputStream in = FrameResultSerializerTest.class.getResourceAsStream("/state/frame-result-v1.bin")) {
-            stored = in.readAllBytes();
-        }
-        assertSameResult(sample(), new FrameResultSerializer().deserialize(new DataInputDeserializer(stored)));
+        assertSameResult(sample(), restore("/state/frame-result-v1.bin"));
     }
 
     @Test

@@ -139,32 +139,32 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     }
 
     private void quarantinedFrame(FrameResult r) throws IOException {
-        NexusSeriesWriter w = open.get(r.seriesId);
-        if (w == null) {
-            if (ended.contains(r.seriesId)) {
-                dropAfterEnd(r);
-                return;
-            }
-            w = start(r.seriesId, "{}");
-            if (w == null) {
-                dropAfterEnd(r);
-                return;
-            }
+        NexusSeriesWriter w = seriesOf(r);
+        if (w != null) {
+            quarantine(r.seriesId, w, r.quarantineReason);
+            w.quarantinedFrame();
+            framesQuarantined.inc();
         }
-        quarantine(r.seriesId, w, r.quarantineReason);
-        w.quarantinedFrame();
-        framesQuarantined.inc();
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        if (m.contains("No space left")) {
-            return "disk full (" + m + ")";
+    /**
+     * @return the open series of a frame, started without metadata when its SERIES_START was not seen; {@code null}
+     *         (the frame dropped and counted) when the series ended or its master is already committed
+     */
+    private NexusSeriesWriter seriesOf(FrameResult r) throws IOException {
+        NexusSeriesWriter w = open.get(r.seriesId);
+        if (w != null) {
+            return w;
         }
-        if (e instanceof java.nio.file.AccessDeniedException || m.contains("Permission denied")) {
-            return "permission denied (" + m + ")";
+        if (!ended.contains(r.seriesId)) {
+            LOG.warn("series {}: frame {} without SERIES_START; starting the series without metadata",
+                    r.seriesId, r.frameNumber);
+            w = start(r.seriesId, "{}");
         }
-        return e.getClass().getSimpleName() + ": " + m;
+        if (w == null) {
+            dropAfterEnd(r);
+        }
+        return w;
     }
 
     private NexusSeriesWriter start(String seriesId, String metadataJson) throws IOException {
@@ -207,19 +207,9 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     }
 
     private void frame(FrameResult r) throws IOException {
-        NexusSeriesWriter w = open.get(r.seriesId);
+        NexusSeriesWriter w = seriesOf(r);
         if (w == null) {
-            if (ended.contains(r.seriesId)) {
-                dropAfterEnd(r);
-                return;
-            }
-            LOG.warn("series {}: frame {} without SERIES_START; starting the series without metadata",
-                    r.seriesId, r.frameNumber);
-            w = start(r.seriesId, "{}");
-            if (w == null) { // refused: the series' master file is already committed
-                dropAfterEnd(r);
-                return;
-            }
+            return;
         }
         long rejectedBefore = w.framesRejected();
         long storedBefore = w.framesStored();
