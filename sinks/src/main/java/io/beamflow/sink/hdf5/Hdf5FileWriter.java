@@ -1,11 +1,8 @@
 package io.beamflow.sink.hdf5;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -90,13 +87,21 @@ public final class Hdf5FileWriter implements Closeable {
      * @throws IOException when the file is missing or shorter than at the snapshot
      */
     public static Hdf5FileWriter resume(byte[] snapshot) throws IOException {
-        State s;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(snapshot))) {
-            s = (State) in.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new IOException("unreadable HDF5 writer snapshot: " + e, e);
-        }
-        Path p = Path.of(s.path);
+        return resume(snapshot, null);
+    }
+
+    /**
+     * Reopens a file from a {@link #snapshot()} at a given path (where its owner expects it now), dropping
+     * everything written after the snapshot.
+     *
+     * @param snapshot bytes returned by {@link #snapshot()} (any version)
+     * @param path     the in-progress file; {@code null}: the path recorded in the snapshot
+     * @return the writer, positioned where the snapshot was taken
+     * @throws IOException when the snapshot is unreadable, or the file is missing or shorter than at the snapshot
+     */
+    public static Hdf5FileWriter resume(byte[] snapshot, Path path) throws IOException {
+        State s = Hdf5FileStateCodec.decode(snapshot);
+        Path p = path != null ? path : Path.of(s.path);
         if (!Files.exists(p)) {
             throw new IOException("cannot resume HDF5 file " + p + ": in-progress file is missing");
         }
@@ -105,6 +110,7 @@ public final class Hdf5FileWriter implements Closeable {
             throw new IOException("cannot resume HDF5 file " + p + ": it has " + size
                     + " bytes, the checkpoint recorded " + s.eof);
         }
+        s.path = p.toString();
         FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE);
         ch.truncate(s.eof);
         return new Hdf5FileWriter(p, ch, s);
@@ -131,11 +137,7 @@ public final class Hdf5FileWriter implements Closeable {
         awaitBackgroundSync();
         channel.force(false);
         state.path = path.toString();
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
-            out.writeObject(state);
-        }
-        return bos.toByteArray();
+        return Hdf5FileStateCodec.encode(state);
     }
 
     // ------------------------------------------------------------------ model building
@@ -753,17 +755,7 @@ public final class Hdf5FileWriter implements Closeable {
         byte[] pending;
         int pendingRows;
 
-        /** Serializes only the used part of the partial chunk. */
-        private void writeObject(ObjectOutputStream out) throws IOException {
-            byte[] full = pending;
-            pending = Arrays.copyOf(full, Math.min(full.length, pendingRows * rowBytes));
-            try {
-                out.defaultWriteObject();
-            } finally {
-                pending = full;
-            }
-        }
-
+        /** Snapshots of version 1 (Java serialization) kept only the used part of the partial chunk. */
         private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
             in.defaultReadObject();
             if (pendingRows > 0) {

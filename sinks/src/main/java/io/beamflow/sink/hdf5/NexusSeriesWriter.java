@@ -6,11 +6,7 @@ import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.result.Decision;
 import io.beamflow.core.result.FrameFeatures;
 import io.beamflow.core.result.FrameResult;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -159,21 +155,20 @@ public final class NexusSeriesWriter {
      */
     public static NexusSeriesWriter resume(Hdf5SinkSettings settings, byte[] snapshot, FrameCompressor compressor)
             throws IOException {
-        State st;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(snapshot))) {
-            st = (State) in.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new IOException("unreadable series snapshot: " + e, e);
-        }
+        State st = NexusSeriesStateCodec.decode(snapshot);
         NexusSeriesWriter w = new NexusSeriesWriter(settings, st, compressor);
-        w.master = Hdf5FileWriter.resume(st.masterSnapshot);
-        if (st.undrained != null) {
-            w.completed.addAll(st.undrained);
-        }
+        // the files where this sink puts them now; the recorded paths where those do not exist
+        w.master = Hdf5FileWriter.resume(st.masterSnapshot, existing(SeriesPaths.inProgress(w.paths.master())));
+        w.completed.addAll(st.undrained);
         if (st.dataSnapshot != null) {
-            w.data = Hdf5FileWriter.resume(st.dataSnapshot);
+            w.data = Hdf5FileWriter.resume(st.dataSnapshot,
+                    existing(SeriesPaths.inProgress(w.paths.dataFile(st.dataFileIndex))));
         }
         return w;
+    }
+
+    private static Path existing(Path p) {
+        return Files.exists(p) ? p : null;
     }
 
     /**
@@ -186,13 +181,10 @@ public final class NexusSeriesWriter {
         s.masterSnapshot = master.snapshot();
         s.dataSnapshot = data == null ? null : data.snapshot();
         s.undrained = new ArrayList<>(completed);
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
-            out.writeObject(s);
-        }
+        byte[] bytes = NexusSeriesStateCodec.encode(s);
         s.masterSnapshot = null;
         s.dataSnapshot = null;
-        return bos.toByteArray();
+        return bytes;
     }
 
     /** @return the series id */
