@@ -13,7 +13,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -57,11 +57,12 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
     public void open(OpenContext openContext) {
         geometry = ModuleGeometry.of(config);
         destinationCache = new HashMap<>();
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-frames", Types.LONG,
-                TypeInformation.of(PartialFrame.class)));
+        // explicit, versioned serializers: savepoints do not depend on the classes' reflective layout
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-frames", LongSerializer.INSTANCE,
+                new PartialFrameSerializer()));
         emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted-frames", Types.LONG, Types.BOOLEAN));
         progress = getRuntimeContext().getState(new ValueStateDescriptor<>("series-progress",
-                TypeInformation.of(SeriesProgress.class)));
+                new SeriesProgressSerializer()));
         emittedRecords = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted-records", Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup();
         framesComplete = metrics.counter("framesAssembled");

@@ -5,10 +5,8 @@ import io.beamflow.core.result.Decision;
 import io.beamflow.core.result.FrameFeatures;
 import io.beamflow.core.result.FrameResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -19,20 +17,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * class: each value starts with its format version; version 1 is the layout below, and later versions must keep
  * reading it.
  */
-public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
+public final class FrameResultSerializer extends ExplicitStateSerializer<FrameResult> {
     private static final long serialVersionUID = 1L;
     /** Format version written before each value. */
     static final int VERSION = 3;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<FrameResult> duplicate() {
-        return this;
-    }
 
     @Override
     public FrameResult createInstance() {
@@ -59,16 +47,6 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
             r.features = c;
         }
         return r;
-    }
-
-    @Override
-    public FrameResult copy(FrameResult from, FrameResult reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -121,10 +99,7 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
 
     @Override
     public FrameResult deserialize(DataInputView in) throws IOException {
-        int version = in.readUnsignedByte();
-        if (version < 1 || version > VERSION) {
-            throw new IOException("unknown frame result format version " + version);
-        }
+        int version = readVersion(in, VERSION, "frame result");
         FrameResult r = new FrameResult();
         int kind = in.readUnsignedByte();
         if (kind >= FrameResult.Kind.values().length) {
@@ -183,36 +158,6 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
         return r;
     }
 
-    @Override
-    public FrameResult deserialize(FrameResult reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    private static void writeString(DataOutputView out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
     private static void writeFloats(DataOutputView out, float[] a) throws IOException {
         out.writeInt(a.length);
         for (float v : a) {
@@ -226,16 +171,6 @@ public final class FrameResultSerializer extends TypeSerializer<FrameResult> {
             a[i] = in.readFloat();
         }
         return a;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof FrameResultSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return FrameResultSerializer.class.hashCode();
     }
 
     @Override
