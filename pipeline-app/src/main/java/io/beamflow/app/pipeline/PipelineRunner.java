@@ -8,6 +8,7 @@ import io.beamflow.reduce.flink.ReductionJob;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.ChunkPrecompression;
 import io.beamflow.sink.hdf5.Hdf5Sink;
+import io.beamflow.sink.live.LiveViewEndpoints;
 import io.beamflow.sink.live.LiveViewSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -188,6 +189,12 @@ public final class PipelineRunner implements AutoCloseable {
         if (remote.isEmpty()) {
             env = StreamExecutionEnvironment.createLocalEnvironment(config.reduction.effectiveParallelism(), conf);
         } else {
+            if (LiveViewEndpoints.hasWildcardPort(config.control.liveViewEndpoint)) {
+                throw new IllegalArgumentException("control.liveViewEndpoint '" + config.control.liveViewEndpoint
+                        + "' needs a fixed port with a session cluster (reduction.flinkRestAddress): the live view is "
+                        + "published by a TaskManager, and only subscribers in its own process can find a port the "
+                        + "system chose");
+            }
             int colon = remote.lastIndexOf(':');
             if (colon <= 0 || colon == remote.length() - 1) {
                 throw new IllegalArgumentException("reduction.flinkRestAddress must be host:port, was '" + remote + "'");

@@ -2,26 +2,13 @@ package io.beamflow.app.control;
 
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.testing.RepoPaths;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The shipped demo configuration, moved into a test's directory with free ports and a smaller, paced series. */
+/** The shipped demo configuration, moved into a test's directory with system-chosen ports and a smaller, paced series. */
 final class DemoConfigs {
     private DemoConfigs() {
-    }
-
-    /**
-     * Probe-then-bind, still, for the live-view endpoint: the Flink job's live-view sink binds it and cannot
-     * report it to a test yet (remaining work of issue #18).
-     */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     static BeamflowConfig paced(Path work, String token, String seriesId, int frames, int size, double rateHz)
@@ -34,7 +21,9 @@ final class DemoConfigs {
         config.control.ruleStoreDirectory = work.resolve("rule-store").toString();
         config.control.operatorToken = token;
         config.control.httpPort = 0; // the system chooses; DemoRunner.controlUrl() says which
-        config.control.liveViewEndpoint = "tcp://127.0.0.1:" + freePort();
+        // the live view binds a port the system chooses; the dashboard and tests in this JVM find it
+        // (LiveViewEndpoints)
+        config.control.liveViewEndpoint = "tcp://127.0.0.1:*";
         // the node binds a port the system chooses; the demo's simulator sends to it
         config.ingest.endpoints = List.of("tcp://127.0.0.1:*");
         config.simulator.endpoint = "tcp://127.0.0.1:*";

@@ -8,8 +8,6 @@ import io.beamflow.testing.ChildJvm;
 import io.beamflow.testing.ListeningSockets;
 import io.beamflow.testing.ListeningSockets.Listener;
 import io.beamflow.testing.RepoPaths;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,10 +28,6 @@ class LoopbackOnlyITCase {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void shouldListenOnLoopbackOnlyWithEveryComponentRunning() throws Exception {
-        int liveViewPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            liveViewPort = probe.getLocalPort(); // the live view binds inside the job and cannot report its port yet
-        }
         Path config = Files.writeString(work.resolve("demo.yaml"), String.join("\n",
                 "ingest:",
                 "  endpoints: ['tcp://127.0.0.1:*']",
@@ -52,7 +46,7 @@ class LoopbackOnlyITCase {
                 "  outputRoot: " + work.resolve("raw"),
                 "control:",
                 "  httpPort: 0",
-                "  liveViewEndpoint: 'tcp://127.0.0.1:" + liveViewPort + "'",
+                "  liveViewEndpoint: 'tcp://127.0.0.1:*'",
                 "  ruleStoreDirectory: " + work.resolve("rule-store"),
                 ""));
         try (ChildJvm demo = ChildJvm.builder(BeamflowCli.class.getName())
@@ -65,8 +59,6 @@ class LoopbackOnlyITCase {
             List<Listener> listeners = ListeningSockets.of(demo.process().pid());
             assertTrue(listeners.size() >= 5, "ingest, journal server, control, live view and Flink listen: "
                     + listeners);
-            assertTrue(listeners.stream().anyMatch(l -> l.local().getPort() == liveViewPort),
-                    "the live view is among them: " + listeners);
             List<Listener> reachable = listeners.stream().filter(l -> !l.loopback()).toList();
             assertEquals(List.of(), reachable, "sockets reachable from other machines, of " + listeners
                     + "\n" + demo.outputTail(40));

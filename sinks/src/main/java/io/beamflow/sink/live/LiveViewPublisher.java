@@ -26,6 +26,7 @@ public final class LiveViewPublisher implements AutoCloseable {
     private final ZContext context;
     private final ZMQ.Socket socket;
     private final LiveViewComposer composer;
+    private final String endpoint;
     private final String boundEndpoint;
     private final Counter published;
     private final Counter skipped;
@@ -85,6 +86,7 @@ public final class LiveViewPublisher implements AutoCloseable {
                     .description("estimated seconds until the record path has caught up; -1: not gaining")
                     .register(r);
         }
+        this.endpoint = endpoint;
         this.context = new ZContext(1);
         try {
             this.socket = context.createSocket(SocketType.PUB);
@@ -92,6 +94,7 @@ public final class LiveViewPublisher implements AutoCloseable {
             socket.setLinger(0);
             socket.bind(endpoint);
             this.boundEndpoint = socket.getLastEndpoint();
+            LiveViewEndpoints.bound(endpoint, boundEndpoint);
         } catch (RuntimeException e) {
             context.close();
             throw new IllegalStateException("cannot bind live-view endpoint " + endpoint + ": " + e.getMessage(), e);
@@ -135,6 +138,7 @@ public final class LiveViewPublisher implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        LiveViewEndpoints.released(endpoint, boundEndpoint);
         ZmqContexts.close(context); // also when called from a cancelled (interrupted) Flink task
     }
 }

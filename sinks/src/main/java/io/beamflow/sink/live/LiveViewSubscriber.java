@@ -2,6 +2,7 @@ package io.beamflow.sink.live;
 
 import io.beamflow.core.wire.ZmqHandshake;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,8 @@ public final class LiveViewSubscriber implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong undecodable = new AtomicLong();
     private volatile boolean running = true;
+    /** Where the socket is connected; written by the constructor, then only by the receive thread. */
+    private volatile String connectedTo;
 
     /**
      * Connects and starts receiving.
@@ -41,17 +44,37 @@ public final class LiveViewSubscriber implements AutoCloseable {
         socket.setReceiveTimeOut(POLL_TIMEOUT_MS);
         socket.setHandshakeIvl(ZmqHandshake.CONNECT_TIMEOUT_MS);
         socket.subscribe(new byte[0]);
-        socket.connect(endpoint);
+        follow(socket);
         thread = new Thread(() -> loop(socket), "live-view-subscriber");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /**
+     * Connects to where the endpoint points now: the endpoint itself, or, for a wildcard port, the port a
+     * publisher of this JVM bound for it (again when a restarted job's publisher bound another).
+     */
+    private void follow(ZMQ.Socket socket) {
+        String target = LiveViewEndpoints.resolve(endpoint).orElse(null);
+        if (Objects.equals(target, connectedTo)) {
+            return;
+        }
+        if (connectedTo != null) {
+            socket.disconnect(connectedTo);
+        }
+        if (target != null) {
+            socket.connect(target);
+            LOG.info("live view: subscribed to {}{}", target, target.equals(endpoint) ? "" : " (" + endpoint + ")");
+        }
+        connectedTo = target;
+    }
+
     private void loop(ZMQ.Socket socket) {
         while (running) {
+            follow(socket);
             byte[] header;
             try {
-                header = socket.recv();
+                header = socket.recv(); // at most POLL_TIMEOUT_MS, connected or not
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.warn("live-view receive failed on {}: {}", endpoint, e.toString());
@@ -85,9 +108,10 @@ public final class LiveViewSubscriber implements AutoCloseable {
         }
     }
 
-    /** @return the endpoint subscribed to */
+    /** @return the endpoint subscribed to (for a wildcard port, the one bound for it once known) */
     public String endpoint() {
-        return endpoint;
+        String c = connectedTo;
+        return c != null ? c : endpoint;
     }
 
     /** @return messages received and decoded */

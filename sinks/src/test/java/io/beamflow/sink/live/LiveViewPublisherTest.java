@@ -137,6 +137,39 @@ class LiveViewPublisherTest {
         assertNull(m.header().shape);
     }
 
+    /** Offers the frame until the subscriber has it (a SUB socket drops what is published before it joined). */
+    private static LiveViewMessage deliver(LiveViewPublisher pub, BlockingQueue<LiveViewMessage> got, FrameResult r) {
+        return Await.value(java.time.Duration.ofSeconds(30), () -> "a live-view message from " + pub.boundEndpoint(),
+                () -> {
+                    pub.offer(r);
+                    return got.poll(50, TimeUnit.MILLISECONDS);
+                }, m -> m != null);
+    }
+
+    @Test
+    void shouldFollowAWildcardEndpointToThePortItsPublisherBoundAlsoAfterTheJobRestarts() throws Exception {
+        String configured = "tcp://127.0.0.1:*";
+        FrameSynthesizer syn = new FrameSynthesizer(SimulationParameters.defaults(64, 64));
+        BlockingQueue<LiveViewMessage> got = new LinkedBlockingQueue<>();
+        try (LiveViewSubscriber sub = new LiveViewSubscriber(configured, got::add)) {
+            assertEquals(java.util.Optional.empty(), LiveViewEndpoints.resolve(configured), "no publisher yet");
+            String first;
+            try (LiveViewPublisher pub = new LiveViewPublisher(configured, 0, 64, new SimpleMeterRegistry())) {
+                first = pub.boundEndpoint();
+                assertEquals(java.util.Optional.of(first), LiveViewEndpoints.resolve(configured));
+                assertEquals(1, deliver(pub, got, result(syn.frame(1), 64, 64, Decision.KEEP)).header().frame);
+                assertEquals(first, sub.endpoint());
+            }
+            assertEquals(java.util.Optional.empty(), LiveViewEndpoints.resolve(configured), "released on close");
+            // the restarted job's publisher binds a port of its own; the subscriber follows it
+            try (LiveViewPublisher again = new LiveViewPublisher(configured, 0, 64, new SimpleMeterRegistry())) {
+                got.clear();
+                assertEquals(2, deliver(again, got, result(syn.frame(2), 64, 64, Decision.KEEP)).header().frame);
+                assertEquals(again.boundEndpoint(), sub.endpoint());
+            }
+        }
+    }
+
     @Test
     void shouldDeliverDownsampledFrameToJavaSubscriber() throws Exception {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
