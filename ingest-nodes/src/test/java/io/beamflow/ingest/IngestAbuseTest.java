@@ -13,6 +13,12 @@ import io.beamflow.ingest.testutil.JournalRecords;
 import io.beamflow.testing.Await;
 import io.beamflow.testing.NativeFrameSender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.beamflow.core.metrics.MetricNames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -82,6 +88,97 @@ class IngestAbuseTest {
             assertFalse(sum.series("b").started(), "no SERIES_START of b was journaled");
             assertEquals(3, JournalRecords.readAll(node.journalDirectory(stream)).size(), node.formatSummary());
             assertEquals(sum.messagesReceived(), sum.rejectedTotal() + 3);
+        }
+    }
+
+    /**
+     * A ZMTP 3.0 peer speaking straight to a TCP socket, as an attacker would: a ZeroMQ library only
+     * puts a multipart message on the wire once its last part is sent, so it cannot send a message
+     * that never ends.
+     */
+    private static final class RawZmtpPusher implements AutoCloseable {
+        private final Socket socket = new Socket();
+        private final OutputStream out;
+
+        RawZmtpPusher(String endpoint) throws IOException {
+            URI uri = URI.create(endpoint);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            byte[] greeting = new byte[64];
+            greeting[0] = (byte) 0xFF;
+            greeting[8] = 1; // the ZMTP 1.0 length field of the signature
+            greeting[9] = 0x7F;
+            greeting[10] = 3; // version 3.0
+            System.arraycopy("NULL".getBytes(StandardCharsets.US_ASCII), 0, greeting, 12, 4);
+            out.write(greeting);
+            byte[] ready = utf8("\u0005READY\u000bSocket-Type\u0000\u0000\u0000\u0004PUSH");
+            out.write(0x04); // short command
+            out.write(ready.length);
+            out.write(ready);
+            out.flush();
+            // a peer sends messages only once the handshake is done: the node's greeting and READY read
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            in.readFully(new byte[64]);
+            int flags = in.readUnsignedByte();
+            in.readFully(new byte[(flags & 0x02) != 0 ? (int) in.readLong() : in.readUnsignedByte()]);
+        }
+
+        void part(byte[] body, boolean more) throws IOException {
+            if (body.length < 256) {
+                out.write(more ? 0x01 : 0x00);
+                out.write(body.length);
+            } else {
+                out.write(more ? 0x03 : 0x02);
+                for (int shift = 56; shift >= 0; shift -= 8) {
+                    out.write((int) ((long) body.length >>> shift) & 0xFF);
+                }
+            }
+            out.write(body);
+        }
+
+        void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void shouldCutOffAMessageThatNeverEndsWhileItArrivesAndKeepServing() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (IngestNode node = IngestNode.start(config(), registry);
+                RawZmtpPusher attacker = new RawZmtpPusher(node.boundEndpoints().get(0));
+                NativeFrameSender good = new NativeFrameSender(node.boundEndpoints().get(0))) {
+            String stream = node.streamIds().get(0);
+            int parts = 3_000_000;
+            byte[] empty = new byte[0];
+            for (int i = 0; i < parts; i++) {
+                attacker.part(empty, true); // never the last part
+            }
+            attacker.flush();
+            // ZeroMQ makes a message readable only once it is complete; without the bound the node sees
+            // nothing of this one and holds every part (about 400 MB) until the connection closes.
+            Await.until(node::formatSummary, () -> registry.find(MetricNames.INGEST_DISCARDED_PARTS).functionCounter()
+                    .count() >= parts - 2L * io.beamflow.ingest.receive.MessageParts.MAX_PARTS);
+            assertEquals(1, node.summary(stream).rejected(RejectReason.MESSAGE_TOO_LARGE), node.formatSummary());
+            assertEquals(1, node.summary(stream).messagesReceived(), "one message, rejected once");
+            attacker.part(empty, false); // the end of that message: dropped too
+
+            // a message of 12 parts of 900 KB (each within the 1 MiB part limit) exceeds 4 x the part limit
+            byte[] big = new byte[900 * 1024];
+            for (int i = 0; i < 12; i++) {
+                attacker.part(big, i < 11);
+            }
+            attacker.flush();
+            Await.until(node::formatSummary, () -> node.summary(stream).rejected(RejectReason.MESSAGE_TOO_LARGE) == 2);
+
+            good.frame("after", 0, W, H);
+            Await.until(node::formatSummary, () -> node.summary(stream).series("after") != null
+                    && node.summary(stream).series("after").framesReceived() == 1);
+            assertEquals(2, node.summary(stream).rejectedTotal(), node.formatSummary());
         }
     }
 }
