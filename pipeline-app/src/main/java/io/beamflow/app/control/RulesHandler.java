@@ -28,7 +28,7 @@ final class RulesHandler extends JsonHandler {
 
     RulesHandler(RuleStore store, OperatorAuth auth, int maxRequestBytes, MeterRegistry registry,
             Consumer<RuleDocument> onActivated) {
-        super(registry);
+        super(registry, store.audit());
         this.store = store;
         this.auth = auth;
         this.maxRequestBytes = maxRequestBytes;
