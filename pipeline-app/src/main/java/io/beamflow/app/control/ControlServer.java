@@ -79,7 +79,7 @@ public final class ControlServer implements AutoCloseable {
         http.setExecutor(httpThreads);
         RulesHandler rulesHandler = new RulesHandler(rules, auth, c.maxRequestBytes, registry,
                 doc -> hub.broadcast("rules", DashboardFeed.json(rulesEvent(doc))));
-        HttpGuard guard = new HttpGuard(c.allowedHosts, registry);
+        HttpGuard guard = new HttpGuard(c.allowedHosts, c.remoteReads, auth, registry);
         guarded(guard, "/api/rules", rulesHandler);
         guarded(guard, "/api/audit", rulesHandler);
         guarded(guard, "/api/series", new SeriesHandler(series, auth, audit, c.maxRequestBytes, registry));

@@ -19,8 +19,11 @@ import java.util.Set;
  * header names none of the server's names, so that a web page whose DNS name was re-bound to this
  * machine's address (DNS rebinding) cannot read the API from a browser; accepted are IP literals
  * (a rebinding attack needs a DNS name), {@code localhost}, and the names in
- * {@code control.allowedHosts}. It adds to every response headers that forbid framing the dashboard
- * (clickjacking) and loading anything from elsewhere ({@code Content-Security-Policy}).
+ * {@code control.allowedHosts}. Unless {@code control.remoteReads} is set, a read (GET/HEAD) from
+ * another host than this one needs the operator token (403 otherwise): the read endpoints stay on
+ * loopback even when the server is bound to a public address for operators. It adds to every response
+ * headers that forbid framing the dashboard (clickjacking) and loading anything from elsewhere
+ * ({@code Content-Security-Policy}).
  */
 final class HttpGuard extends Filter {
     /** Sent with every response. */
@@ -29,13 +32,19 @@ final class HttpGuard extends Filter {
 
     private final Set<String> allowedHosts = new HashSet<>();
     private final MeterRegistry registry;
+    private final boolean remoteReads;
+    private final OperatorAuth auth;
 
     /**
-     * @param configured host names accepted besides IP literals and localhost ({@code control.allowedHosts})
-     * @param registry   where refusals are counted
+     * @param configured  host names accepted besides IP literals and localhost ({@code control.allowedHosts})
+     * @param remoteReads whether other hosts may read without the token ({@code control.remoteReads})
+     * @param auth        the operator token check
+     * @param registry    where refusals are counted
      */
-    HttpGuard(List<String> configured, MeterRegistry registry) {
+    HttpGuard(List<String> configured, boolean remoteReads, OperatorAuth auth, MeterRegistry registry) {
         this.registry = registry;
+        this.remoteReads = remoteReads;
+        this.auth = auth;
         allowedHosts.add("localhost");
         if (configured != null) {
             for (String h : configured) {
@@ -55,19 +64,38 @@ final class HttpGuard extends Filter {
         h.set("Referrer-Policy", "no-referrer");
         String host = ex.getRequestHeaders().getFirst("Host");
         if (!hostAllowed(host)) {
-            Counter.builder(MetricNames.CONTROL_REJECTED).tag("reason", "host")
-                    .description("control API requests refused").register(registry).increment();
-            byte[] body = ("{\"status\":421,\"error\":\"Host '" + sanitize(host) + "' is not a name of this server;"
-                    + " add it to control.allowedHosts\"}").getBytes(StandardCharsets.UTF_8);
-            try (ex) {
-                drain(ex);
-                h.set("Content-Type", "application/json; charset=utf-8");
-                ex.sendResponseHeaders(421, body.length);
-                ex.getResponseBody().write(body);
-            }
+            refuse(ex, 421, "host", "Host '" + sanitize(host) + "' is not a name of this server; add it to "
+                    + "control.allowedHosts");
+            return;
+        }
+        String method = ex.getRequestMethod();
+        InetAddress remote = ex.getRemoteAddress() == null ? null : ex.getRemoteAddress().getAddress();
+        if ((method.equals("GET") || method.equals("HEAD")) && !readAllowed(remote) && !auth.accepts(ex)) {
+            refuse(ex, 403, "remote_read", "reads from other hosts need the operator token unless "
+                    + "control.remoteReads is set");
             return;
         }
         chain.doFilter(ex);
+    }
+
+    /**
+     * @param remote the client's address
+     * @return whether it may read without the operator token
+     */
+    boolean readAllowed(InetAddress remote) {
+        return remoteReads || (remote != null && remote.isLoopbackAddress());
+    }
+
+    private void refuse(HttpExchange ex, int status, String reason, String message) throws IOException {
+        Counter.builder(MetricNames.CONTROL_REJECTED).tag("reason", reason)
+                .description("control API requests refused").register(registry).increment();
+        byte[] body = ("{\"status\":" + status + ",\"error\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (ex) {
+            drain(ex);
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(status, body.length);
+            ex.getResponseBody().write(body);
+        }
     }
 
     /**

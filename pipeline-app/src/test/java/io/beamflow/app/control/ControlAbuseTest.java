@@ -204,6 +204,18 @@ class ControlAbuseTest {
     }
 
     @Test
+    void shouldKeepReadsOnLoopbackUnlessRemoteReadsAreConfigured() throws IOException {
+        OperatorAuth auth = new OperatorAuth(ControlApiTest.TOKEN);
+        HttpGuard closed = new HttpGuard(List.of(), false, auth, registry);
+        assertTrue(closed.readAllowed(java.net.InetAddress.getByName("127.0.0.1")));
+        assertTrue(closed.readAllowed(java.net.InetAddress.getByName("::1")));
+        assertFalse(closed.readAllowed(java.net.InetAddress.getByName("192.0.2.7")));
+        assertFalse(closed.readAllowed(java.net.InetAddress.getByName("2001:db8::7")));
+        assertTrue(new HttpGuard(List.of(), true, auth, registry).readAllowed(java.net.InetAddress.getByName("192.0.2.7")));
+        assertEquals("127.0.0.1", server.url().getHost(), "the server binds loopback by default");
+    }
+
+    @Test
     void shouldValidateACatastrophicRegexWithoutBacktracking() throws IOException {
         Response r = raw("POST", "/api/rules/validate", local(), "application/json",
                 rules("'" + "a".repeat(59) + "!' =~ '(.*a){10}'"));

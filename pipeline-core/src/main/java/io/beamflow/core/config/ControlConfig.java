@@ -9,6 +9,12 @@ public final class ControlConfig {
      * a request naming another host in its {@code Host} header is refused with 421 (DNS rebinding).
      */
     public java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+    /**
+     * Whether clients on other hosts may use the read endpoints (dashboard, status, metrics, live view,
+     * rules) without the operator token when {@link #bindAddress} is not loopback. Off by default: the
+     * reads stay on loopback unless this is set.
+     */
+    public boolean remoteReads = false;
     /** HTTP port; 0 picks a free port. */
     public int httpPort = 8080;
     /**
