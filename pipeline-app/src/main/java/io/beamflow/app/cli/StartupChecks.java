@@ -90,7 +90,9 @@ final class StartupChecks {
             port("control.httpPort", c.control.bindAddress, c.control.httpPort);
         }
         if (c.control.liveViewEndpoint != null && !c.control.liveViewEndpoint.isBlank()) {
-            endpoint("control.liveViewEndpoint", c.control.liveViewEndpoint, true);
+            // the job's live-view publisher binds it: here with the embedded cluster, on a TaskManager's host
+            // with --flink (checked there by nothing but the job itself)
+            endpoint("control.liveViewEndpoint", c.control.liveViewEndpoint, c.reduction.flinkRestAddress.isBlank());
         }
     }
 

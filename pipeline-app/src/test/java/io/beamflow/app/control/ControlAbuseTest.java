@@ -65,6 +65,11 @@ class ControlAbuseTest {
     }
 
     private Response raw(String method, String path, String host, String contentType, String body) throws IOException {
+        return raw(server.url().getHost(), method, path, host, contentType, body, null);
+    }
+
+    private Response raw(String connectTo, String method, String path, String host, String contentType, String body,
+            String token) throws IOException {
         URI url = server.url();
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
@@ -74,8 +79,11 @@ class ControlAbuseTest {
         if (contentType != null) {
             req.append("Content-Type: ").append(contentType).append("\r\n");
         }
+        if (token != null) {
+            req.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
         req.append("Content-Length: ").append(bytes.length).append("\r\nConnection: close\r\n\r\n");
-        try (Socket s = new Socket(url.getHost(), url.getPort())) {
+        try (Socket s = new Socket(connectTo, url.getPort())) {
             s.setSoTimeout(60_000);
             OutputStream out = s.getOutputStream();
             out.write(req.toString().getBytes(StandardCharsets.US_ASCII));
@@ -213,6 +221,32 @@ class ControlAbuseTest {
         assertFalse(closed.readAllowed(java.net.InetAddress.getByName("2001:db8::7")));
         assertTrue(new HttpGuard(List.of(), true, auth, registry).readAllowed(java.net.InetAddress.getByName("192.0.2.7")));
         assertEquals("127.0.0.1", server.url().getHost(), "the server binds loopback by default");
+
+        // bound to all interfaces, reached through this host's own non-loopback address
+        java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                }).flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(x -> x instanceof java.net.Inet4Address && !x.isLoopbackAddress()).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this host has no non-loopback IPv4 address");
+        server.close();
+        io.beamflow.core.config.BeamflowConfig c = ControlApiTest.config(dir, ControlApiTest.TOKEN);
+        c.control.bindAddress = "0.0.0.0";
+        server = ControlServer.start(c, registry, new RuleCompiler(), SeriesControl.NONE);
+        String ip = external.getHostAddress();
+        String hostHeader = ip + ":" + server.url().getPort();
+        assertEquals(403, raw(ip, "GET", "/api/rules", hostHeader, null, null, null).status());
+        assertEquals(403, raw(ip, "GET", "/metrics", hostHeader, null, null, null).status());
+        assertEquals(200, raw(ip, "GET", "/api/rules", hostHeader, null, null, ControlApiTest.TOKEN).status());
+        assertEquals(200, raw("127.0.0.1", "GET", "/api/rules", local(), null, null, null).status());
+        server.close();
+        c.control.remoteReads = true;
+        server = ControlServer.start(c, registry, new RuleCompiler(), SeriesControl.NONE);
+        assertEquals(200, raw(ip, "GET", "/api/rules", ip + ":" + server.url().getPort(), null, null, null).status());
     }
 
     @Test
