@@ -13,6 +13,8 @@ import io.beamflow.ingest.protocol.ProtocolAdapters;
 import io.beamflow.ingest.receive.DisconnectMonitor;
 import io.beamflow.ingest.receive.JournalRecovery;
 import io.beamflow.ingest.receive.JournalSpaceGuard;
+import io.beamflow.ingest.receive.MessageBound;
+import io.beamflow.ingest.receive.MessageParts;
 import io.beamflow.ingest.receive.PooledMsgAllocator;
 import io.beamflow.ingest.receive.ReceiveAgent;
 import io.beamflow.ingest.receive.ReceiveSockets;
@@ -130,6 +132,8 @@ public final class IngestNode implements AutoCloseable {
                     TimeUnit.MILLISECONDS.toNanos(config.receiveMemoryWaitMs), System::nanoTime);
             streamContexts.add(streamContext);
             allocators.add(allocator);
+            MessageBound bound = new MessageBound(MessageParts.MAX_PARTS, MESSAGE_BYTES_IN_PARTS * maxMessageBytes);
+            allocator.bound(bound);
             ZMQ.Socket socket = ReceiveSockets.open(streamContext, configured, config, maxMessageBytes, allocator);
             // A wildcard port ("tcp://127.0.0.1:*") is named after the port it bound, so that a node restarted
             // on that port continues the same journal.
@@ -155,6 +159,8 @@ public final class IngestNode implements AutoCloseable {
                     ProtocolAdapters.create(config.protocol, writer, limits), journal, guard, accounting,
                     MESSAGES_PER_DUTY_CYCLE, allocator);
             registerAllocatorMeters(allocator, streamId);
+            nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_DISCARDED_PARTS, bound,
+                    MessageBound::discardedParts).tag("stream", streamId).register(registry));
             nodeMeters.add(Gauge.builder(MetricNames.JOURNAL_BYTES, journal, FrameJournal::diskUsageBytes)
                     .tag("stream", streamId).baseUnit("bytes").register(registry));
             agent.disconnectMonitor(new DisconnectMonitor(streamContext, socket, streamId));
@@ -224,6 +230,12 @@ public final class IngestNode implements AutoCloseable {
         nodeMeters.add(FunctionCounter.builder(MetricNames.INGEST_RECEIVE_MEMORY_OVER_BUDGET, allocator,
                 PooledMsgAllocator::overBudgetBuffers).tag("stream", streamId).register(registry));
     }
+
+    /**
+     * Most bytes of one multipart message, in largest parts: a DECTRIS global header with flat-field and
+     * pixel mask carries two image-sized parts besides the JSON.
+     */
+    static final int MESSAGE_BYTES_IN_PARTS = 4;
 
     /** How often the checkpointed journal indices published by the Flink source are read. */
     static final long CHECKPOINT_RELEASE_POLL_MS = 1_000;

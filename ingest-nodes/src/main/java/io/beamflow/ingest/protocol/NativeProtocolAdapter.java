@@ -1,5 +1,6 @@
 package io.beamflow.ingest.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.core.wire.RejectReason;
@@ -82,9 +83,14 @@ public final class NativeProtocolAdapter implements ProtocolAdapter {
             return writer.reject(RejectReason.HEADER_TOO_LARGE, seriesId, -1,
                     "series metadata of " + json.length + " bytes, limit " + limits.maxHeaderBytes());
         }
-        if (JsonParts.parseObject(json) == null) {
+        JsonNode meta = JsonParts.parseObject(json);
+        if (meta == null) {
             return writer.reject(RejectReason.BAD_JSON, seriesId, -1,
                     "series metadata is not a JSON object: " + JsonParts.describe(json));
+        }
+        String shapeProblem = SenderNumbers.shapeProblem(meta, limits);
+        if (shapeProblem != null) {
+            return writer.reject(RejectReason.BAD_SHAPE, seriesId, -1, "series metadata: " + shapeProblem);
         }
         return writer.write(headerBuffer, flyweight.encodedLength(), seriesId, new UnsafeBuffer(json), 0, json.length);
     }

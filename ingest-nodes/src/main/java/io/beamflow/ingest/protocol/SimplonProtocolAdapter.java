@@ -76,18 +76,23 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
         return part.length > limits.maxHeaderBytes() ? null : JsonParts.parseObject(part);
     }
 
+    /** @return the series number in decimal, or {@code null} unless it is an integer >= 0 (7001.5 is refused, not truncated) */
     private static String seriesIdOf(JsonNode msg) {
+        long s = SenderNumbers.integer(msg.get("series"), 0, Long.MAX_VALUE);
+        return s == SenderNumbers.INVALID ? null : Long.toString(s);
+    }
+
+    private boolean rejectSeries(JsonNode msg, String htype) {
         JsonNode s = msg.get("series");
-        if (s == null || !s.canConvertToLong() || s.asLong() < 0) {
-            return null;
-        }
-        return Long.toString(s.asLong());
+        return s == null ? writer.reject(RejectReason.BAD_JSON, null, -1, htype + " without a series")
+                : writer.reject(RejectReason.BAD_NUMBER, null, -1, htype + " series " + s
+                        + " is not an integer from 0 to " + Long.MAX_VALUE);
     }
 
     private boolean onHeader(JsonNode msg, MessageParts parts) {
         String seriesId = seriesIdOf(msg);
         if (seriesId == null) {
-            return writer.reject(RejectReason.BAD_JSON, null, -1, "dheader-1.0 without a numeric series");
+            return rejectSeries(msg, "dheader-1.0");
         }
         String detail = msg.path("header_detail").asText("");
         int required = switch (detail) {
@@ -124,8 +129,12 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
                 }
             }
             meta.set("detector_config", config);
-            width = config.path("x_pixels_in_detector").asInt(0);
-            height = config.path("y_pixels_in_detector").asInt(0);
+            String shapeProblem = SenderNumbers.shapeProblem(config, limits);
+            if (shapeProblem != null) {
+                return writer.reject(RejectReason.BAD_SHAPE, seriesId, -1, "detector configuration: " + shapeProblem);
+            }
+            width = (int) Math.max(0, SenderNumbers.integer(config.get("x_pixels_in_detector"), 1, Integer.MAX_VALUE));
+            height = (int) Math.max(0, SenderNumbers.integer(config.get("y_pixels_in_detector"), 1, Integer.MAX_VALUE));
             type = switch (config.path("bit_depth_image").asInt(0)) {
                 case 8 -> PixelType.UINT8;
                 case 16 -> PixelType.UINT16;
@@ -133,7 +142,15 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
                 default -> null;
             };
             if (config.has("nimages")) {
-                frames = config.path("nimages").asLong(1) * Math.max(1, config.path("ntrigger").asLong(1));
+                long nimages = SenderNumbers.integer(config.get("nimages"), 0, Integer.MAX_VALUE);
+                long ntrigger = config.has("ntrigger")
+                        ? SenderNumbers.integer(config.get("ntrigger"), 0, Integer.MAX_VALUE) : 1;
+                if (nimages == SenderNumbers.INVALID || ntrigger == SenderNumbers.INVALID) {
+                    return writer.reject(RejectReason.BAD_NUMBER, seriesId, -1, "detector configuration: nimages "
+                            + config.get("nimages") + ", ntrigger " + config.get("ntrigger")
+                            + ": must be integers from 0 to " + Integer.MAX_VALUE);
+                }
+                frames = nimages * Math.max(1, ntrigger); // both below 2^31: no overflow
             }
         }
         if (required == 8) {
@@ -158,13 +175,17 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
     private boolean onImage(JsonNode msg, MessageParts parts) {
         String seriesId = seriesIdOf(msg);
         if (seriesId == null) {
-            return writer.reject(RejectReason.BAD_JSON, null, -1, "dimage-1.0 without a numeric series");
+            return rejectSeries(msg, "dimage-1.0");
         }
         JsonNode frameNode = msg.get("frame");
-        if (frameNode == null || !frameNode.canConvertToLong() || frameNode.asLong() < 0) {
+        if (frameNode == null) {
             return writer.reject(RejectReason.BAD_JSON, seriesId, 0, "dimage-1.0 without a frame number");
         }
-        long frame = frameNode.asLong();
+        long frame = SenderNumbers.integer(frameNode, 0, Long.MAX_VALUE);
+        if (frame == SenderNumbers.INVALID) {
+            return writer.reject(RejectReason.BAD_NUMBER, seriesId, 0, "dimage-1.0 frame " + frameNode
+                    + " is not an integer from 0 to " + Long.MAX_VALUE);
+        }
         if (parts.count() != 4 && parts.count() != 5) {
             return writer.reject(RejectReason.WRONG_PART_COUNT, seriesId, 0, "dimage-1.0 frame " + frame + " with "
                     + parts.count() + " parts, expected 4 (+1 appendix)");
@@ -179,28 +200,32 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
                     + ": fourth part is not dconfig-1.0 JSON: " + JsonParts.describe(parts.part(3)));
         }
         JsonNode shape = d.get("shape");
-        if (shape == null || !shape.isArray() || shape.size() != 2 || !shape.get(0).canConvertToInt()
-                || !shape.get(1).canConvertToInt()) {
+        if (shape == null || !shape.isArray() || shape.size() != 2) {
             return writer.reject(RejectReason.BAD_SHAPE, seriesId, 0, "frame " + frame + ": shape " + shape);
         }
-        long w = shape.get(0).asLong();
-        long h = shape.get(1).asLong();
-        if (w <= 0 || h <= 0) {
-            return writer.reject(RejectReason.BAD_SHAPE, seriesId, 0, "frame " + frame + ": shape " + shape);
+        long w = SenderNumbers.integer(shape.get(0), 1, Integer.MAX_VALUE);
+        long h = SenderNumbers.integer(shape.get(1), 1, Integer.MAX_VALUE);
+        if (w == SenderNumbers.INVALID || h == SenderNumbers.INVALID) {
+            return writer.reject(RejectReason.BAD_SHAPE, seriesId, 0, "frame " + frame + ": shape " + shape
+                    + " (two integers from 1 to " + Integer.MAX_VALUE + ")");
         }
         PixelType type = PixelType.fromWireName(d.path("type").asText(""));
         if (type == null) {
             return writer.reject(RejectReason.UNKNOWN_PIXEL_TYPE, seriesId, 0, "frame " + frame + ": type "
                     + d.get("type"));
         }
-        long raw = w * h * type.bytes();
-        if (raw > limits.maxFrameBytes()) {
+        long raw = limits.frameBytes(w, h, type.bytes()); // overflow-safe: -1 when over the limit
+        if (raw < 0) {
             return writer.reject(RejectReason.FRAME_TOO_LARGE, seriesId, 0, "frame " + frame + ": shape " + shape
-                    + " " + type.wireName() + " is " + raw + " bytes, limit " + limits.maxFrameBytes());
+                    + " " + type.wireName() + " is more than the limit of " + limits.maxFrameBytes() + " bytes");
         }
         int dataLength = parts.length(2);
         JsonNode size = d.get("size");
-        if (size != null && size.canConvertToLong() && size.asLong() != dataLength) {
+        if (size != null && !size.isNull() && SenderNumbers.integer(size, 0, Long.MAX_VALUE) == SenderNumbers.INVALID) {
+            return writer.reject(RejectReason.BAD_NUMBER, seriesId, 0, "frame " + frame + ": dimage_d size " + size
+                    + " is not an integer >= 0");
+        }
+        if (size != null && !size.isNull() && size.asLong() != dataLength) {
             return writer.reject(RejectReason.PAYLOAD_LENGTH_MISMATCH, seriesId, 0, "frame " + frame
                     + ": data part has " + dataLength + " bytes, dimage_d size says " + size.asLong());
         }
@@ -226,7 +251,7 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
     private boolean onSeriesEnd(JsonNode msg, MessageParts parts) {
         String seriesId = seriesIdOf(msg);
         if (seriesId == null) {
-            return writer.reject(RejectReason.BAD_JSON, null, -1, "dseries_end-1.0 without a numeric series");
+            return rejectSeries(msg, "dseries_end-1.0");
         }
         if (parts.count() != 1) {
             return writer.reject(RejectReason.WRONG_PART_COUNT, seriesId, -1, "dseries_end-1.0 with "

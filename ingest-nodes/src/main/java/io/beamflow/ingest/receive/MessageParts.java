@@ -23,6 +23,8 @@ public final class MessageParts {
     private final PooledMsgAllocator allocator;
     private int kept;
     private int total;
+    private boolean cut;
+    private boolean discarded;
 
     /** @param allocator where direct part buffers go back to, or {@code null} */
     public MessageParts(PooledMsgAllocator allocator) {
@@ -71,6 +73,10 @@ public final class MessageParts {
     }
 
     private void add(Msg msg) {
+        if (msg instanceof BoundedMsg b) {
+            cut |= b.cut;
+            discarded |= b.discarded;
+        }
         if (kept < MAX_PARTS) {
             parts[kept++] = msg;
         } else {
@@ -89,6 +95,21 @@ public final class MessageParts {
         }
         kept = 0;
         total = 0;
+        cut = false;
+        discarded = false;
+    }
+
+    /**
+     * @return whether the message exceeded its socket's {@link MessageBound} and was cut off while it
+     *         arrived (reject it; the rest of it arrives as {@link #discardedRest()} pieces)
+     */
+    public boolean cut() {
+        return cut;
+    }
+
+    /** @return whether these parts are the rest of a message that was {@link #cut()} before: drop them */
+    public boolean discardedRest() {
+        return discarded && !cut;
     }
 
     private void recycle(Msg msg) {

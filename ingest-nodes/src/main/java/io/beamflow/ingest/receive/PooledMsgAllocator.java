@@ -42,6 +42,7 @@ public final class PooledMsgAllocator implements MsgAllocator, AutoCloseable {
     private volatile long overBudgetBuffers;
     private volatile long waits;
     private volatile long waitNs;
+    private volatile MessageBound bound;
 
     /**
      * @param directThreshold parts of at least this many bytes go to direct buffers
@@ -70,10 +71,21 @@ public final class PooledMsgAllocator implements MsgAllocator, AutoCloseable {
         this(directThreshold, budgetBytes, 0, System::nanoTime);
     }
 
+    /**
+     * Bounds the parts and bytes per message of the socket this allocator serves (see
+     * {@link MessageBound}); call before the socket connects or binds.
+     *
+     * @param bound the bound, or {@code null} for none
+     */
+    public void bound(MessageBound bound) {
+        this.bound = bound;
+    }
+
     @Override
     public Msg allocate(int size) {
+        MessageBound b = bound;
         if (size < directThreshold) {
-            return new Msg(size);
+            return b == null ? new Msg(size) : new BoundedMsg(size, b);
         }
         ByteBuffer reused = null;
         long waitedFrom = 0;
@@ -121,7 +133,7 @@ public final class PooledMsgAllocator implements MsgAllocator, AutoCloseable {
             allocatedBuffers.incrementAndGet();
         }
         reused.clear();
-        return new Msg(reused);
+        return b == null ? new Msg(reused) : new BoundedMsg(reused, b);
     }
 
     /** Drops idle buffers (of any size) until {@code bytes} are freed or none is idle; caller holds the lock. */

@@ -96,15 +96,30 @@ public final class ReceiveAgent implements Agent {
             if (!parts.receive(socket)) {
                 break;
             }
-            accounting.messageReceived();
             handle();
             work++;
         }
         return work;
     }
 
-    /** Hands the message to the adapter; a failure is counted and logged, never silent, and never stops the agent. */
+    /**
+     * Hands the message to the adapter; a failure is counted and logged, never silent, and never stops the
+     * agent. A message cut off by the socket's {@link MessageBound} is rejected here, and the pieces of its
+     * rest are dropped (they are not messages of their own).
+     */
     private void handle() {
+        if (parts.discardedRest()) {
+            parts.clear();
+            return;
+        }
+        accounting.messageReceived();
+        if (parts.cut()) {
+            accounting.rejected(RejectReason.MESSAGE_TOO_LARGE, null, -1, "a multipart message exceeded the limit of "
+                    + MessageParts.MAX_PARTS + " parts or its byte limit while arriving; it was cut off after "
+                    + parts.count() + " parts and the rest is discarded");
+            parts.clear();
+            return;
+        }
         try {
             adapter.onMessage(parts);
         } catch (RuntimeException e) {
@@ -176,7 +191,6 @@ public final class ReceiveAgent implements Agent {
         int drained = 0;
         try {
             while (System.nanoTime() - deadline < 0 && !spaceGuard.full() && parts.receive(socket)) {
-                accounting.messageReceived();
                 handle();
                 drained++;
             }

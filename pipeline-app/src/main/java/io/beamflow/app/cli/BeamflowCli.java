@@ -1,5 +1,6 @@
 package io.beamflow.app.cli;
 
+import io.beamflow.core.config.BeamflowConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,7 +32,30 @@ public final class BeamflowCli implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        int code = new CommandLine(new BeamflowCli()).execute(args);
+        int code = commandLine().execute(args);
         System.exit(code);
+    }
+
+    /** Exit status of a command that cannot start because of its configuration or environment. */
+    public static final int EXIT_CONFIG = 2;
+
+    /**
+     * The command line, configured so that a configuration or start-up error ends the command with one
+     * line on stderr ({@code beamflow COMMAND: FILE:LINE: KEY ...}) and exit status {@link #EXIT_CONFIG},
+     * without a stack trace; any other failure keeps its stack trace.
+     *
+     * @return a new command line
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new BeamflowCli());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StartupException || e instanceof BeamflowConfig.ConfigException) {
+                commandLine.getErr().println("beamflow " + commandLine.getCommandName() + ": " + e.getMessage());
+                commandLine.getErr().flush();
+                return EXIT_CONFIG;
+            }
+            throw e;
+        });
+        return cl;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -60,9 +61,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (httpPort != null) {
             c.control.httpPort = httpPort;
         }
-        if (!ConfigChecks.geometryReadable("demo", c, file)) {
-            return 2;
-        }
+        StartupChecks checks = new StartupChecks(file, httpPort == null ? Map.of()
+                : Map.of("control.httpPort", "--http-port"));
+        checks.ingest(c);
+        checks.pipeline(c, !noServer);
         c.simulator.seriesId = seriesId != null ? seriesId
                 : "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         System.out.printf("Beamflow demo: %d frames of %dx%d uint16 (configuration: %s)%n", c.simulator.frames,

@@ -6,7 +6,9 @@ import io.beamflow.ingest.IngestNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -37,7 +39,8 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        IngestConfig c = BeamflowConfig.load(config).ingest;
+        BeamflowConfig full = BeamflowConfig.load(config);
+        IngestConfig c = full.ingest;
         if (endpoints != null) {
             c.endpoints = endpoints;
         }
@@ -50,6 +53,17 @@ public final class IngestCommand implements Callable<Integer> {
         if (socketMode != null) {
             c.socketMode = socketMode;
         }
+        Map<String, String> overrides = new HashMap<>();
+        if (endpoints != null) {
+            overrides.put("ingest.endpoints", "--endpoint");
+        }
+        if (protocol != null) {
+            overrides.put("ingest.protocol", "--protocol");
+        }
+        if (socketMode != null) {
+            overrides.put("ingest.socketMode", "--socket-mode");
+        }
+        new StartupChecks(config, overrides).ingest(full);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stop = new CountDownLatch(1);
         IngestNode node = IngestNode.start(c, registry);

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,14 +62,13 @@ public final class PipelineCommand implements Callable<Integer> {
         if (flinkRestAddress != null) {
             c.reduction.flinkRestAddress = flinkRestAddress;
         }
-        if (!ConfigChecks.geometryReadable("pipeline", c, config)) {
-            return 2;
-        }
+        StartupChecks checks = new StartupChecks(config, httpPort == null ? Map.of()
+                : Map.of("control.httpPort", "--http-port"));
         if (c.reduction.stopAfterSeriesEnd != 0) {
-            System.err.printf("beamflow pipeline: reduction.stopAfterSeriesEnd is %d in %s; the pipeline runs until "
-                    + "stopped, set it to 0%n", c.reduction.stopAfterSeriesEnd, config);
-            return 2;
+            throw new StartupException(checks.at("reduction.stopAfterSeriesEnd") + " is "
+                    + c.reduction.stopAfterSeriesEnd + "; the pipeline runs until stopped: allowed: 0");
         }
+        checks.pipeline(c, !noServer);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
         PipelineRunner runner = PipelineRunner.start(c, registry, !noServer);

@@ -5,7 +5,7 @@ package io.beamflow.app.control;
  *
  * @param timestampMs when, ms since the epoch
  * @param author      who (operator name given with the request)
- * @param action      what: {@code ACTIVATE}, {@code ROLLBACK}, {@code REFUSED}, {@code IMPORT},
+ * @param action      what: {@code ACTIVATE}, {@code ROLLBACK}, {@code REFUSED}, {@code REFUSED_REQUEST}, {@code IMPORT},
  *                    {@code SERIES_START}, {@code SERIES_STOP}, {@code SERIES_ABORT}
  * @param version     rule version created or concerned (-1 when none)
  * @param fromVersion version that was active before (-1 when not applicable)

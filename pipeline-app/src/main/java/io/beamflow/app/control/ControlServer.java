@@ -79,15 +79,16 @@ public final class ControlServer implements AutoCloseable {
         http.setExecutor(httpThreads);
         RulesHandler rulesHandler = new RulesHandler(rules, auth, c.maxRequestBytes, registry,
                 doc -> hub.broadcast("rules", DashboardFeed.json(rulesEvent(doc))));
-        http.createContext("/api/rules", rulesHandler);
-        http.createContext("/api/audit", rulesHandler);
-        http.createContext("/api/series", new SeriesHandler(series, auth, audit, c.maxRequestBytes, registry));
-        http.createContext("/api/status", new StatusHandler(() -> statusWithLiveView(feed, hub), registry));
+        HttpGuard guard = new HttpGuard(c.allowedHosts, c.remoteReads, auth, registry);
+        guarded(guard, "/api/rules", rulesHandler);
+        guarded(guard, "/api/audit", rulesHandler);
+        guarded(guard, "/api/series", new SeriesHandler(series, auth, audit, c.maxRequestBytes, registry));
+        guarded(guard, "/api/status", new StatusHandler(() -> statusWithLiveView(feed, hub), registry));
         this.events = new LiveEventsHandler(hub, registry);
-        http.createContext("/api/live/events", events);
-        http.createContext("/api/live/image", new LiveImageHandler(feed, registry));
-        http.createContext("/metrics", new MetricsHandler(registry));
-        http.createContext("/", new StaticResourceHandler(registry));
+        guarded(guard, "/api/live/events", events);
+        guarded(guard, "/api/live/image", new LiveImageHandler(feed, registry));
+        guarded(guard, "/metrics", new MetricsHandler(registry));
+        guarded(guard, "/", new StaticResourceHandler(registry));
         http.start();
         InetSocketAddress bound = http.getAddress();
         String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
@@ -127,6 +128,11 @@ public final class ControlServer implements AutoCloseable {
             throw new UncheckedIOException("cannot start the control server on " + config.control.bindAddress + ":"
                     + config.control.httpPort + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every context goes through the guard: Host check and security headers on every response. */
+    private void guarded(HttpGuard guard, String path, com.sun.net.httpserver.HttpHandler handler) {
+        http.createContext(path, handler).getFilters().add(guard);
     }
 
     /** @return base URL, e.g. {@code http://127.0.0.1:8080/} (the dashboard) */

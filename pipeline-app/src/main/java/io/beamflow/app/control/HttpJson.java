@@ -23,6 +23,20 @@ final class HttpJson {
     }
 
     /**
+     * Refuses (415) a request body not declared {@code application/json}: a web page can send any site a
+     * {@code text/plain} or form POST without asking, but not a JSON one (nor one with an
+     * {@code Authorization} header), so this keeps pages from calling endpoints that need no token.
+     */
+    static void requireJson(HttpExchange ex) {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].trim();
+        if (!media.equalsIgnoreCase("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "request body must be sent as Content-Type: "
+                    + "application/json" + (type == null ? "" : ", not '" + type + "'"));
+        }
+    }
+
+    /**
      * Reads the request body, refusing more than {@code maxBytes} with 413. The excess is read and
      * discarded (up to a bound) so that the client, still sending, receives the error response.
      */

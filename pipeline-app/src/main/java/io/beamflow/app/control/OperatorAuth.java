@@ -33,6 +33,20 @@ public final class OperatorAuth {
         return token != null;
     }
 
+    /**
+     * @param ex a request
+     * @return whether it carries the configured operator token
+     */
+    boolean accepts(HttpExchange ex) {
+        try {
+            require(ex);
+            return true;
+        } catch (ApiException e) {
+            ex.getResponseHeaders().remove("WWW-Authenticate");
+            return false;
+        }
+    }
+
     /** Throws 401 (no credentials) or 403 (wrong token, or mutations disabled). */
     void require(HttpExchange ex) {
         if (token == null) {

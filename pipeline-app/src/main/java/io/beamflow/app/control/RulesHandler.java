@@ -28,7 +28,7 @@ final class RulesHandler extends JsonHandler {
 
     RulesHandler(RuleStore store, OperatorAuth auth, int maxRequestBytes, MeterRegistry registry,
             Consumer<RuleDocument> onActivated) {
-        super(registry);
+        super(registry, store.audit());
         this.store = store;
         this.auth = auth;
         this.maxRequestBytes = maxRequestBytes;
@@ -58,6 +58,7 @@ final class RulesHandler extends JsonHandler {
             }
         } else if (rest.equals("/validate")) {
             requireMethod(method, path, "POST");
+            HttpJson.requireJson(ex); // needs no token: keep web pages from calling it
             RuleDocument candidate = parseDocument(HttpJson.readBody(ex, maxRequestBytes));
             List<RuleProblem> problems = store.validate(candidate);
             Map<String, Object> body = new LinkedHashMap<>();

@@ -19,7 +19,7 @@ final class SeriesHandler extends JsonHandler {
 
     SeriesHandler(SeriesControl control, OperatorAuth auth, AuditLog audit, int maxRequestBytes,
             MeterRegistry registry) {
-        super(registry);
+        super(registry, audit);
         this.control = control;
         this.auth = auth;
         this.audit = audit;

@@ -1,6 +1,9 @@
 package io.beamflow.core.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -44,8 +47,11 @@ public final class BeamflowConfig {
     public static BeamflowConfig load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("configuration file " + file + " not found (working directory "
+                    + Path.of("").toAbsolutePath() + ")", e);
         } catch (IOException e) {
-            throw new ConfigException("cannot read configuration " + file + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot read configuration " + file + ": " + e, e);
         }
     }
 
@@ -61,11 +67,42 @@ public final class BeamflowConfig {
             BeamflowConfig c = yamlMapper().readValue(in, BeamflowConfig.class);
             return c == null ? new BeamflowConfig() : c;
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown key '" + e.getPropertyName() + "' at "
-                    + e.getPathReference() + " (known: " + e.getKnownPropertyIds() + ")", e);
+            throw new ConfigException(where(source, e) + "unknown key '" + keyPath(e) + "' (known in this section: "
+                    + e.getKnownPropertyIds() + ")", e);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(where(source, e) + "key '" + keyPath(e) + "': " + firstLine(e.getOriginalMessage()),
+                    e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(where(source, e) + "not valid YAML: " + firstLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String where(String source, JsonProcessingException e) {
+        JsonLocation l = e.getLocation();
+        return source + (l == null || l.getLineNr() <= 0 ? "" : ":" + l.getLineNr()) + ": ";
+    }
+
+    /** @return the dotted key path of a mapping error, e.g. {@code control.httpPort} */
+    private static String keyPath(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
     }
 
     /** Thrown for unreadable or invalid configuration. */

@@ -2,8 +2,19 @@ package io.beamflow.core.config;
 
 /** Control API, dashboard, live view and metrics settings. */
 public final class ControlConfig {
-    /** Address the HTTP server binds (loopback by default). */
+    /** Address the HTTP server binds (loopback by default: the read endpoints need no token). */
     public String bindAddress = "127.0.0.1";
+    /**
+     * Host names (without port) the HTTP server answers to besides IP addresses and {@code localhost};
+     * a request naming another host in its {@code Host} header is refused with 421 (DNS rebinding).
+     */
+    public java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+    /**
+     * Whether clients on other hosts may use the read endpoints (dashboard, status, metrics, live view,
+     * rules) without the operator token when {@link #bindAddress} is not loopback. Off by default: the
+     * reads stay on loopback unless this is set.
+     */
+    public boolean remoteReads = false;
     /** HTTP port; 0 picks a free port. */
     public int httpPort = 8080;
     /**

@@ -8,6 +8,12 @@ public final class MetricNames {
     public static final String INGEST_BYTES = "beamflow.ingest.bytes";
     /** Messages rejected by an ingest node (tag: reason). */
     public static final String INGEST_REJECTED = "beamflow.ingest.rejected";
+    /**
+     * Message parts dropped because they belong to a message cut off for exceeding the parts or bytes
+     * per message (the message itself is counted once in {@link #INGEST_REJECTED}, reason
+     * {@code MESSAGE_TOO_LARGE}; tag stream).
+     */
+    public static final String INGEST_DISCARDED_PARTS = "beamflow.ingest.discarded.parts";
     /** Frames missing from a series (gaps in frame numbers). */
     public static final String INGEST_GAPS = "beamflow.ingest.gaps";
     /** Times the ingest node stopped reading because the journal volume was full. */

@@ -127,9 +127,10 @@ public final class NativeHeaderFlyweight {
             return RejectReason.BAD_SERIES_ID;
         }
         if (type != MessageType.FRAME) {
-            return null;
+            return validateMarker(type, limits);
         }
-        if (PixelType.fromCode(pixelTypeCode()) == null) {
+        PixelType pixelType = PixelType.fromCode(pixelTypeCode());
+        if (pixelType == null) {
             return RejectReason.UNKNOWN_PIXEL_TYPE;
         }
         int w = width();
@@ -140,12 +141,32 @@ public final class NativeHeaderFlyweight {
             return RejectReason.BAD_SHAPE;
         }
         long declared = payloadLength();
-        long implied = (long) w * h * PixelType.fromCode(pixelTypeCode()).bytes();
-        if (declared > limits.maxFrameBytes() || implied > limits.maxFrameBytes()) {
+        if (declared < 0 || frameNumber() < 0) {
+            return RejectReason.BAD_NUMBER;
+        }
+        // overflow-safe: (long) w * h * 4 wraps for w = h = 2^31 - 1
+        long implied = limits.frameBytes(w, h, pixelType.bytes());
+        if (declared > limits.maxFrameBytes() || implied < 0) {
             return RejectReason.FRAME_TOO_LARGE;
         }
         if (declared != implied) {
             return RejectReason.PAYLOAD_LENGTH_MISMATCH;
+        }
+        return null;
+    }
+
+    /** SERIES_START may carry the image shape (0: unknown); SERIES_END carries the frame count. */
+    private RejectReason validateMarker(MessageType type, WireLimits limits) {
+        if (type == MessageType.SERIES_END) {
+            return payloadLength() < 0 ? RejectReason.BAD_NUMBER : null;
+        }
+        int w = width();
+        int h = height();
+        if (w < 0 || h < 0) {
+            return RejectReason.BAD_SHAPE;
+        }
+        if (w > 0 && h > 0 && limits.frameBytes(w, h, 1) < 0) {
+            return RejectReason.FRAME_TOO_LARGE;
         }
         return null;
     }

@@ -38,5 +38,15 @@ public enum RejectReason {
     /** A frame arrived for a series that was not started (or already ended) where one is required. */
     UNKNOWN_SERIES,
     /** The node failed while handling an otherwise valid message (e.g. a journal write error); see the log. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /**
+     * A number the sender wrote is not an integer or is out of its range (a series {@code 7001.5}, a
+     * negative frame number or payload length, a value beyond 64 bits).
+     */
+    BAD_NUMBER,
+    /**
+     * A multipart message had more parts or bytes than the node accepts; it was cut off while it
+     * arrived (before ZeroMQ assembled it) and the rest of it was discarded.
+     */
+    MESSAGE_TOO_LARGE
 }

@@ -21,4 +21,27 @@ public record WireLimits(int maxHeaderBytes, long maxFrameBytes) {
             throw new IllegalArgumentException("maxFrameBytes out of range: " + maxFrameBytes);
         }
     }
+
+    /**
+     * The size of a frame from sender-given dimensions, computed without overflow.
+     *
+     * @param width         pixels per row
+     * @param height        rows
+     * @param bytesPerPixel bytes per pixel
+     * @return {@code width * height * bytesPerPixel}, or -1 when a factor is not positive or the product
+     *         exceeds {@link #maxFrameBytes} (however large the factors)
+     */
+    public long frameBytes(long width, long height, int bytesPerPixel) {
+        if (width <= 0 || height <= 0 || bytesPerPixel <= 0) {
+            return -1;
+        }
+        if (width > maxFrameBytes / height) {
+            return -1;
+        }
+        long pixels = width * height;
+        if (pixels > maxFrameBytes / bytesPerPixel) {
+            return -1;
+        }
+        return pixels * bytesPerPixel;
+    }
 }

@@ -5,6 +5,7 @@ import io.beamflow.core.result.FrameResult;
 import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.TriggerRule;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlScript;
@@ -13,20 +14,48 @@ import org.apache.commons.jexl3.JexlScript;
  * A compiled rule document ready to decide frames: the first rule whose expression is true decides;
  * a VETO or REDUCED_ONLY rule with prescale N keeps every N-th frame it matches (for monitoring). An
  * expression that fails at run time counts as not matching. Not thread-safe (prescale counters).
+ *
+ * <p>Deciding a frame has a time budget. Expressions have no loops and {@code =~} runs in linear
+ * time, so evaluation cannot run away, but it cannot be interrupted either: the time is measured, and
+ * a frame whose rules took longer than the budget is kept ({@link Decision#KEEP}, rule name
+ * {@link #OVER_BUDGET}) whatever they decided, and counted ({@link #overBudgetFrames()}): a slow
+ * rule never vetoes a frame silently.
  */
 public final class CompiledRules {
     /** Rule name recorded for frames kept by a prescale. */
     public static final String PRESCALE_SUFFIX = "#prescaled";
+    /** Rule name recorded for frames kept because deciding them took longer than the budget. */
+    public static final String OVER_BUDGET = "#over-budget";
+    /** Default time budget to decide one frame: 20 ms (evaluations take microseconds). */
+    public static final long DEFAULT_FRAME_BUDGET_NS = 20_000_000L;
 
     private final RuleDocument document;
     private final List<JexlScript> scripts;
     private final long[] matches;
+    private final long budgetNs;
+    private final LongSupplier nanoClock;
     private long evaluationErrors;
+    private long overBudgetFrames;
 
-    CompiledRules(RuleDocument document, List<JexlScript> scripts) {
+    CompiledRules(RuleDocument document, List<JexlScript> scripts, long budgetNs, LongSupplier nanoClock) {
+        if (budgetNs <= 0) {
+            throw new IllegalArgumentException("rule time budget must be > 0 ns: " + budgetNs);
+        }
         this.document = document;
         this.scripts = List.copyOf(scripts);
         this.matches = new long[scripts.size()];
+        this.budgetNs = budgetNs;
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * The same rules measured with another clock (tests).
+     *
+     * @param clock monotonic nanosecond clock
+     * @return new compiled rules sharing the scripts, with fresh counters
+     */
+    public CompiledRules withClock(LongSupplier clock) {
+        return new CompiledRules(document, scripts, budgetNs, clock);
     }
 
     /** @return the document */
@@ -37,6 +66,11 @@ public final class CompiledRules {
     /** @return expressions that failed at run time so far */
     public long evaluationErrors() {
         return evaluationErrors;
+    }
+
+    /** @return frames kept because deciding them took longer than the budget */
+    public long overBudgetFrames() {
+        return overBudgetFrames;
     }
 
     /**
@@ -50,6 +84,7 @@ public final class CompiledRules {
         List<TriggerRule> rules = document.rules();
         Decision decision = document.defaultAction();
         String name = "";
+        long start = nanoClock.getAsLong();
         for (int i = 0; i < rules.size(); i++) {
             if (matches(scripts.get(i), context)) {
                 TriggerRule rule = rules.get(i);
@@ -62,6 +97,11 @@ public final class CompiledRules {
                 }
                 break;
             }
+        }
+        if (nanoClock.getAsLong() - start > budgetNs) {
+            overBudgetFrames++;
+            decision = Decision.KEEP;
+            name = OVER_BUDGET;
         }
         r.decision = decision;
         r.ruleName = name;

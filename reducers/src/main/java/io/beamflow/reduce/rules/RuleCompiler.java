@@ -24,11 +24,21 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
  * calls, no object creation, no assignments, loops, lambdas, pragmas or namespaces, and the
  * introspection permissions deny every class, so an expression cannot reach files, classes or the
  * network. Problems name the rule and the line/column of the error.
+ *
+ * <p>Expressions come from HTTP clients, so they are bounded before JEXL parses them (length,
+ * nesting depth: JEXL's recursive parser overflows the stack on 2,000 nested parentheses), and
+ * {@code =~} runs on a linear-time regular-expression engine ({@link LinearRegexArithmetic}).
  */
 public final class RuleCompiler implements RuleValidator {
+    /** Longest expression accepted, in characters. */
+    public static final int MAX_EXPRESSION_CHARS = 4096;
+    /** Deepest nesting of parentheses and brackets accepted in an expression. */
+    public static final int MAX_NESTING = 64;
+
     private static final JexlEngine ENGINE = createEngine();
 
     private final Set<String> roiNames;
+    private final long frameBudgetNs;
 
     /** A compiler that accepts any ROI name. */
     public RuleCompiler() {
@@ -37,7 +47,16 @@ public final class RuleCompiler implements RuleValidator {
 
     /** @param roiNames the configured ROI names expressions may refer to; {@code null}: any */
     public RuleCompiler(Set<String> roiNames) {
+        this(roiNames, CompiledRules.DEFAULT_FRAME_BUDGET_NS);
+    }
+
+    /**
+     * @param roiNames      the configured ROI names expressions may refer to; {@code null}: any
+     * @param frameBudgetNs time the compiled rules may take to decide one frame (see {@link CompiledRules})
+     */
+    public RuleCompiler(Set<String> roiNames, long frameBudgetNs) {
         this.roiNames = roiNames == null ? null : Set.copyOf(roiNames);
+        this.frameBudgetNs = frameBudgetNs;
     }
 
     private static JexlEngine createEngine() {
@@ -54,6 +73,7 @@ public final class RuleCompiler implements RuleValidator {
                 .permissions(JexlPermissions.RESTRICTED)
                 .sandbox(sandbox)
                 .strict(true)
+                .arithmetic(new LinearRegexArithmetic(true))
                 .safe(false)
                 .silent(false)
                 .cache(256)
@@ -93,7 +113,7 @@ public final class RuleCompiler implements RuleValidator {
         if (!problems.isEmpty()) {
             return new Compilation(null, List.copyOf(problems));
         }
-        return new Compilation(new CompiledRules(document, scripts), List.of());
+        return new Compilation(new CompiledRules(document, scripts, frameBudgetNs, System::nanoTime), List.of());
     }
 
     private JexlScript compileOne(TriggerRule rule, List<RuleProblem> problems) {
@@ -102,11 +122,19 @@ public final class RuleCompiler implements RuleValidator {
             problems.add(new RuleProblem(rule.name(), 1, 1, "empty expression"));
             return null;
         }
+        RuleProblem bounds = boundsProblem(rule.name(), source);
+        if (bounds != null) {
+            problems.add(bounds);
+            return null;
+        }
         JexlScript script;
         try {
             script = ENGINE.createScript(new JexlInfo(rule.name(), 1, 1), source);
         } catch (JexlException e) {
             problems.add(problem(rule, e, "syntax error"));
+            return null;
+        } catch (StackOverflowError e) {
+            problems.add(new RuleProblem(rule.name(), 1, 1, "expression is nested too deeply to parse"));
             return null;
         }
         int before = problems.size();
@@ -139,6 +167,10 @@ public final class RuleCompiler implements RuleValidator {
         } catch (JexlException e) {
             problems.add(problem(rule, e, "type error"));
             return null;
+        } catch (RuntimeException | StackOverflowError e) {
+            // e.g. a pattern RE2 cannot run in linear time (back-references, look-around)
+            problems.add(new RuleProblem(rule.name(), 1, 1, "type error: " + e.getMessage()));
+            return null;
         }
         return script;
     }
@@ -154,11 +186,46 @@ public final class RuleCompiler implements RuleValidator {
         return new RuleProblem(rule.name(), line, column, what + ": " + detail);
     }
 
+    /** @return {@code null} when the expression is within the length and nesting limits, else the problem */
+    static RuleProblem boundsProblem(String ruleName, String source) {
+        if (source.length() > MAX_EXPRESSION_CHARS) {
+            return new RuleProblem(ruleName, 1, 1, "expression of " + source.length() + " characters; at most "
+                    + MAX_EXPRESSION_CHARS);
+        }
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                if (++depth > MAX_NESTING) {
+                    int[] at = lineColumn(source, i);
+                    return new RuleProblem(ruleName, at[0], at[1], "expression nests parentheses or brackets more than "
+                            + MAX_NESTING + " deep");
+                }
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return null;
+    }
+
     private static int[] position(String source, String token) {
         int idx = source.indexOf(token);
         if (idx < 0) {
             return new int[] {1, 1};
         }
+        return lineColumn(source, idx);
+    }
+
+    private static int[] lineColumn(String source, int idx) {
         int line = 1;
         int col = 1;
         for (int i = 0; i < idx; i++) {

@@ -47,6 +47,8 @@ public final class RuleDecisionFunction
     private transient String cachedJson;
     private transient Counter rulesRefused;
     private transient Counter rulesActivated;
+    private transient Counter rulesOverBudget;
+    private transient long lastOverBudgetLogNs;
     private transient Resequencer resequencer;
 
     /**
@@ -63,6 +65,7 @@ public final class RuleDecisionFunction
         compiler = new RuleCompiler(roiNames.isEmpty() ? null : roiNames);
         rulesRefused = getRuntimeContext().getMetricGroup().counter("rulesRefused");
         rulesActivated = getRuntimeContext().getMetricGroup().counter("rulesActivated");
+        rulesOverBudget = getRuntimeContext().getMetricGroup().counter("rulesOverBudget");
         resequencer = new Resequencer(getRuntimeContext());
         RuleDocument doc = RuleDocument.keepAll();
         try {
@@ -85,6 +88,9 @@ public final class RuleDecisionFunction
         resequencer.offer(r, next -> {
             if (next.kind == FrameResult.Kind.FRAME) {
                 rules.decide(next);
+                if (CompiledRules.OVER_BUDGET.equals(next.ruleName)) {
+                    overBudget(rules, next);
+                }
             }
             out.collect(next);
         });
@@ -129,6 +135,17 @@ public final class RuleDecisionFunction
         state.put(ACTIVE, json);
         rulesActivated.inc();
         LOG.info("rule version {} active ({} rules)", doc.version(), doc.rules().size());
+    }
+
+    private void overBudget(CompiledRules rules, FrameResult r) {
+        rulesOverBudget.inc();
+        long now = System.nanoTime();
+        if (lastOverBudgetLogNs == 0 || now - lastOverBudgetLogNs > 10_000_000_000L) {
+            lastOverBudgetLogNs = now;
+            LOG.warn("rule version {} took longer than its time budget to decide frame {} of series {}: frame kept "
+                    + "({} such frames so far)", rules.document().version(), r.frameNumber, r.seriesId,
+                    rules.overBudgetFrames());
+        }
     }
 
     private void refuse(String message) {
