@@ -44,6 +44,8 @@ public final class MetricNames {
     public static final String LIVE_PUBLISHED = "beamflow.live.published";
     /** Frames not put on the live view because of its rate limit. */
     public static final String LIVE_SKIPPED = "beamflow.live.skipped";
+    /** Counter: attempts to bind the live-view endpoint that failed (the record path goes on without it). */
+    public static final String LIVE_BIND_FAILURES = "beamflow.live.bind.failures";
     /** Time from ingest receive to a stage, per frame (tag: stage); a distribution (histogram). */
     public static final String PIPELINE_LATENCY = "beamflow.pipeline.latency";
     /** Gauge: frames of the series shown on the live view not yet through the record path. */

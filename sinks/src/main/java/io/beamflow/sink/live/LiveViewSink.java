@@ -1,8 +1,14 @@
 package io.beamflow.sink.live;
 
 import io.beamflow.core.config.ControlConfig;
+import io.beamflow.core.metrics.MetricNames;
 import io.beamflow.core.result.FrameResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -15,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
  * about twice the publish rate of frames keep their pixels). Counts go to Micrometer's global registry.
  */
 public final class LiveViewSink implements Sink<FrameResult> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveViewSink.class);
     private static final long serialVersionUID = 1L;
 
     private final String endpoint;
@@ -83,19 +90,67 @@ public final class LiveViewSink implements Sink<FrameResult> {
 
     @Override
     public SinkWriter<FrameResult> createWriter(WriterInitContext context) throws IOException {
-        return new Writer(new LiveViewPublisher(endpoint, maxRateHz, maxEdge, livePath, null));
+        return new Writer(endpoint, () -> new LiveViewPublisher(endpoint, maxRateHz, maxEdge, livePath, null),
+                System::nanoTime, Metrics.globalRegistry);
     }
 
-    /** Writer that offers each result to the publisher. */
-    private static final class Writer implements SinkWriter<FrameResult> {
-        private final LiveViewPublisher publisher;
+    /**
+     * Writer that offers each result to the publisher. A live-view endpoint that cannot be bound (port in use,
+     * address not on this host) must not stop the job, and with it the files of record: the writer runs without
+     * a live view, counts and logs the failure, and tries again every {@link #RETRY_NS} ns.
+     */
+    static final class Writer implements SinkWriter<FrameResult> {
+        static final long RETRY_NS = 10_000_000_000L;
+        private final String endpoint;
+        private final Supplier<LiveViewPublisher> bind;
+        private final LongSupplier clockNs;
+        private final Counter bindFailures;
+        private LiveViewPublisher publisher;
+        private long nextAttemptNs;
+        private long failures;
 
-        Writer(LiveViewPublisher publisher) {
-            this.publisher = publisher;
+        Writer(String endpoint, Supplier<LiveViewPublisher> bind, LongSupplier clockNs, MeterRegistry registry) {
+            this.endpoint = endpoint;
+            this.bind = bind;
+            this.clockNs = clockNs;
+            this.bindFailures = Counter.builder(MetricNames.LIVE_BIND_FAILURES)
+                    .description("attempts to bind the live-view endpoint that failed").register(registry);
+            attempt();
+        }
+
+        private void attempt() {
+            try {
+                publisher = bind.get();
+                if (failures > 0) {
+                    LOG.info("live view bound {} after {} failed attempts", endpoint, failures);
+                }
+            } catch (IllegalStateException e) {
+                failures++;
+                bindFailures.increment();
+                nextAttemptNs = clockNs.getAsLong() + RETRY_NS;
+                if (failures == 1 || failures % 30 == 0) {
+                    LOG.error("live view off: {}; the files of record are written as usual; trying again every {} s "
+                            + "(failed {} times)", e.getMessage(), RETRY_NS / 1_000_000_000L, failures);
+                }
+            }
+        }
+
+        /** @return whether the live view is published */
+        boolean publishing() {
+            return publisher != null;
         }
 
         @Override
         public void write(FrameResult element, Context context) {
+            if (publisher == null) {
+                if (clockNs.getAsLong() - nextAttemptNs < 0) {
+                    return;
+                }
+                attempt();
+                if (publisher == null) {
+                    return;
+                }
+            }
             publisher.offer(element);
         }
 
@@ -106,7 +161,9 @@ public final class LiveViewSink implements Sink<FrameResult> {
 
         @Override
         public void close() {
-            publisher.close();
+            if (publisher != null) {
+                publisher.close();
+            }
         }
     }
 }
