@@ -1,13 +1,13 @@
 package io.beamflow.bench.archive;
 
-import io.beamflow.archive.ArchiveCatalog;
 import io.beamflow.archive.ArchiveMigrator;
-import io.beamflow.archive.ArchiveTarget;
-import io.beamflow.archive.MigrationReport;
-import io.beamflow.archive.PosixTarget;
-import io.beamflow.archive.ProgressReporter;
 import io.beamflow.archive.SeriesScanner;
 import io.beamflow.archive.Throttle;
+import io.beamflow.archive.catalog.ArchiveCatalog;
+import io.beamflow.archive.report.MigrationReport;
+import io.beamflow.archive.report.ProgressReporter;
+import io.beamflow.archive.target.ArchiveTarget;
+import io.beamflow.archive.target.PosixTarget;
 import io.beamflow.core.io.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
