@@ -11,9 +11,11 @@ import io.beamflow.archive.target.VerifyOutcome;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -30,12 +32,16 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>if a complete copy already sits under the final name (a pass killed after the rename but before
  *       the catalog update) and matches the catalog, it is adopted;</li>
- *   <li>otherwise the file is streamed to the target under a temporary name, checksummed (ADLER32 +
- *       SHA-256) on the way, and renamed; the first copy registers the file and its checksums;</li>
- *   <li>the copy is verified (server digest or read-back) against the catalog before its state becomes
- *       {@link CopyState#VERIFIED}.</li>
+ *   <li>otherwise the file is read <em>once</em> and its bytes go to ADLER32 (SHA-256 too when configured,
+ *       on another thread) and to the temporary-named copies on all remaining targets at the same time; the
+ *       first copy registers the file and its checksums; copies are renamed only when the source did not
+ *       change while it was read and its checksums match the catalog;</li>
+ *   <li>each copy is verified in a way that proves what the target holds (read back bypassing the page
+ *       cache, or the server's digest) before its state becomes {@link CopyState#VERIFIED}; the catalog
+ *       records the method.</li>
  * </ol>
- * Every step is idempotent, so a pass killed at any point is resumed by running it again.
+ * Symbolic links and other non-regular files in a series are reported and skipped, never followed. Every
+ * step is idempotent, so a pass killed at any point is resumed by running it again.
  */
 public final class ArchiveMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveMigrator.class);
@@ -46,9 +52,10 @@ public final class ArchiveMigrator {
     private final List<ArchiveTarget> targets;
     private final Throttle throttle;
     private final int parallelFiles;
+    private final ChecksumAlgorithms algorithms;
 
     /**
-     * A migrator that copies one file at a time.
+     * A migrator that copies one file at a time with ADLER32.
      *
      * @param scanner  finds closed series
      * @param catalog  the catalog
@@ -60,14 +67,29 @@ public final class ArchiveMigrator {
     }
 
     /**
+     * A migrator with ADLER32.
+     *
      * @param scanner       finds closed series
      * @param catalog       the catalog
      * @param targets       archive targets (at least one)
      * @param throttle      transfer limit shared by all copies
-     * @param parallelFiles files copied concurrently (checksumming is CPU-bound: up to the number of cores)
+     * @param parallelFiles files copied concurrently
      */
     public ArchiveMigrator(SeriesScanner scanner, ArchiveCatalog catalog, List<ArchiveTarget> targets, Throttle throttle,
             int parallelFiles) {
+        this(scanner, catalog, targets, throttle, parallelFiles, ChecksumAlgorithms.ADLER32);
+    }
+
+    /**
+     * @param scanner       finds closed series
+     * @param catalog       the catalog
+     * @param targets       archive targets (at least one)
+     * @param throttle      transfer limit shared by all copies
+     * @param parallelFiles files copied concurrently (each file is read once for all targets)
+     * @param algorithms    checksums computed and recorded (ADLER32 always)
+     */
+    public ArchiveMigrator(SeriesScanner scanner, ArchiveCatalog catalog, List<ArchiveTarget> targets, Throttle throttle,
+            int parallelFiles, ChecksumAlgorithms algorithms) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("no archive targets configured");
         }
@@ -79,9 +101,20 @@ public final class ArchiveMigrator {
         this.targets = List.copyOf(targets);
         this.throttle = throttle;
         this.parallelFiles = parallelFiles;
+        this.algorithms = algorithms;
     }
 
-    private record Work(SeriesFile file, CatalogFile registered, List<ArchiveTarget> targets) {
+    /** One file and the targets it still needs; {@code registered} is set once the catalog knows the file. */
+    private static final class Work {
+        final SeriesFile file;
+        final List<ArchiveTarget> targets;
+        CatalogFile registered;
+
+        Work(SeriesFile file, CatalogFile registered, List<ArchiveTarget> targets) {
+            this.file = file;
+            this.registered = registered;
+            this.targets = targets;
+        }
     }
 
     /**
@@ -105,7 +138,11 @@ public final class ArchiveMigrator {
     private MigrationReport migrateLocked(String selection, ProgressReporter reporter) throws IOException {
         long start = System.nanoTime();
         MigrationReport report = new MigrationReport();
-        List<ArchiveSeries> series = scanner.closedSeries(selection);
+        List<ArchiveSeries> series = scanner.closedSeries(selection, skipped -> {
+            LOG.error("archive migration: {}", skipped);
+            ArchiveMetrics.error("scan");
+            report.skipped(skipped);
+        });
         report.seriesClosed = series.size();
         List<Work> plan = new ArrayList<>();
         long plannedBytes = 0;
@@ -134,13 +171,19 @@ public final class ArchiveMigrator {
         }
         report.filesPlanned = plan.size();
         TransferProgress progress = new TransferProgress(plan.size(), plannedBytes, reporter);
-        if (parallelFiles == 1 || plan.size() < 2) {
-            for (Work w : plan) {
-                migrateFile(w, report, progress);
-                progress.fileDone();
+        ExecutorService shaThreads = Executors.newCachedThreadPool(daemon("archive-sha256"));
+        try {
+            if (parallelFiles == 1 || plan.size() < 2) {
+                OneReadCopier copier = new OneReadCopier(shaThreads);
+                for (Work w : plan) {
+                    migrateFile(w, copier, report, progress);
+                    progress.fileDone();
+                }
+            } else {
+                runParallel(plan, shaThreads, report, progress);
             }
-        } else {
-            runParallel(plan, report, progress);
+        } finally {
+            shaThreads.shutdownNow();
         }
         progress.finish();
         report.elapsedNanos = System.nanoTime() - start;
@@ -148,17 +191,23 @@ public final class ArchiveMigrator {
         return report;
     }
 
-    private void runParallel(List<Work> plan, MigrationReport report, TransferProgress progress) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelFiles, plan.size()), r -> {
-            Thread t = new Thread(r, "archive-copy");
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
+    }
+
+    private void runParallel(List<Work> plan, ExecutorService shaThreads, MigrationReport report,
+            TransferProgress progress) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelFiles, plan.size()), daemon("archive-copy"));
+        ThreadLocal<OneReadCopier> copiers = ThreadLocal.withInitial(() -> new OneReadCopier(shaThreads));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (Work w : plan) {
                 done.add(pool.submit(() -> {
-                    migrateFile(w, report, progress);
+                    migrateFile(w, copiers.get(), report, progress);
                     progress.fileDone();
                 }));
             }
@@ -175,81 +224,152 @@ public final class ArchiveMigrator {
         }
     }
 
-    private void migrateFile(Work w, MigrationReport report, TransferProgress progress) {
-        SeriesFile f = w.file();
-        CatalogFile reg = w.registered();
-        for (ArchiveTarget t : w.targets()) {
-            try {
-                if (reg != null) {
-                    VerifyOutcome existing = t.verify(f.relPath(), reg.checksums(), reg.sizeBytes());
+    private void migrateFile(Work w, OneReadCopier copier, MigrationReport report, TransferProgress progress) {
+        SeriesFile f = w.file;
+        List<ArchiveTarget> toCopy = new ArrayList<>();
+        for (ArchiveTarget t : w.targets) {
+            if (w.registered != null) {
+                try {
+                    VerifyOutcome existing = t.verify(f.relPath(), w.registered.checksums(), w.registered.sizeBytes());
                     if (existing.ok()) {
-                        catalog.recordCopy(f.relPath(), t.uri(), existing.state(), existing.method(), null);
-                        report.copyVerified(true);
+                        catalog.recordCopy(f.relPath(), t.uri(), existing.state(), existing.method(), existing.detail());
+                        report.copyVerified(true, existing.method());
                         progress.addBytes(f.sizeBytes());
                         continue;
                     }
-                }
-                reg = copyAndVerify(f, reg, t, report, progress);
-                if (reg == null) {
-                    return;
-                }
-            } catch (IOException | ArchiveException | IllegalArgumentException e) {
-                String why = e.getMessage() != null ? e.getMessage() : e.toString();
-                fail(report, f.relPath() + " -> " + t.uri() + ": " + why);
-                if (reg != null) {
-                    catalog.recordCopy(f.relPath(), t.uri(), CopyState.FAILED, null, why);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("{} on {}: no adoptable copy ({})", f.relPath(), t.uri(), e.toString());
                 }
             }
+            toCopy.add(t);
+        }
+        for (int attempt = 1; !toCopy.isEmpty(); attempt++) {
+            toCopy = copyOnce(w, toCopy, attempt >= ATTEMPTS, copier, report, progress);
         }
     }
 
-    /** @return the catalog record, or null when the file must not be archived (source changed) */
-    private CatalogFile copyAndVerify(SeriesFile f, CatalogFile reg, ArchiveTarget t, MigrationReport report,
-            TransferProgress progress) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            long before = progress.doneBytes();
-            BasicFileAttributes pre = Files.readAttributes(f.source(), BasicFileAttributes.class);
-            FileChecksums sent = t.store(f.relPath(), f.source(), throttle, progress::addBytes);
-            report.copyWritten(f.sizeBytes());
-            ArchiveMetrics.bytes(f.sizeBytes());
-            if (!unchanged(f.source(), pre)) {
-                fail(report, f.relPath() + ": source changed while it was copied; not archived");
-                return null;
-            }
-            if (reg == null) {
-                reg = catalog.registerFile(f, sent);
-            }
-            String changed = reg.checksums().mismatch(sent);
-            if (changed != null) {
-                fail(report, f.relPath() + ": source bytes differ from the catalog (" + changed + "); not archived");
-                return null;
-            }
-            VerifyOutcome v = t.verify(f.relPath(), reg.checksums(), reg.sizeBytes());
-            catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
-            ArchiveMetrics.copy("migrate", v.state());
-            if (v.ok()) {
-                report.copyVerified(false);
-                LOG.debug("{} -> {} verified ({})", f.relPath(), t.uri(), v.method());
-                return reg;
-            }
-            LOG.warn("{} -> {}: copy failed verification ({}), attempt {}/{}", f.relPath(), t.uri(), v.detail(),
-                    attempt, ATTEMPTS);
-            if (attempt >= ATTEMPTS) {
-                fail(report, f.relPath() + " -> " + t.uri() + ": copy failed verification: " + v.detail());
-                return reg;
-            }
-            progress.addBytes(before - progress.doneBytes());
+    /**
+     * One read of the source to the given targets, then commit and verification of each copy.
+     *
+     * @return the targets whose copy failed verification and should be copied again
+     */
+    private List<ArchiveTarget> copyOnce(Work w, List<ArchiveTarget> targets, boolean last, OneReadCopier copier,
+            MigrationReport report, TransferProgress progress) {
+        SeriesFile f = w.file;
+        BasicFileAttributes pre;
+        try {
+            pre = Files.readAttributes(f.source(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            fail(report, f.relPath() + ": cannot read the source: " + e);
+            return List.of();
         }
+        if (!pre.isRegularFile()) {
+            skip(report, f.relPath() + ": not a regular file any more (" + kind(pre) + "); not archived, links are never followed");
+            return List.of();
+        }
+        if (pre.size() != f.sizeBytes()) {
+            fail(report, f.relPath() + ": source changed since it was scanned; not archived");
+            return List.of();
+        }
+        Map<ArchiveTarget, ArchiveTarget.Upload> uploads = new LinkedHashMap<>();
+        // failed targets are reported once the file is registered, so the catalog records their FAILED copies
+        Map<ArchiveTarget, Exception> failed = new LinkedHashMap<>();
+        for (ArchiveTarget t : targets) {
+            try {
+                uploads.put(t, t.begin(f.relPath(), f.sizeBytes()));
+            } catch (IOException | RuntimeException e) {
+                failed.put(t, e);
+            }
+        }
+        if (uploads.isEmpty()) {
+            failed.forEach((t, e) -> failCopy(report, w, t, e));
+            return List.of();
+        }
+        OneReadCopier.Result r;
+        try {
+            r = copier.copy(f.source(), uploads, algorithms, throttle, progress::addBytes);
+        } catch (IOException | RuntimeException e) {
+            fail(report, f.relPath() + ": cannot read the source: " + e);
+            return List.of();
+        }
+        report.sourceRead(r.bytesRead());
+        failed.putAll(r.failed());
+        uploads.keySet().removeAll(r.failed().keySet());
+        String changed = null;
+        try {
+            if (r.bytesRead() != pre.size() || !unchanged(f.source(), pre)) {
+                changed = "source changed while it was copied";
+            }
+        } catch (IOException e) {
+            changed = "source vanished while it was copied (" + e + ")";
+        }
+        if (changed == null && !uploads.isEmpty()) {
+            if (w.registered == null) {
+                w.registered = catalog.registerFile(f, r.checksums());
+            }
+            String mismatch = w.registered.checksums().mismatch(r.checksums());
+            if (mismatch != null) {
+                changed = "source bytes differ from the catalog (" + mismatch + ")";
+            }
+        }
+        failed.forEach((t, e) -> failCopy(report, w, t, e));
+        if (changed != null) {
+            uploads.values().forEach(ArchiveTarget.Upload::abort);
+            fail(report, f.relPath() + ": " + changed + "; not archived");
+            return List.of();
+        }
+        List<ArchiveTarget> again = new ArrayList<>();
+        for (Map.Entry<ArchiveTarget, ArchiveTarget.Upload> e : uploads.entrySet()) {
+            ArchiveTarget t = e.getKey();
+            try {
+                e.getValue().commit();
+                report.copyWritten(f.sizeBytes());
+                ArchiveMetrics.bytes(f.sizeBytes());
+                VerifyOutcome v = t.verify(f.relPath(), w.registered.checksums(), w.registered.sizeBytes());
+                catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
+                ArchiveMetrics.copy("migrate", v.state());
+                if (v.ok()) {
+                    report.copyVerified(false, v.method());
+                    LOG.debug("{} -> {} verified ({})", f.relPath(), t.uri(), v.method());
+                } else if (last) {
+                    fail(report, f.relPath() + " -> " + t.uri() + ": copy failed verification: " + v.detail());
+                } else {
+                    LOG.warn("{} -> {}: copy failed verification ({}), copying it again", f.relPath(), t.uri(), v.detail());
+                    again.add(t);
+                }
+            } catch (IOException | RuntimeException ex) {
+                failCopy(report, w, t, ex);
+            }
+        }
+        return again;
+    }
+
+    private void failCopy(MigrationReport report, Work w, ArchiveTarget t, Exception e) {
+        String why = e.getMessage() != null ? e.getMessage() : e.toString();
+        fail(report, w.file.relPath() + " -> " + t.uri() + ": " + why);
+        if (w.registered != null) {
+            catalog.recordCopy(w.file.relPath(), t.uri(), CopyState.FAILED, null, why);
+        }
+    }
+
+    static String kind(BasicFileAttributes a) {
+        return a.isSymbolicLink() ? "symbolic link" : a.isDirectory() ? "directory" : a.isOther() ? "special file" : "file";
     }
 
     private static boolean unchanged(Path file, BasicFileAttributes pre) throws IOException {
-        BasicFileAttributes post = Files.readAttributes(file, BasicFileAttributes.class);
-        return post.size() == pre.size() && post.lastModifiedTime().equals(pre.lastModifiedTime());
+        BasicFileAttributes post = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return post.isRegularFile() && post.size() == pre.size() && post.lastModifiedTime().equals(pre.lastModifiedTime());
     }
 
     private static void fail(MigrationReport report, String message) {
         LOG.error("archive migration: {}", message);
         ArchiveMetrics.error("migrate");
         report.error(message);
+    }
+
+    private static void skip(MigrationReport report, String message) {
+        LOG.error("archive migration: {}", message);
+        ArchiveMetrics.error("scan");
+        report.skipped(message);
     }
 }

@@ -5,12 +5,15 @@ import io.beamflow.archive.catalog.CatalogCopy;
 import io.beamflow.archive.catalog.CatalogFile;
 import io.beamflow.archive.report.PurgeReport;
 import io.beamflow.archive.target.ArchiveTarget;
+import io.beamflow.archive.target.RelativePaths;
 import io.beamflow.archive.target.TargetSet;
 import io.beamflow.archive.target.VerifyOutcome;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>with {@code reverify} (the default) those copies still verify now, on configured targets;</li>
  *   <li>the bytes on the beamline filesystem still match the catalog checksums.</li>
  * </ul>
+ * Purge never touches anything outside the series directory: catalog paths must lie inside their series, and
+ * files are reached and deleted without following symbolic links (a series or beamtime directory replaced by
+ * a link makes the purge of its files refuse, not delete elsewhere).
  * The master file of a series is purged last, and only once every other file of the series is gone, so a
  * partly purged series still looks closed and its remaining copies can be repaired by the migrator.
  */
@@ -99,7 +105,7 @@ public final class ArchivePurger {
                 othersGone &= purgeFile(f, dryRun, !master || othersGone, report);
             }
             if (!dryRun) {
-                removeIfEmpty(root.resolve(e.getKey()));
+                removeIfEmpty(e.getKey());
             }
         }
         LOG.info("archive purge: {}", report);
@@ -150,34 +156,57 @@ public final class ArchivePurger {
                 return false;
             }
         }
-        Path source = root.resolve(f.path());
-        if (!Files.exists(source)) {
-            LOG.warn("{}: already gone from the beamline filesystem; archive copies are verified, marking purged", f.path());
-            report.filesAlreadyGone++;
-            if (!dryRun) {
-                catalog.markPurged(f.path());
-            }
-            return true;
+        if (!insideItsSeries(f)) {
+            refuse(report, f.path() + ": catalog path is not a file inside series " + f.series() + "; nothing deleted");
+            return false;
         }
-        try {
-            FileChecksums now = ChecksumAccumulator.of(source);
+        try (ContainedFile source = ContainedFile.open(root, f.path())) {
+            BasicFileAttributes a = source.attributes();
+            if (a == null) {
+                LOG.warn("{}: already gone from the beamline filesystem; archive copies are verified, marking purged", f.path());
+                report.filesAlreadyGone++;
+                if (!dryRun) {
+                    catalog.markPurged(f.path());
+                }
+                return true;
+            }
+            if (!a.isRegularFile()) {
+                refuse(report, f.path() + ": is now a " + ArchiveMigrator.kind(a) + " on the beamline filesystem, not the"
+                        + " archived file; not deleted");
+                return false;
+            }
+            FileChecksums now;
+            try (SeekableByteChannel ch = source.read()) {
+                now = ChecksumAccumulator.of(ch, ChecksumAlgorithms.toCheck(f.checksums()));
+            }
             String mismatch = f.checksums().mismatch(now);
             if (mismatch != null) {
                 refuse(report, f.path() + ": bytes on the beamline filesystem differ from the catalog (" + mismatch + ")");
                 return false;
             }
             if (!dryRun) {
-                Files.delete(source);
+                source.delete();
                 catalog.markPurged(f.path());
                 ArchiveMetrics.purged();
             }
             report.filesPurged++;
             report.bytesFreed += f.sizeBytes();
             return true;
-        } catch (IOException e) {
-            refuse(report, f.path() + ": " + e);
+        } catch (IOException | IllegalArgumentException e) {
+            refuse(report, f.path() + ": " + e.getMessage() + "; not deleted");
             return false;
         }
+    }
+
+    /** A catalog row names a file below its own series directory, {@code <beamtime>/<seriesId>/...}. */
+    private static boolean insideItsSeries(CatalogFile f) {
+        try {
+            RelativePaths.check(f.path());
+            RelativePaths.check(f.series());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return f.series().split("/").length == 2 && f.path().startsWith(f.series() + "/");
     }
 
     private static void refuse(PurgeReport report, String line) {
@@ -186,13 +215,13 @@ public final class ArchivePurger {
         report.refuse(line);
     }
 
-    private static void removeIfEmpty(Path dir) {
-        try {
-            Files.deleteIfExists(dir);
-        } catch (DirectoryNotEmptyException e) {
-            // files remain (not yet purgeable, or not archived)
-        } catch (IOException e) {
-            LOG.warn("cannot remove empty series directory {}: {}", dir, e.toString());
+    private void removeIfEmpty(String seriesKey) {
+        try (ContainedFile dir = ContainedFile.open(root, seriesKey)) {
+            dir.deleteDirectory();
+        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+            // files remain (not yet purgeable, or not archived), or it is gone already
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("cannot remove empty series directory {}: {}", seriesKey, e.toString());
         }
     }
 }

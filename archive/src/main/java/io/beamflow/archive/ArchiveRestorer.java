@@ -104,7 +104,7 @@ public final class ArchiveRestorer {
             TransferProgress progress) throws IOException {
         if (Files.exists(dest)) {
             if (Files.isRegularFile(dest) && Files.size(dest) == f.sizeBytes()
-                    && f.checksums().mismatch(ChecksumAccumulator.of(dest)) == null) {
+                    && f.checksums().mismatch(ChecksumAccumulator.of(dest, ChecksumAlgorithms.toCheck(f.checksums()))) == null) {
                 report.filesAlreadyPresent++;
                 progress.addBytes(f.sizeBytes());
                 return;
@@ -122,12 +122,12 @@ public final class ArchiveRestorer {
         List<String> tried = new ArrayList<>();
         for (ArchiveTarget t : ordered(copies)) {
             long before = progress.doneBytes();
-            ChecksumAccumulator sums = new ChecksumAccumulator();
+            ChecksumAccumulator sums = new ChecksumAccumulator(ChecksumAlgorithms.toCheck(f.checksums()));
             try (InputStream in = t.open(f.path());
                  FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = Channels.newOutputStream(ch)) {
-                StreamCopier.copy(in, out, sums, throttle, progress::addBytes);
+                copy(in, out, sums, progress);
                 ch.force(true);
             } catch (IOException e) {
                 Files.deleteIfExists(tmp);
@@ -139,7 +139,7 @@ public final class ArchiveRestorer {
             if (mismatch != null) {
                 Files.deleteIfExists(tmp);
                 LOG.error("archive restore: {} on {} is CORRUPT ({}); trying the next copy", f.path(), t.uri(), mismatch);
-                catalog.recordCopy(f.path(), t.uri(), CopyState.CORRUPT, VerifyOutcome.METHOD_READBACK, mismatch);
+                catalog.recordCopy(f.path(), t.uri(), CopyState.CORRUPT, VerifyOutcome.METHOD_RESTORE, mismatch);
                 ArchiveMetrics.copy("restore", CopyState.CORRUPT);
                 tried.add(t.uri() + ": corrupt (" + mismatch + ")");
                 progress.addBytes(before - progress.doneBytes());
@@ -154,6 +154,18 @@ public final class ArchiveRestorer {
         LOG.error("archive restore: {}", line);
         ArchiveMetrics.error("restore");
         report.error(line);
+    }
+
+    private void copy(InputStream in, OutputStream out, ChecksumAccumulator sums, TransferProgress progress)
+            throws IOException {
+        byte[] buf = new byte[1 << 20];
+        int n;
+        while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+            sums.update(buf, 0, n);
+            out.write(buf, 0, n);
+            throttle.acquire(n);
+            progress.addBytes(n);
+        }
     }
 
     /** Targets with a VERIFIED copy first (configured order), then the others as a last resort. */

@@ -3,6 +3,7 @@ package io.beamflow.archive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -12,8 +13,8 @@ import java.util.stream.Stream;
  * archive. This is the contract with the HDF5 sink, which writes files under temporary names and renames
  * them when committed:
  * <ul>
- *   <li>the directory {@code <beamtime>/<seriesId>/} contains {@code <seriesId>_master.h5} as a regular
- *       file under its final name, and</li>
+ *   <li>the directory {@code <beamtime>/<seriesId>/} (not a symbolic link) contains
+ *       {@code <seriesId>_master.h5} as a regular file (not a symbolic link) under its final name, and</li>
  *   <li>no temporary file remains anywhere below it: no name starting with {@code .}, or ending in
  *       {@code .tmp} or {@code .inprogress}.</li>
  * </ul>
@@ -41,7 +42,9 @@ public final class ClosedSeriesPredicate implements Predicate<Path> {
 
     @Override
     public boolean test(Path seriesDir) {
-        if (!Files.isDirectory(seriesDir) || !Files.isRegularFile(masterFile(seriesDir))) {
+        // no link is followed: a master file that is a symbolic link does not close a series
+        if (!Files.isDirectory(seriesDir, LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(masterFile(seriesDir), LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         try (Stream<Path> files = Files.walk(seriesDir)) {

@@ -12,8 +12,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +28,9 @@ final class DigestDoorServer implements AutoCloseable {
     private final HttpServer server;
     private final Path root;
     final AtomicInteger gets = new AtomicInteger();
+    final AtomicInteger puts = new AtomicInteger();
+    /** Whether the server answers {@code Want-Digest}; off, it behaves like Apache (no Digest header). */
+    final java.util.concurrent.atomic.AtomicBoolean digests = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     DigestDoorServer(Path root) throws IOException {
         this.root = root;
@@ -61,6 +66,7 @@ final class DigestDoorServer implements AutoCloseable {
                     try (InputStream in = ex.getRequestBody()) {
                         Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);
                     }
+                    puts.incrementAndGet();
                     reply(ex, 201);
                 }
                 case "MOVE" -> {
@@ -77,10 +83,19 @@ final class DigestDoorServer implements AutoCloseable {
                         return;
                     }
                     String want = ex.getRequestHeaders().getFirst("Want-Digest");
-                    if (want != null && want.contains("adler32")) {
+                    if (want != null && digests.get()) {
+                        // as dCache: the checksums asked for that it has, computed from the stored bytes
                         FileChecksums c = ChecksumAccumulator.of(f);
-                        ex.getResponseHeaders().add("Digest", "adler32=" + c.adler32() + ",sha-256="
-                                + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(c.sha256())));
+                        List<String> parts = new ArrayList<>();
+                        if (want.contains("adler32")) {
+                            parts.add("adler32=" + c.adler32());
+                        }
+                        if (want.contains("sha-256")) {
+                            parts.add("sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(c.sha256())));
+                        }
+                        if (!parts.isEmpty()) {
+                            ex.getResponseHeaders().add("Digest", String.join(",", parts));
+                        }
                     }
                     if (ex.getRequestMethod().equals("HEAD")) {
                         reply(ex, 200);

@@ -27,11 +27,16 @@ import java.util.Optional;
  * The archive catalog: every file migrated from the beamline filesystem, its checksums, and the state of
  * its copy on each target. JDBC over an embedded SQLite file by default ({@code jdbc:sqlite:path}), or a
  * PostgreSQL server ({@code jdbc:postgresql://...}) for shared deployments; both use the same portable
- * schema ({@code catalog-schema.sql}). Writes are idempotent upserts keyed by (path) and (path, target),
- * so a migration that is killed and rerun never creates duplicate entries.
+ * schema ({@code catalog-schema.sql}, version {@value #SCHEMA_VERSION}). A catalog written by an older
+ * Beamflow is migrated in place, in one transaction, when opened (version 1: SHA-256 was mandatory); every
+ * row stays readable. Writes are idempotent upserts keyed by (path) and (path, target), so a migration that
+ * is killed and rerun never creates duplicate entries. Each copy records how it was last verified.
  */
 public final class ArchiveCatalog implements AutoCloseable {
     private static final String SCHEMA = "catalog-schema.sql";
+    private static final String MIGRATE_1_TO_2 = "catalog-migrate-1-to-2.sql";
+    /** The schema version this code writes (see {@code catalog-schema.sql}). */
+    public static final int SCHEMA_VERSION = 2;
     /** Advisory lock key of migration and purge passes on PostgreSQL ("BFAR"). */
     private static final long PG_LOCK_KEY = 0x42464152L;
 
@@ -89,10 +94,79 @@ public final class ArchiveCatalog implements AutoCloseable {
     }
 
     private void applySchema() throws SQLException, IOException {
+        int version = schemaVersion();
+        if (version > SCHEMA_VERSION) {
+            throw new SQLException("catalog schema version " + version + " is newer than this Beamflow understands ("
+                    + SCHEMA_VERSION + "); use a newer Beamflow");
+        }
+        if (version == 1) {
+            boolean auto = conn.getAutoCommit();
+            conn.setAutoCommit(false);
+            try {
+                run(MIGRATE_1_TO_2);
+                run(SCHEMA);
+                try (Statement st = conn.createStatement()) {
+                    st.executeUpdate("INSERT INTO archive_schema (version) VALUES (" + SCHEMA_VERSION + ")");
+                }
+                conn.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(auto);
+            }
+            return;
+        }
+        run(SCHEMA);
+        if (version == 0) {
+            try (Statement st = conn.createStatement()) {
+                st.executeUpdate("INSERT INTO archive_schema (version) VALUES (" + SCHEMA_VERSION + ")");
+            }
+        }
+    }
+
+    /** @return 0 for an empty database, 1 for a catalog from before versioning, else the recorded version */
+    private int schemaVersion() throws SQLException {
+        if (!tableExists("archive_file")) {
+            return 0;
+        }
+        if (!tableExists("archive_schema")) {
+            return 1;
+        }
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(version) FROM archive_schema")) {
+            int v = rs.next() ? rs.getInt(1) : 0;
+            return v == 0 ? 1 : v;
+        }
+    }
+
+    private boolean tableExists(String name) throws SQLException {
+        // only the schema the connection works in (PostgreSQL's search path), else any (SQLite has none)
+        String schema = conn.getSchema();
+        for (String n : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs = conn.getMetaData().getTables(null, schema, n, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return the schema version of an open catalog */
+    public synchronized int schemaVersionNow() {
+        try {
+            return schemaVersion();
+        } catch (SQLException e) {
+            throw fail("read the schema version", e);
+        }
+    }
+
+    private void run(String resource) throws SQLException, IOException {
         String sql;
-        try (InputStream in = ArchiveCatalog.class.getResourceAsStream(SCHEMA)) {
+        try (InputStream in = ArchiveCatalog.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("schema resource " + SCHEMA + " missing");
+                throw new IOException("schema resource " + resource + " missing");
             }
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -126,7 +200,11 @@ public final class ArchiveCatalog implements AutoCloseable {
             ps.setString(2, ArchiveSeries.keyOf(file.relPath()));
             ps.setLong(3, file.sizeBytes());
             ps.setString(4, checksums.adler32());
-            ps.setString(5, checksums.sha256());
+            if (checksums.sha256() == null) {
+                ps.setNull(5, Types.CHAR);
+            } else {
+                ps.setString(5, checksums.sha256());
+            }
             ps.setLong(6, file.mtimeMs());
             ps.setLong(7, clock.millis());
             ps.executeUpdate();
@@ -174,7 +252,7 @@ public final class ArchiveCatalog implements AutoCloseable {
                     long purged = rs.getLong("purged_ms");
                     Long purgedMs = rs.wasNull() ? null : purged;
                     out.add(new CatalogFile(rs.getString("path"), rs.getString("series"), rs.getLong("size_bytes"),
-                            new FileChecksums(rs.getString("adler32").trim(), rs.getString("sha256").trim()),
+                            new FileChecksums(rs.getString("adler32").trim(), trimmed(rs.getString("sha256"))),
                             rs.getLong("source_mtime_ms"), rs.getLong("registered_ms"), purgedMs));
                 }
             }
@@ -182,6 +260,10 @@ public final class ArchiveCatalog implements AutoCloseable {
         } catch (SQLException e) {
             throw fail("query files", e);
         }
+    }
+
+    private static String trimmed(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     /**

@@ -4,6 +4,8 @@ import io.beamflow.archive.ArchiveMigrator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** What one migration pass did. Counters are updated by {@link ArchiveMigrator} only. */
 public final class MigrationReport {
@@ -24,6 +26,9 @@ public final class MigrationReport {
     /** Recorded by the operation that owns this report; read it through {@link #elapsedNanos()}. */
     public long elapsedNanos;
     private final List<String> errors = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final Map<String, Integer> verifiedBy = new TreeMap<>();
+    private long bytesRead;
 
     /**
      * Records a finding (for the operation that owns this report).
@@ -45,15 +50,50 @@ public final class MigrationReport {
     }
 
     /**
-     * Records a finding (for the operation that owns this report).
+     * Records a verified copy (for the migrator).
      *
-     * @param adopted what to record
+     * @param adopted true when the copy was found complete after an interrupted pass
+     * @param method  how it was verified
      */
-    public synchronized void copyVerified(boolean adopted) {
+    public synchronized void copyVerified(boolean adopted, String method) {
         copiesVerified++;
         if (adopted) {
             copiesAdoptedAfterCrash++;
         }
+        verifiedBy.merge(method, 1, Integer::sum);
+    }
+
+    /**
+     * Records bytes read from the beamline filesystem (for the migrator).
+     *
+     * @param bytes bytes read from a source file
+     */
+    public synchronized void sourceRead(long bytes) {
+        bytesRead += bytes;
+    }
+
+    /**
+     * Records an entry of a series that was not archived because it is not a regular file (for the migrator).
+     *
+     * @param line what was skipped and why
+     */
+    public synchronized void skipped(String line) {
+        skipped.add(line);
+    }
+
+    /** @return bytes read from source files (each source file is read once for all targets) */
+    public synchronized long bytesRead() {
+        return bytesRead;
+    }
+
+    /** @return entries skipped because they are symbolic links or other non-regular files (one line each) */
+    public synchronized List<String> skipped() {
+        return List.copyOf(skipped);
+    }
+
+    /** @return verification method to number of copies verified with it in this pass */
+    public synchronized Map<String, Integer> verifiedBy() {
+        return new TreeMap<>(verifiedBy);
     }
 
     /** @return closed series found on the beamline filesystem */
@@ -101,19 +141,20 @@ public final class MigrationReport {
         return Collections.unmodifiableList(new ArrayList<>(errors));
     }
 
-    /** @return true when nothing failed */
+    /** @return true when nothing failed and nothing was skipped */
     public boolean ok() {
-        return errors().isEmpty();
+        return errors().isEmpty() && skipped().isEmpty();
     }
 
     @Override
     public synchronized String toString() {
         double s = elapsedNanos / 1e9;
         return String.format(java.util.Locale.ROOT,
-                "%d closed series, %d files to copy, %d already archived; %d copies written (%s), %d verified,"
-                        + " %d recovered after interruption; %d errors; %.1f s (%s/s)",
-                seriesClosed, filesPlanned, filesUpToDate, copiesWritten, ProgressSnapshot.bytes(bytesWritten),
-                copiesVerified, copiesAdoptedAfterCrash, errors().size(), s,
+                "%d closed series, %d files to copy, %d already archived; %s read, %d copies written (%s), %d verified %s,"
+                        + " %d recovered after interruption; %d skipped (not regular files); %d errors; %.1f s (%s/s)",
+                seriesClosed, filesPlanned, filesUpToDate, ProgressSnapshot.bytes(bytesRead), copiesWritten,
+                ProgressSnapshot.bytes(bytesWritten), copiesVerified, verifiedBy, copiesAdoptedAfterCrash,
+                skipped.size(), errors.size(), s,
                 ProgressSnapshot.bytes(s > 0 ? (long) (bytesWritten / s) : 0));
     }
 }

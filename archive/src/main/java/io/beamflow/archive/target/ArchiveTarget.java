@@ -1,40 +1,39 @@
 package io.beamflow.archive.target;
 
 import io.beamflow.archive.ChecksumAccumulator;
+import io.beamflow.archive.ChecksumAlgorithms;
 import io.beamflow.archive.FileChecksums;
-import io.beamflow.archive.Throttle;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.function.LongConsumer;
+import java.nio.ByteBuffer;
 
 /**
- * An archive storage endpoint (a dCache NFS mount, a dCache WebDAV door, ...). Implementations write
- * every copy under a temporary name and rename it to its final name only when all bytes are written, so
- * a final name never holds a partial file.
+ * An archive storage endpoint (a dCache NFS mount, a dCache WebDAV door, ...). A copy is written through an
+ * {@link Upload} under a temporary name and renamed to its final name only by {@link Upload#commit()}, so a
+ * final name never holds a partial file. The migrator reads a source file once and feeds the same bytes to
+ * the uploads of all targets.
  */
 public interface ArchiveTarget extends AutoCloseable {
     /** @return the target's URI, its key in the catalog */
     String uri();
 
     /**
-     * Copies a file to {@code relPath} on the target (temporary name, then rename).
+     * Starts a copy of a file to {@code relPath} on the target (under a temporary name).
      *
-     * @param relPath  path relative to the target root, {@code /}-separated
-     * @param source   local file to copy
-     * @param throttle transfer limit
-     * @param progress called with the number of bytes sent after each chunk
-     * @return checksums of the bytes read from {@code source} and sent
-     * @throws IOException when the copy fails; no final-named file is left behind then
+     * @param relPath   path relative to the target root, {@code /}-separated
+     * @param sizeBytes the number of bytes that will be written
+     * @return the upload; the caller ends it with {@link Upload#commit()} or {@link Upload#abort()}
+     * @throws IOException when the target cannot take the copy
      */
-    FileChecksums store(String relPath, Path source, Throttle throttle, LongConsumer progress) throws IOException;
+    Upload begin(String relPath, long sizeBytes) throws IOException;
 
     /**
-     * Checks the copy at {@code relPath} against expected checksums: with a checksum the server reports
-     * where the target offers one, else by reading the copy back.
+     * Checks the copy at {@code relPath} against expected checksums in a way that proves what the target
+     * holds: a checksum the server computed where the target offers one, else by reading the copy back
+     * without the local page cache where the filesystem allows it. The outcome names the method.
      *
      * @param relPath   path relative to the target root
-     * @param expected  checksums recorded in the catalog
+     * @param expected  checksums recorded in the catalog (a SHA-256 there is checked too)
      * @param sizeBytes expected size
      * @return the outcome
      * @throws IOException when the target cannot be reached (the copy's state is then unknown)
@@ -56,23 +55,47 @@ public interface ArchiveTarget extends AutoCloseable {
     }
 
     /**
-     * The read-back check shared by all targets: reads the copy and compares both checksums.
+     * One copy being written. {@link #write} is called from one thread, in file order.
+     */
+    interface Upload {
+        /**
+         * Writes the remaining bytes of {@code data} (its position is not changed).
+         *
+         * @param data the next bytes of the file
+         * @throws IOException when the copy failed; the caller then aborts it
+         */
+        void write(ByteBuffer data) throws IOException;
+
+        /**
+         * Makes the complete copy durable and gives it its final name.
+         *
+         * @throws IOException when that fails; no final-named file is left behind then
+         */
+        void commit() throws IOException;
+
+        /** Drops the copy (best effort; a later copy reuses the temporary name). */
+        void abort();
+    }
+
+    /**
+     * The read-back check through {@link #open}: reads the copy and compares the checksums.
      *
-     * @param target    the target
-     * @param relPath   path of the copy
-     * @param expected  expected checksums
+     * @param target   the target
+     * @param relPath  path of the copy
+     * @param expected expected checksums
+     * @param method   the method name to record
      * @return VERIFIED, CORRUPT or MISSING
      * @throws IOException when reading fails for another reason than a missing copy
      */
-    static VerifyOutcome readBack(ArchiveTarget target, String relPath, FileChecksums expected) throws IOException {
+    static VerifyOutcome readBack(ArchiveTarget target, String relPath, FileChecksums expected, String method)
+            throws IOException {
         FileChecksums actual;
         try (InputStream in = target.open(relPath)) {
-            actual = ChecksumAccumulator.of(in);
+            actual = ChecksumAccumulator.of(in, ChecksumAlgorithms.toCheck(expected));
         } catch (java.nio.file.NoSuchFileException e) {
             return VerifyOutcome.missing("no copy at " + relPath);
         }
         String mismatch = expected.mismatch(actual);
-        return mismatch == null ? VerifyOutcome.verified(VerifyOutcome.METHOD_READBACK)
-                : VerifyOutcome.corrupt(VerifyOutcome.METHOD_READBACK, mismatch);
+        return mismatch == null ? VerifyOutcome.verified(method) : VerifyOutcome.corrupt(method, mismatch);
     }
 }

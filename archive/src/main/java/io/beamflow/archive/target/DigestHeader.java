@@ -13,8 +13,18 @@ import java.util.Map;
  * Values are normalised to lower-case hex; unknown algorithms are ignored.
  */
 public final class DigestHeader {
-    /** The request header value Beamflow sends. */
+    /** The request header value Beamflow sends when it records ADLER32 and SHA-256. */
     public static final String WANT_DIGEST = "adler32, sha-256";
+    /** The request header value Beamflow sends when it records ADLER32 only (dCache's default checksum). */
+    public static final String WANT_ADLER32 = "adler32";
+
+    /**
+     * @param expected the recorded checksums
+     * @return the {@code Want-Digest} value asking for what can be compared with them
+     */
+    public static String want(FileChecksums expected) {
+        return expected.hasSha256() ? WANT_DIGEST : WANT_ADLER32;
+    }
 
     private DigestHeader() {
     }
@@ -60,20 +70,27 @@ public final class DigestHeader {
     /**
      * Compares server-reported digests with the catalog.
      *
-     * @param digests  parsed header (non-empty)
+     * @param digests  parsed header
      * @param expected catalog checksums
-     * @return verified or corrupt outcome naming the algorithms used
+     * @return verified or corrupt outcome naming the algorithms used, or null when the server reported no
+     *         checksum the catalog holds
      */
     public static VerifyOutcome compare(Map<String, String> digests, FileChecksums expected) {
         StringBuilder method = new StringBuilder("digest:");
         StringBuilder problems = new StringBuilder();
         for (Map.Entry<String, String> e : digests.entrySet()) {
             String want = e.getKey().equals("adler32") ? expected.adler32() : expected.sha256();
+            if (want == null) {
+                continue;
+            }
             method.append(method.length() > 7 ? "+" : "").append(e.getKey());
             if (!want.equals(e.getValue())) {
                 problems.append(problems.length() > 0 ? "; " : "")
                         .append(e.getKey()).append(" expected ").append(want).append(" server reports ").append(e.getValue());
             }
+        }
+        if (method.length() == "digest:".length()) {
+            return null;
         }
         return problems.length() == 0 ? VerifyOutcome.verified(method.toString())
                 : VerifyOutcome.corrupt(method.toString(), problems.toString());

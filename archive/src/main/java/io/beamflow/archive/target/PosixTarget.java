@@ -1,26 +1,26 @@
 package io.beamflow.archive.target;
 
-import io.beamflow.archive.ChecksumAccumulator;
+import io.beamflow.archive.ChecksumAlgorithms;
 import io.beamflow.archive.FileChecksums;
-import io.beamflow.archive.StreamCopier;
-import io.beamflow.archive.Throttle;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.function.LongConsumer;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * An archive target on a POSIX path, which is how a dCache NFS mount ({@code /pnfs/...}) is used in
  * production. Copies go to {@code .<name>.beamflow-part} in the final directory, are fsync'ed and renamed
- * atomically; verification reads the copy back.
+ * atomically; verification reads the copy back with {@code O_DIRECT} (bypassing the page cache the copy was
+ * written through), or through the page cache where the filesystem refuses {@code O_DIRECT}, recording which.
  */
 public final class PosixTarget implements ArchiveTarget {
     private final Path root;
@@ -50,29 +50,60 @@ public final class PosixTarget implements ArchiveTarget {
     }
 
     @Override
-    public FileChecksums store(String relPath, Path source, Throttle throttle, LongConsumer progress) throws IOException {
+    public Upload begin(String relPath, long sizeBytes) throws IOException {
         Path dest = fileOf(relPath);
         Path tmp = root.resolve(RelativePaths.temporary(relPath));
         Files.createDirectories(dest.getParent());
-        ChecksumAccumulator sums = new ChecksumAccumulator();
-        try (InputStream in = Files.newInputStream(source);
-             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING);
-             OutputStream out = Channels.newOutputStream(ch)) {
-            StreamCopier.copy(in, out, sums, throttle, progress);
-            ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        return new FileUpload(ch, tmp, dest);
+    }
+
+    /** A copy being written to its temporary file. */
+    private final class FileUpload implements Upload {
+        private final FileChannel ch;
+        private final Path tmp;
+        private final Path dest;
+
+        FileUpload(FileChannel ch, Path tmp, Path dest) {
+            this.ch = ch;
+            this.tmp = tmp;
+            this.dest = dest;
         }
-        try {
-            Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("target " + root + " does not support atomic rename", e);
+
+        @Override
+        public void write(ByteBuffer data) throws IOException {
+            ByteBuffer b = data.duplicate();
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
         }
-        syncDirectory(dest.getParent());
-        return sums.result();
+
+        @Override
+        public void commit() throws IOException {
+            try {
+                ch.force(true);
+                ch.close();
+                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                abort();
+                throw new IOException("target " + root + " does not support atomic rename", e);
+            } catch (IOException | RuntimeException e) {
+                abort();
+                throw e;
+            }
+            syncDirectory(dest.getParent());
+        }
+
+        @Override
+        public void abort() {
+            try {
+                ch.close();
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                // best effort; the next copy of this file truncates the temporary file
+            }
+        }
     }
 
     private static void syncDirectory(Path dir) {
@@ -86,23 +117,38 @@ public final class PosixTarget implements ArchiveTarget {
     @Override
     public VerifyOutcome verify(String relPath, FileChecksums expected, long sizeBytes) throws IOException {
         Path f = fileOf(relPath);
-        if (!Files.isRegularFile(f)) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
             return VerifyOutcome.missing("no file " + f);
         }
-        long size = Files.size(f);
-        if (size != sizeBytes) {
-            return VerifyOutcome.corrupt("size", "size expected " + sizeBytes + " got " + size);
+        if (!a.isRegularFile()) {
+            return VerifyOutcome.missing(f + " is not a regular file");
         }
-        return ArchiveTarget.readBack(this, relPath, expected);
+        if (a.size() != sizeBytes) {
+            return VerifyOutcome.corrupt("size", "size expected " + sizeBytes + " got " + a.size());
+        }
+        DirectReadBack.Result r;
+        try {
+            r = DirectReadBack.read(f, ChecksumAlgorithms.toCheck(expected));
+        } catch (NoSuchFileException e) {
+            return VerifyOutcome.missing("no file " + f);
+        }
+        if (r.bytes() != sizeBytes) {
+            return VerifyOutcome.corrupt("size", "size expected " + sizeBytes + " got " + r.bytes());
+        }
+        String mismatch = expected.mismatch(r.checksums());
+        return mismatch == null ? VerifyOutcome.verified(r.method(), r.note()) : VerifyOutcome.corrupt(r.method(), mismatch);
     }
 
     @Override
     public InputStream open(String relPath) throws IOException {
         Path f = fileOf(relPath);
-        if (!Files.isRegularFile(f)) {
+        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(f.toString());
         }
-        return Files.newInputStream(f);
+        return Channels.newInputStream(FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
 
     @Override

@@ -1,9 +1,6 @@
 package io.beamflow.archive.target;
 
-import io.beamflow.archive.ChecksumAccumulator;
 import io.beamflow.archive.FileChecksums;
-import io.beamflow.archive.Throttle;
-import io.beamflow.archive.TransferInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -12,15 +9,19 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An archive target behind an HTTP/WebDAV door (how dCache's WebDAV door is used). A copy is
@@ -123,46 +124,176 @@ public final class WebDavTarget implements ArchiveTarget {
     }
 
     @Override
-    public FileChecksums store(String relPath, Path source, Throttle throttle, LongConsumer progress) throws IOException {
+    public Upload begin(String relPath, long sizeBytes) throws IOException {
         RelativePaths.check(relPath);
         mkcols(RelativePaths.parent(relPath));
-        URI tmp = urlOf(RelativePaths.temporary(relPath));
-        URI dest = urlOf(relPath);
-        long size = Files.size(source);
-        // a redirect (dCache's door sends PUTs on to a pool) re-reads the body: checksum each attempt afresh
-        AtomicReference<ChecksumAccumulator> attempt = new AtomicReference<>(new ChecksumAccumulator());
-        try {
+        return new HttpUpload(urlOf(RelativePaths.temporary(relPath)), urlOf(relPath), sizeBytes);
+    }
+
+    /**
+     * A copy streamed as the body of one {@code PUT} while the source is read: the reading thread hands each
+     * chunk over through a small bounded queue (backpressure), and {@link #commit()} waits for the answer and
+     * {@code MOVE}s the copy to its final name.
+     */
+    private final class HttpUpload implements Upload {
+        private static final byte[] END = new byte[0];
+        private static final byte[] ABORT = new byte[0];
+        private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(4);
+        private final AtomicBoolean bodyTaken = new AtomicBoolean();
+        private final URI tmp;
+        private final URI dest;
+        private final long size;
+        private final CompletableFuture<HttpResponse<String>> response;
+        private long written;
+
+        HttpUpload(URI tmp, URI dest, long size) {
+            this.tmp = tmp;
+            this.dest = dest;
+            this.size = size;
             HttpRequest.BodyPublisher body = size == 0 ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                        ChecksumAccumulator sums = new ChecksumAccumulator();
-                        attempt.set(sums);
-                        try {
-                            return new TransferInputStream(Files.newInputStream(source), sums, throttle, progress);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }), size);
+                    : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(this::body), size);
             // Expect: 100-continue lets a door redirect or refuse before the body is sent
-            HttpRequest put = request(tmp).header("Want-Digest", DigestHeader.WANT_DIGEST).expectContinue(size > 0)
+            HttpRequest put = request(tmp).expectContinue(size > 0)
                     .header("Content-Type", "application/octet-stream").PUT(body).build();
-            HttpResponse<String> r = send(put, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
-                throw new IOException("PUT " + tmp + " failed: HTTP " + r.statusCode());
-            }
-            if (attempt.get().bytes() != size) {
-                throw new IOException("PUT " + tmp + " sent " + attempt.get().bytes() + " bytes, file has " + size);
-            }
-            HttpRequest move = request(tmp).timeout(requestTimeout).header("Destination", dest.toASCIIString())
-                    .header("Overwrite", "T").method("MOVE", HttpRequest.BodyPublishers.noBody()).build();
-            int code = send(move, HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (code != 201 && code != 204) {
-                throw new IOException("MOVE " + tmp + " -> " + dest + " failed: HTTP " + code);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
+            response = http.sendAsync(put, HttpResponse.BodyHandlers.ofString());
         }
-        return attempt.get().result();
+
+        /** The body, handed out once: the bytes are read from the source only once. */
+        private InputStream body() {
+            if (!bodyTaken.compareAndSet(false, true)) {
+                return new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("PUT " + tmp + ": the server asked for the body again after it was streamed");
+                    }
+                };
+            }
+            return new ChunkStream();
+        }
+
+        @Override
+        public void write(ByteBuffer data) throws IOException {
+            byte[] chunk = new byte[data.remaining()];
+            data.duplicate().get(chunk);
+            hand(chunk);
+            written += chunk.length;
+        }
+
+        private void hand(byte[] chunk) throws IOException {
+            long deadline = System.nanoTime() + requestTimeout.toNanos();
+            try {
+                while (!chunks.offer(chunk, 20, TimeUnit.MILLISECONDS)) {
+                    if (response.isDone()) {
+                        throw new IOException("PUT " + tmp + " ended before the body was sent: " + answer());
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new IOException("PUT " + tmp + ": the server took no data for " + requestTimeout.toMillis() + " ms");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("PUT " + tmp + " interrupted");
+            }
+        }
+
+        private String answer() {
+            try {
+                return "HTTP " + response.getNow(null).statusCode();
+            } catch (RuntimeException e) {
+                return String.valueOf(e.getCause() != null ? e.getCause() : e);
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            try {
+                if (written != size) {
+                    throw new IOException("PUT " + tmp + ": " + written + " bytes written, file has " + size);
+                }
+                if (size > 0) {
+                    hand(END);
+                }
+                HttpResponse<String> r;
+                try {
+                    r = response.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("PUT " + tmp + " interrupted");
+                } catch (ExecutionException e) {
+                    throw new IOException("PUT " + tmp + " failed: " + e.getCause(), e.getCause());
+                } catch (TimeoutException e) {
+                    throw new IOException("PUT " + tmp + ": no answer within " + requestTimeout.toMillis() + " ms after the body");
+                }
+                if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
+                    throw new IOException("PUT " + tmp + " failed: HTTP " + r.statusCode());
+                }
+                HttpRequest move = request(tmp).timeout(requestTimeout).header("Destination", dest.toASCIIString())
+                        .header("Overwrite", "T").method("MOVE", HttpRequest.BodyPublishers.noBody()).build();
+                int code = send(move, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (code != 201 && code != 204) {
+                    throw new IOException("MOVE " + tmp + " -> " + dest + " failed: HTTP " + code);
+                }
+            } catch (IOException | RuntimeException e) {
+                abort();
+                throw e;
+            }
+        }
+
+        @Override
+        public void abort() {
+            chunks.clear();
+            chunks.offer(ABORT);
+            response.cancel(true);
+            deleteQuietly(tmp);
+        }
+
+        /** What the HTTP client reads as the PUT body. */
+        private final class ChunkStream extends InputStream {
+            private byte[] current = new byte[0];
+            private int pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                while (pos == current.length) {
+                    if (current == END) {
+                        return -1;
+                    }
+                    current = next();
+                    pos = 0;
+                    if (current == ABORT) {
+                        throw new IOException("upload to " + tmp + " aborted");
+                    }
+                }
+                int n = Math.min(len, current.length - pos);
+                System.arraycopy(current, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+
+            private byte[] next() throws IOException {
+                try {
+                    byte[] c = chunks.poll(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    if (c == null) {
+                        throw new IOException("upload to " + tmp + ": no data from the source for "
+                                + requestTimeout.toMillis() + " ms");
+                    }
+                    return c;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("upload to " + tmp + " interrupted");
+                }
+            }
+        }
     }
 
     private void deleteQuietly(URI url) {
@@ -176,7 +307,7 @@ public final class WebDavTarget implements ArchiveTarget {
     @Override
     public VerifyOutcome verify(String relPath, FileChecksums expected, long sizeBytes) throws IOException {
         URI url = urlOf(RelativePaths.check(relPath));
-        HttpRequest head = request(url).timeout(requestTimeout).header("Want-Digest", DigestHeader.WANT_DIGEST)
+        HttpRequest head = request(url).timeout(requestTimeout).header("Want-Digest", DigestHeader.want(expected))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<Void> r = send(head, HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 404) {
@@ -189,11 +320,12 @@ public final class WebDavTarget implements ArchiveTarget {
         if (length >= 0 && length != sizeBytes) {
             return VerifyOutcome.corrupt("size", "size expected " + sizeBytes + " got " + length);
         }
-        Map<String, String> digests = DigestHeader.parse(r.headers().firstValue("Digest").orElse(null));
-        if (!digests.isEmpty()) {
-            return DigestHeader.compare(digests, expected);
+        VerifyOutcome byDigest = DigestHeader.compare(DigestHeader.parse(r.headers().firstValue("Digest").orElse(null)),
+                expected);
+        if (byDigest != null) {
+            return byDigest;
         }
-        return ArchiveTarget.readBack(this, relPath, expected);
+        return ArchiveTarget.readBack(this, relPath, expected, VerifyOutcome.METHOD_HTTP);
     }
 
     @Override
