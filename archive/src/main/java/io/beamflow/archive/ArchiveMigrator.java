@@ -172,18 +172,20 @@ public final class ArchiveMigrator {
         report.filesPlanned = plan.size();
         TransferProgress progress = new TransferProgress(plan.size(), plannedBytes, reporter);
         ExecutorService shaThreads = Executors.newCachedThreadPool(daemon("archive-sha256"));
+        ExecutorService ioThreads = Executors.newCachedThreadPool(daemon("archive-commit-verify"));
         try {
             if (parallelFiles == 1 || plan.size() < 2) {
                 OneReadCopier copier = new OneReadCopier(shaThreads);
                 for (Work w : plan) {
-                    migrateFile(w, copier, report, progress);
+                    migrateFile(w, copier, ioThreads, report, progress);
                     progress.fileDone();
                 }
             } else {
-                runParallel(plan, shaThreads, report, progress);
+                runParallel(plan, shaThreads, ioThreads, report, progress);
             }
         } finally {
             shaThreads.shutdownNow();
+            ioThreads.shutdownNow();
         }
         progress.finish();
         report.elapsedNanos = System.nanoTime() - start;
@@ -199,7 +201,7 @@ public final class ArchiveMigrator {
         };
     }
 
-    private void runParallel(List<Work> plan, ExecutorService shaThreads, MigrationReport report,
+    private void runParallel(List<Work> plan, ExecutorService shaThreads, ExecutorService ioThreads, MigrationReport report,
             TransferProgress progress) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelFiles, plan.size()), daemon("archive-copy"));
         ThreadLocal<OneReadCopier> copiers = ThreadLocal.withInitial(() -> new OneReadCopier(shaThreads));
@@ -207,7 +209,7 @@ public final class ArchiveMigrator {
             List<Future<?>> done = new ArrayList<>();
             for (Work w : plan) {
                 done.add(pool.submit(() -> {
-                    migrateFile(w, copiers.get(), report, progress);
+                    migrateFile(w, copiers.get(), ioThreads, report, progress);
                     progress.fileDone();
                 }));
             }
@@ -224,7 +226,8 @@ public final class ArchiveMigrator {
         }
     }
 
-    private void migrateFile(Work w, OneReadCopier copier, MigrationReport report, TransferProgress progress) {
+    private void migrateFile(Work w, OneReadCopier copier, ExecutorService ioThreads, MigrationReport report,
+            TransferProgress progress) {
         SeriesFile f = w.file;
         List<ArchiveTarget> toCopy = new ArrayList<>();
         for (ArchiveTarget t : w.targets) {
@@ -244,7 +247,7 @@ public final class ArchiveMigrator {
             toCopy.add(t);
         }
         for (int attempt = 1; !toCopy.isEmpty(); attempt++) {
-            toCopy = copyOnce(w, toCopy, attempt >= ATTEMPTS, copier, report, progress);
+            toCopy = copyOnce(w, toCopy, attempt >= ATTEMPTS, copier, ioThreads, report, progress);
         }
     }
 
@@ -254,7 +257,7 @@ public final class ArchiveMigrator {
      * @return the targets whose copy failed verification and should be copied again
      */
     private List<ArchiveTarget> copyOnce(Work w, List<ArchiveTarget> targets, boolean last, OneReadCopier copier,
-            MigrationReport report, TransferProgress progress) {
+            ExecutorService ioThreads, MigrationReport report, TransferProgress progress) {
         SeriesFile f = w.file;
         BasicFileAttributes pre;
         try {
@@ -318,30 +321,65 @@ public final class ArchiveMigrator {
             fail(report, f.relPath() + ": " + changed + "; not archived");
             return List.of();
         }
-        List<ArchiveTarget> again = new ArrayList<>();
+        // every copy is made durable, renamed and verified at the same time as the others (deeper device queues)
+        Map<ArchiveTarget, Future<Checked>> checks = new LinkedHashMap<>();
         for (Map.Entry<ArchiveTarget, ArchiveTarget.Upload> e : uploads.entrySet()) {
+            checks.put(e.getKey(), ioThreads.submit(() -> commitAndVerify(w, e.getKey(), e.getValue())));
+        }
+        List<ArchiveTarget> again = new ArrayList<>();
+        for (Map.Entry<ArchiveTarget, Future<Checked>> e : checks.entrySet()) {
             ArchiveTarget t = e.getKey();
-            try {
-                e.getValue().commit();
+            Checked c = await(e.getValue());
+            if (c.committed()) {
                 report.copyWritten(f.sizeBytes());
                 ArchiveMetrics.bytes(f.sizeBytes());
-                VerifyOutcome v = t.verify(f.relPath(), w.registered.checksums(), w.registered.sizeBytes());
-                catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
-                ArchiveMetrics.copy("migrate", v.state());
-                if (v.ok()) {
-                    report.copyVerified(false, v.method());
-                    LOG.debug("{} -> {} verified ({})", f.relPath(), t.uri(), v.method());
-                } else if (last) {
-                    fail(report, f.relPath() + " -> " + t.uri() + ": copy failed verification: " + v.detail());
-                } else {
-                    LOG.warn("{} -> {}: copy failed verification ({}), copying it again", f.relPath(), t.uri(), v.detail());
-                    again.add(t);
-                }
-            } catch (IOException | RuntimeException ex) {
-                failCopy(report, w, t, ex);
+            }
+            if (c.failure() != null) {
+                failCopy(report, w, t, c.failure());
+                continue;
+            }
+            VerifyOutcome v = c.outcome();
+            catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
+            ArchiveMetrics.copy("migrate", v.state());
+            if (v.ok()) {
+                report.copyVerified(false, v.method());
+                LOG.debug("{} -> {} verified ({})", f.relPath(), t.uri(), v.method());
+            } else if (last) {
+                fail(report, f.relPath() + " -> " + t.uri() + ": copy failed verification: " + v.detail());
+            } else {
+                LOG.warn("{} -> {}: copy failed verification ({}), copying it again", f.relPath(), t.uri(), v.detail());
+                again.add(t);
             }
         }
         return again;
+    }
+
+    /** What committing and verifying one copy gave. */
+    private record Checked(boolean committed, VerifyOutcome outcome, Exception failure) {
+    }
+
+    private Checked commitAndVerify(Work w, ArchiveTarget t, ArchiveTarget.Upload upload) {
+        try {
+            upload.commit();
+        } catch (IOException | RuntimeException e) {
+            return new Checked(false, null, e);
+        }
+        try {
+            return new Checked(true, t.verify(w.file.relPath(), w.registered.checksums(), w.registered.sizeBytes()), null);
+        } catch (IOException | RuntimeException e) {
+            return new Checked(true, null, new IOException("verification failed: " + e, e));
+        }
+    }
+
+    private static Checked await(Future<Checked> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Checked(false, null, new java.io.InterruptedIOException("interrupted"));
+        } catch (ExecutionException e) {
+            return new Checked(false, null, new IOException(String.valueOf(e.getCause()), e.getCause()));
+        }
     }
 
     private void failCopy(MigrationReport report, Work w, ArchiveTarget t, Exception e) {

@@ -24,10 +24,13 @@ import java.util.zip.Adler32;
 /**
  * Reads a source file once (never through a symbolic link) and feeds every byte to the ADLER32, to the
  * uploads of all targets and, when configured, to a SHA-256 computed on another thread, so the read stays
- * one pass at disk speed. An upload that fails is dropped and the others go on. One instance per thread.
+ * one pass at disk speed. Every chunk but the last fills a whole aligned buffer, so targets can write it with
+ * {@code O_DIRECT}. An upload that fails is dropped and the others go on. One instance per thread.
  */
 final class OneReadCopier {
     static final int BUFFER_BYTES = 4 << 20;
+    /** Buffer alignment: enough for {@code O_DIRECT} writes on any block size up to 64 KiB. */
+    static final int ALIGNMENT = 64 << 10;
     private static final int BUFFERS = 3;
 
     private final ExecutorService shaThreads;
@@ -41,8 +44,13 @@ final class OneReadCopier {
     OneReadCopier(ExecutorService shaThreads) {
         this.shaThreads = shaThreads;
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(ByteBuffer.allocateDirect(BUFFER_BYTES));
+            free.add(newBuffer());
         }
+    }
+
+    /** @return a direct buffer of {@link #BUFFER_BYTES}, aligned so targets can write it with O_DIRECT */
+    private static ByteBuffer newBuffer() {
+        return ByteBuffer.allocateDirect(BUFFER_BYTES + ALIGNMENT).alignedSlice(ALIGNMENT);
     }
 
     /**
@@ -117,7 +125,7 @@ final class OneReadCopier {
                 // a failed SHA task kept buffers: give this copier fresh ones
                 free.clear();
                 for (int i = 0; i < BUFFERS; i++) {
-                    free.add(ByteBuffer.allocateDirect(BUFFER_BYTES));
+                    free.add(newBuffer());
                 }
             }
         }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One read of each source file feeds every target, and each copy is verified in a way that proves what the
- * target holds: POSIX copies read back with {@code O_DIRECT} on a disk (the module's build directory), the
+ * target holds: POSIX copies written and read back with {@code O_DIRECT} on a disk (the module's build
+ * directory; sizes around the block and buffer boundaries), the
  * WebDAV copy by the server's ADLER32; where the target is tmpfs the catalog says the page cache was read.
  */
 class OneReadMigrationTest {
@@ -52,7 +53,12 @@ class OneReadMigrationTest {
         String type = Files.getFileStore(disk).type();
         assumeTrue(!type.equals("tmpfs") && !type.equals("ramfs"), "the build directory is on " + type);
         Path beamline = disk.resolve("beamline");
-        List<Path> files = SeriesFixture.write(beamline, "bt", "s1", 3, (5 << 20) + 123, 11);
+        List<Path> files = new java.util.ArrayList<>(SeriesFixture.write(beamline, "bt", "s1", 3, (5 << 20) + 123, 11));
+        // sizes around the O_DIRECT block: empty, one byte, one block, exactly one copy buffer
+        files.add(Files.write(beamline.resolve("bt/s1/empty.txt"), new byte[0]));
+        files.add(SeriesFixture.randomFile(beamline.resolve("bt/s1/one.txt"), 1, new java.util.Random(1)));
+        files.add(SeriesFixture.randomFile(beamline.resolve("bt/s1/block.bin"), 4096, new java.util.Random(2)));
+        files.add(SeriesFixture.randomFile(Files.createDirectories(beamline.resolve("bt/s1/nested")).resolve("buffer.bin"), 4 << 20, new java.util.Random(3)));
         long sourceBytes = files.stream().mapToLong(f -> f.toFile().length()).sum();
         PosixTarget a = new PosixTarget(disk.resolve("pool-a"));
         PosixTarget b = new PosixTarget(disk.resolve("pool-b"));

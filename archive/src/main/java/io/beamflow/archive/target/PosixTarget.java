@@ -18,9 +18,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * An archive target on a POSIX path, which is how a dCache NFS mount ({@code /pnfs/...}) is used in
- * production. Copies go to {@code .<name>.beamflow-part} in the final directory, are fsync'ed and renamed
- * atomically; verification reads the copy back with {@code O_DIRECT} (bypassing the page cache the copy was
- * written through), or through the page cache where the filesystem refuses {@code O_DIRECT}, recording which.
+ * production. Copies go to {@code .<name>.beamflow-part} in the final directory, written with {@code O_DIRECT}
+ * where the filesystem takes it, are fsync'ed and renamed atomically; verification reads the copy back with
+ * {@code O_DIRECT} (from the storage, not the page cache), or through the page cache where the filesystem
+ * refuses {@code O_DIRECT} or keeps files in memory, recording which.
  */
 public final class PosixTarget implements ArchiveTarget {
     private final Path root;
@@ -54,19 +55,32 @@ public final class PosixTarget implements ArchiveTarget {
         Path dest = fileOf(relPath);
         Path tmp = root.resolve(RelativePaths.temporary(relPath));
         Files.createDirectories(dest.getParent());
+        FileChannel direct = DirectIo.openForWrite(tmp);
+        if (direct != null) {
+            return new FileUpload(direct, DirectIo.blockSize(tmp), tmp, dest);
+        }
         FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        return new FileUpload(ch, tmp, dest);
+        return new FileUpload(ch, 0, tmp, dest);
     }
 
-    /** A copy being written to its temporary file. */
+    /**
+     * A copy being written to its temporary file: with {@code O_DIRECT} where the filesystem takes it (block
+     * aligned writes straight to the storage, the unaligned tail padded and truncated away; no page-cache copy
+     * and no dirty pages to flush at commit), else through the page cache.
+     */
     private final class FileUpload implements Upload {
         private final FileChannel ch;
+        private final int block;
         private final Path tmp;
         private final Path dest;
+        private long written;
+        private ByteBuffer bounce;
 
-        FileUpload(FileChannel ch, Path tmp, Path dest) {
+        /** @param block the O_DIRECT alignment, or 0 for a buffered channel */
+        FileUpload(FileChannel ch, int block, Path tmp, Path dest) {
             this.ch = ch;
+            this.block = block;
             this.tmp = tmp;
             this.dest = dest;
         }
@@ -74,14 +88,42 @@ public final class PosixTarget implements ArchiveTarget {
         @Override
         public void write(ByteBuffer data) throws IOException {
             ByteBuffer b = data.duplicate();
+            int n = b.remaining();
+            if (block == 0) {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                written += n;
+                return;
+            }
+            if (written % block != 0) {
+                throw new IOException("O_DIRECT copy to " + tmp + ": only the last write may be shorter than a block");
+            }
+            int padded = (n + block - 1) / block * block;
+            boolean aligned = b.isDirect() && b.alignmentOffset(b.position(), block) == 0
+                    && b.position() + padded <= b.capacity();
+            if (!aligned) {
+                if (bounce == null || bounce.capacity() < padded) {
+                    bounce = ByteBuffer.allocateDirect(padded + block).alignedSlice(block);
+                }
+                bounce.clear();
+                bounce.put(b);
+                b = bounce.flip();
+            }
+            // the padding past the file's end (a partial last block) is cut off again at commit
+            b.limit(b.position() + padded);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
+            written += n;
         }
 
         @Override
         public void commit() throws IOException {
             try {
+                if (ch.size() != written) {
+                    ch.truncate(written);
+                }
                 ch.force(true);
                 ch.close();
                 Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -129,9 +171,9 @@ public final class PosixTarget implements ArchiveTarget {
         if (a.size() != sizeBytes) {
             return VerifyOutcome.corrupt("size", "size expected " + sizeBytes + " got " + a.size());
         }
-        DirectReadBack.Result r;
+        DirectIo.ReadBack r;
         try {
-            r = DirectReadBack.read(f, ChecksumAlgorithms.toCheck(expected));
+            r = DirectIo.read(f, ChecksumAlgorithms.toCheck(expected));
         } catch (NoSuchFileException e) {
             return VerifyOutcome.missing("no file " + f);
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * module's build directory), sizes around the block and buffer boundaries included, and the recorded fallback
  * through the page cache on tmpfs, whose files live in the page cache (older kernels refuse {@code O_DIRECT} there).
  */
-class DirectReadBackTest {
+class DirectIoTest {
     private Path dir;
 
     private static Path freshDir(Path parent) throws IOException {
@@ -61,11 +61,14 @@ class DirectReadBackTest {
         long block = Files.getFileStore(dir).getBlockSize();
         for (long size : List.of(0L, 1L, block - 1, block, 4L << 20, (4L << 20) + 17, (9L << 20) + 513)) {
             Path f = write(dir.resolve("f" + size), size, size);
-            DirectReadBack.Result r = DirectReadBack.read(f, ChecksumAlgorithms.ADLER32_SHA256);
+            DirectIo.ReadBack r = DirectIo.read(f, ChecksumAlgorithms.ADLER32_SHA256);
             assertEquals(VerifyOutcome.METHOD_DIRECT, r.method(), "size " + size);
             assertNull(r.note());
             assertEquals(size, r.bytes());
             assertEquals(ChecksumAccumulator.of(f), r.checksums(), "size " + size);
+        }
+        try (java.nio.channels.FileChannel ch = DirectIo.openForWrite(dir.resolve("w"))) {
+            assertTrue(ch != null, "a disk filesystem takes O_DIRECT writes, so POSIX copies bypass the page cache");
         }
     }
 
@@ -75,7 +78,7 @@ class DirectReadBackTest {
         assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"), "no tmpfs at /dev/shm");
         dir = freshDir(shm);
         Path f = write(dir.resolve("f"), (1 << 20) + 3, 1);
-        DirectReadBack.Result r = DirectReadBack.read(f, ChecksumAlgorithms.ADLER32);
+        DirectIo.ReadBack r = DirectIo.read(f, ChecksumAlgorithms.ADLER32);
         assertEquals(VerifyOutcome.METHOD_CACHED, r.method());
         assertTrue(r.note().contains("tmpfs"), r.note());
         assertEquals(ChecksumAccumulator.of(f, ChecksumAlgorithms.ADLER32), r.checksums());

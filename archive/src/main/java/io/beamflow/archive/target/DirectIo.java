@@ -13,13 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Checksums a file read with {@code O_DIRECT} (JDK {@code ExtendedOpenOption.DIRECT}), so the bytes come from
+ * {@code O_DIRECT} file access for POSIX targets: copies written straight to the storage, and read back from
+ * it. The read checksums a file read with {@code O_DIRECT} (JDK {@code ExtendedOpenOption.DIRECT}), so the bytes come from
  * the storage and not from the page cache the copy was just written through: block-aligned direct buffers of
  * a multiple of the file store's block size, the unaligned tail read as a short read at the end of the file.
  * Where the filesystem refuses {@code O_DIRECT} (tmpfs before Linux 6.6, some FUSE and NFS mounts), or keeps
  * files in memory anyway (tmpfs, ramfs), it reads through the page cache and says so in the result.
  */
-final class DirectReadBack {
+final class DirectIo {
     private static final int BUFFER_BYTES = 4 << 20;
     private static final OpenOption DIRECT = directOption();
     private static final java.util.Set<String> MEMORY_FILESYSTEMS = java.util.Set.of("tmpfs", "ramfs");
@@ -30,10 +31,10 @@ final class DirectReadBack {
      * @param method    {@link VerifyOutcome#METHOD_DIRECT} or {@link VerifyOutcome#METHOD_CACHED}
      * @param note      why the page cache was used, or null
      */
-    record Result(FileChecksums checksums, long bytes, String method, String note) {
+    record ReadBack(FileChecksums checksums, long bytes, String method, String note) {
     }
 
-    private DirectReadBack() {
+    private DirectIo() {
     }
 
     private static OpenOption directOption() {
@@ -58,7 +59,7 @@ final class DirectReadBack {
      * @return checksums and how they were read
      * @throws IOException when reading fails
      */
-    static Result read(Path file, ChecksumAlgorithms algorithms) throws IOException {
+    static ReadBack read(Path file, ChecksumAlgorithms algorithms) throws IOException {
         String refused = "this JVM has no O_DIRECT open option";
         String type = fsType(file);
         if (MEMORY_FILESYSTEMS.contains(type)) {
@@ -68,7 +69,7 @@ final class DirectReadBack {
             FileChannel ch = null;
             int block = 0;
             try {
-                block = Math.toIntExact(Files.getFileStore(file).getBlockSize());
+                block = blockSize(file);
                 ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS, DIRECT);
             } catch (java.nio.file.NoSuchFileException e) {
                 throw e;
@@ -77,15 +78,48 @@ final class DirectReadBack {
             }
             if (ch != null) {
                 try (FileChannel c = ch) {
-                    return new Result(readDirect(c, block, algorithms), c.size(), VerifyOutcome.METHOD_DIRECT, null);
+                    return new ReadBack(readDirect(c, block, algorithms), c.size(), VerifyOutcome.METHOD_DIRECT, null);
                 }
             }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long size = ch.size();
-            return new Result(ChecksumAccumulator.of(ch, algorithms), size, VerifyOutcome.METHOD_CACHED,
+            return new ReadBack(ChecksumAccumulator.of(ch, algorithms), size, VerifyOutcome.METHOD_CACHED,
                     refused + "; read through the page cache");
         }
+    }
+
+    /**
+     * Opens a new (truncated) file for writing with {@code O_DIRECT}, never through a link.
+     *
+     * @param file the file
+     * @return the channel, or null where the filesystem refuses {@code O_DIRECT} or keeps files in memory
+     * @throws IOException when the file cannot be created at all
+     */
+    static FileChannel openForWrite(Path file) throws IOException {
+        if (DIRECT == null) {
+            return null;
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        ch.close();
+        if (MEMORY_FILESYSTEMS.contains(fsType(file))) {
+            return null;
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS, DIRECT);
+        } catch (UnsupportedOperationException | IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param file a file
+     * @return the alignment {@code O_DIRECT} needs there (the file store's block size)
+     * @throws IOException when it cannot be read
+     */
+    static int blockSize(Path file) throws IOException {
+        return Math.toIntExact(Files.getFileStore(file).getBlockSize());
     }
 
     private static FileChecksums readDirect(FileChannel ch, int block, ChecksumAlgorithms algorithms) throws IOException {
