@@ -14,14 +14,13 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An archive target behind an HTTP/WebDAV door (how dCache's WebDAV door is used). A copy is
@@ -132,18 +131,23 @@ public final class WebDavTarget implements ArchiveTarget {
 
     /**
      * A copy streamed as the body of one {@code PUT} while the source is read: the reading thread hands each
-     * chunk over through a small bounded queue (backpressure), and {@link #commit()} waits for the answer and
-     * {@code MOVE}s the copy to its final name.
+     * chunk over (a copy, as the HTTP client may hold it after {@code onNext}) to a {@link Flow.Publisher} that
+     * passes it on as the client asks for more, at most a few chunks ahead (backpressure); {@link #commit()}
+     * waits for the answer and {@code MOVE}s the copy to its final name.
      */
-    private final class HttpUpload implements Upload {
-        private static final byte[] END = new byte[0];
-        private static final byte[] ABORT = new byte[0];
-        private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(4);
-        private final AtomicBoolean bodyTaken = new AtomicBoolean();
+    private final class HttpUpload implements Upload, Flow.Publisher<ByteBuffer> {
+        private static final int AHEAD = 4;
+        private static final ByteBuffer END = ByteBuffer.allocate(0);
+        private final Object lock = new Object();
+        private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
         private final URI tmp;
         private final URI dest;
         private final long size;
         private final CompletableFuture<HttpResponse<String>> response;
+        private Flow.Subscriber<? super ByteBuffer> subscriber;
+        private long demand;
+        private boolean delivering;
+        private boolean cancelled;
         private long written;
 
         HttpUpload(URI tmp, URI dest, long size) {
@@ -151,54 +155,114 @@ public final class WebDavTarget implements ArchiveTarget {
             this.dest = dest;
             this.size = size;
             HttpRequest.BodyPublisher body = size == 0 ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(this::body), size);
+                    : HttpRequest.BodyPublishers.fromPublisher(this, size);
             // Expect: 100-continue lets a door redirect or refuse before the body is sent
             HttpRequest put = request(tmp).expectContinue(size > 0)
                     .header("Content-Type", "application/octet-stream").PUT(body).build();
             response = http.sendAsync(put, HttpResponse.BodyHandlers.ofString());
         }
 
-        /** The body, handed out once: the bytes are read from the source only once. */
-        private InputStream body() {
-            if (!bodyTaken.compareAndSet(false, true)) {
-                return new InputStream() {
-                    @Override
-                    public int read() throws IOException {
-                        throw new IOException("PUT " + tmp + ": the server asked for the body again after it was streamed");
-                    }
-                };
+        /** The body is handed out once: its bytes are read from the source only once. */
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+            boolean again;
+            synchronized (lock) {
+                again = subscriber != null;
+                if (!again) {
+                    subscriber = s;
+                }
             }
-            return new ChunkStream();
+            s.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                    synchronized (lock) {
+                        demand = n <= 0 || demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                    }
+                    deliver();
+                }
+
+                @Override
+                public void cancel() {
+                    synchronized (lock) {
+                        if (subscriber == s) {
+                            cancelled = true;
+                            lock.notifyAll();
+                        }
+                    }
+                }
+            });
+            if (again) {
+                s.onError(new IOException("PUT " + tmp + ": the server asked for the body again after it was streamed"));
+            } else {
+                deliver();
+            }
+        }
+
+        /** Passes pending chunks on while the client wants them; never re-entered (onNext may call request). */
+        private void deliver() {
+            while (true) {
+                ByteBuffer next;
+                Flow.Subscriber<? super ByteBuffer> s;
+                synchronized (lock) {
+                    if (delivering || subscriber == null || cancelled || demand == 0 || pending.isEmpty()) {
+                        return;
+                    }
+                    delivering = true;
+                    next = pending.poll();
+                    demand--;
+                    s = subscriber;
+                    lock.notifyAll();
+                }
+                try {
+                    if (next == END) {
+                        s.onComplete();
+                    } else {
+                        s.onNext(next);
+                    }
+                } finally {
+                    synchronized (lock) {
+                        delivering = false;
+                    }
+                }
+            }
         }
 
         @Override
         public void write(ByteBuffer data) throws IOException {
-            byte[] chunk = new byte[data.remaining()];
-            data.duplicate().get(chunk);
+            int n = data.remaining();
+            ByteBuffer chunk = ByteBuffer.allocate(n);
+            chunk.put(data.duplicate()).flip();
             hand(chunk);
-            written += chunk.length;
+            written += n;
         }
 
-        private void hand(byte[] chunk) throws IOException {
+        private void hand(ByteBuffer chunk) throws IOException {
             long deadline = System.nanoTime() + requestTimeout.toNanos();
-            try {
-                while (!chunks.offer(chunk, 20, TimeUnit.MILLISECONDS)) {
-                    if (response.isDone()) {
+            synchronized (lock) {
+                while (pending.size() >= AHEAD) {
+                    if (cancelled || response.isDone()) {
                         throw new IOException("PUT " + tmp + " ended before the body was sent: " + answer());
                     }
-                    if (System.nanoTime() - deadline > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
                         throw new IOException("PUT " + tmp + ": the server took no data for " + requestTimeout.toMillis() + " ms");
                     }
+                    try {
+                        lock.wait(Math.max(1, Math.min(20, left / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("PUT " + tmp + " interrupted");
+                    }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("PUT " + tmp + " interrupted");
+                pending.add(chunk);
             }
+            deliver();
         }
 
         private String answer() {
             try {
-                return "HTTP " + response.getNow(null).statusCode();
+                HttpResponse<String> r = response.getNow(null);
+                return r == null ? "cancelled" : "HTTP " + r.statusCode();
             } catch (RuntimeException e) {
                 return String.valueOf(e.getCause() != null ? e.getCause() : e);
             }
@@ -241,58 +305,18 @@ public final class WebDavTarget implements ArchiveTarget {
 
         @Override
         public void abort() {
-            chunks.clear();
-            chunks.offer(ABORT);
+            Flow.Subscriber<? super ByteBuffer> s;
+            synchronized (lock) {
+                pending.clear();
+                s = cancelled ? null : subscriber;
+                cancelled = true;
+                lock.notifyAll();
+            }
+            if (s != null) {
+                s.onError(new IOException("upload to " + tmp + " aborted"));
+            }
             response.cancel(true);
             deleteQuietly(tmp);
-        }
-
-        /** What the HTTP client reads as the PUT body. */
-        private final class ChunkStream extends InputStream {
-            private byte[] current = new byte[0];
-            private int pos;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                while (pos == current.length) {
-                    if (current == END) {
-                        return -1;
-                    }
-                    current = next();
-                    pos = 0;
-                    if (current == ABORT) {
-                        throw new IOException("upload to " + tmp + " aborted");
-                    }
-                }
-                int n = Math.min(len, current.length - pos);
-                System.arraycopy(current, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-
-            private byte[] next() throws IOException {
-                try {
-                    byte[] c = chunks.poll(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                    if (c == null) {
-                        throw new IOException("upload to " + tmp + ": no data from the source for "
-                                + requestTimeout.toMillis() + " ms");
-                    }
-                    return c;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("upload to " + tmp + " interrupted");
-                }
-            }
         }
     }
 
