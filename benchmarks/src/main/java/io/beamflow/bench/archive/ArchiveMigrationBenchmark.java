@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  *       receiving, fsync) and answer {@code Want-Digest}: verification by server digest, no read-back.</li>
  * </ol>
  * MB/s is series bytes over wall time; CPU s/GB is user + system CPU time of the shell commands
- * ({@code /usr/bin/time}) or of this JVM ({@code /proc/self/stat}: all threads, GC included; for the doors
- * that includes the emulated server's side) per GB of series. The migrator is warmed up on a small series
+ * ({@code /usr/bin/time}) or of this JVM ({@code /proc/self/stat}: all threads, GC included) per GB of series;
+ * the emulated doors run in a child JVM, their CPU is printed apart (on this machine they share the cores). The migrator is warmed up on a small series
  * first, as the long-running service it is.
  *
  * <p>Arguments: {@code [workDir] [totalMiB] [fileMiB] [rounds] [parallelFiles]}, defaults
@@ -60,7 +60,11 @@ public final class ArchiveMigrationBenchmark {
 
     /** @return user and system CPU seconds of this process so far ({@code /proc/self/stat}, clock ticks of 10 ms) */
     private static double[] selfCpu() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
+        return cpuOf("/proc/self/stat");
+    }
+
+    private static double[] cpuOf(String statFile) throws IOException {
+        String stat = Files.readString(Path.of(statFile));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new double[] {Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0};
     }
@@ -89,6 +93,7 @@ public final class ArchiveMigrationBenchmark {
         String shellVerified = shellCopy + " && find '" + a + "' '" + b + "' -type f -exec dd if={} of=/dev/null bs=4M"
                 + " iflag=direct status=none ';'";
         Map<String, List<Run>> runs = new LinkedHashMap<>();
+        List<Double> doorCpu = new ArrayList<>();
         String[] names = {"cp -r x2 + sync + dd iflag=direct of every copy", "cp -r x2 + sync",
             "migrate, 2 POSIX targets, O_DIRECT read-back", "migrate, 2 WebDAV doors, server ADLER32"};
         for (String n : names) {
@@ -101,9 +106,8 @@ public final class ArchiveMigrationBenchmark {
             clean(work, a, b);
             migrate(warm.resolve("beamline"), work, List.of(new PosixTarget(a), new PosixTarget(b)), warmBytes, parallel);
             clean(work, a, b);
-            try (DigestDoor da = new DigestDoor(a); DigestDoor db = new DigestDoor(b)) {
-                migrate(warm.resolve("beamline"), work, List.of(new WebDavTarget(da.url(), 60_000, null),
-                        new WebDavTarget(db.url(), 60_000, null)), warmBytes, parallel);
+            try (DoorProcess doors = new DoorProcess(a, b)) {
+                migrate(warm.resolve("beamline"), work, doors.targets(), warmBytes, parallel);
             }
         }
         FileTrees.deleteRecursively(warm);
@@ -113,9 +117,12 @@ public final class ArchiveMigrationBenchmark {
             runs.get(names[2]).add(clean(work, a, b)
                     ? migrate(root, work, List.of(new PosixTarget(a), new PosixTarget(b)), bytes, parallel) : null);
             clean(work, a, b);
-            try (DigestDoor da = new DigestDoor(a); DigestDoor db = new DigestDoor(b)) {
-                runs.get(names[3]).add(migrate(root, work, List.of(new WebDavTarget(da.url(), 60_000, null),
-                        new WebDavTarget(db.url(), 60_000, null)), bytes, parallel));
+            try (DoorProcess doors = new DoorProcess(a, b)) {
+                double[] door0 = doors.cpu();
+                Run m = migrate(root, work, doors.targets(), bytes, parallel);
+                double[] door1 = doors.cpu();
+                doorCpu.add((door1[0] - door0[0]) + (door1[1] - door0[1]));
+                runs.get(names[3]).add(m);
             }
             StringBuilder line = new StringBuilder("round " + r + ":");
             for (String n : names) {
@@ -124,6 +131,8 @@ public final class ArchiveMigrationBenchmark {
                         bytes / x.seconds() / 1e6, x.cpuSeconds() / (bytes / 1e9), x.userSeconds() / (bytes / 1e9),
                         x.sysSeconds() / (bytes / 1e9)));
             }
+            line.append(String.format(Locale.ROOT, "%n  (the two emulated doors, in their own process: CPU %.2f s/GB)",
+                    doorCpu.get(r - 1) / (bytes / 1e9)));
             System.out.println(line);
             System.out.printf(Locale.ROOT, "round %d ratios: POSIX migrate / shell verified %.2f; WebDAV-digest migrate"
                     + " / cp + sync %.2f%n", r, runs.get(names[0]).get(r - 1).seconds() / runs.get(names[2]).get(r - 1).seconds(),
@@ -144,6 +153,52 @@ public final class ArchiveMigrationBenchmark {
         System.out.printf(Locale.ROOT, "ratio migrate (WebDAV, server digest) / shell (cp + sync)            = %.2f%n",
                 best.get(names[1]).seconds() / best.get(names[3]).seconds());
         FileTrees.deleteRecursively(work);
+    }
+
+    /** Two {@link DigestDoor}s in a child JVM (same class path and flags), so their CPU time is not the migrator's. */
+    private static final class DoorProcess implements AutoCloseable {
+        private final Process process;
+        private final List<java.net.URI> urls = new ArrayList<>();
+
+        DoorProcess(Path a, Path b) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DigestDoor.class.getName(),
+                    a.toString(), b.toString()));
+            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            for (int i = 0; i < 2; i++) {
+                String line = out.readLine();
+                if (line == null || !line.startsWith("door ")) {
+                    process.destroyForcibly();
+                    throw new IOException("door process did not start: " + line);
+                }
+                urls.add(java.net.URI.create(line.substring(5)));
+            }
+        }
+
+        List<ArchiveTarget> targets() {
+            return List.of(new WebDavTarget(urls.get(0), 60_000, null), new WebDavTarget(urls.get(1), 60_000, null));
+        }
+
+        double[] cpu() throws IOException {
+            return cpuOf("/proc/" + process.pid() + "/stat");
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.getOutputStream().close();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
     }
 
     /** Removes the copies and flushes dirty pages, so each contestant starts from the same state. */

@@ -2,17 +2,17 @@ package io.beamflow.bench.archive;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.beamflow.archive.target.ArchiveTarget;
+import io.beamflow.archive.target.PosixTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,17 +21,22 @@ import java.util.zip.Adler32;
 
 /**
  * A WebDAV door on loopback that stores like a dCache pool: the ADLER32 is computed while a PUT arrives, the
- * file is fsync'ed, and {@code HEAD} with {@code Want-Digest: adler32} answers from that stored checksum
+ * file is written (with {@code O_DIRECT} where the disk takes it, as {@code PosixTarget} writes) and fsync'ed, and {@code HEAD} with {@code Want-Digest: adler32} answers from that stored checksum
  * (RFC 3230). Only what {@code WebDavTarget} uses: MKCOL, PUT, MOVE, HEAD, GET, DELETE.
  */
-final class DigestDoor implements AutoCloseable {
+public final class DigestDoor implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
     private final Path root;
     private final Map<Path, String> adler = new ConcurrentHashMap<>();
+    private final PosixTarget store;
+    private final ThreadLocal<byte[]> chunk = ThreadLocal.withInitial(() -> new byte[4 << 20]);
+    private final ThreadLocal<ByteBuffer> buf = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocateDirect((4 << 20) + (64 << 10)).alignedSlice(64 << 10));
 
     DigestDoor(Path root) throws IOException {
         this.root = Files.createDirectories(root);
+        this.store = new PosixTarget(this.root);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(threads);
@@ -61,20 +66,31 @@ final class DigestDoor implements AutoCloseable {
                     }
                 }
                 case "PUT" -> {
+                    // stored as a pool would, with O_DIRECT where the disk takes it (PosixTarget's writer)
+                    String rel = root.relativize(f).toString();
+                    ArchiveTarget.Upload up = store.begin(rel, -1);
                     Adler32 sum = new Adler32();
-                    byte[] buf = new byte[1 << 20];
-                    try (InputStream in = ex.getRequestBody();
-                         FileChannel out = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                 StandardOpenOption.TRUNCATE_EXISTING)) {
-                        int n;
-                        while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-                            sum.update(buf, 0, n);
-                            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                            while (b.hasRemaining()) {
-                                out.write(b);
+                    byte[] heap = chunk.get();
+                    try (InputStream in = ex.getRequestBody()) {
+                        while (true) {
+                            // fill a whole buffer: only the last write may be short
+                            int n = in.readNBytes(heap, 0, heap.length);
+                            if (n == 0) {
+                                break;
+                            }
+                            sum.update(heap, 0, n);
+                            ByteBuffer b = buf.get();
+                            b.clear();
+                            b.put(heap, 0, n).flip();
+                            up.write(b);
+                            if (n < heap.length) {
+                                break;
                             }
                         }
-                        out.force(true);
+                        up.commit();
+                    } catch (IOException | RuntimeException e) {
+                        up.abort();
+                        throw e;
                     }
                     adler.put(f, String.format("%08x", sum.getValue()));
                     reply(ex, 201);
@@ -119,5 +135,25 @@ final class DigestDoor implements AutoCloseable {
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+    }
+
+    /**
+     * Runs doors in a process of their own (so the migrator's CPU time is measured apart from the server's),
+     * one per directory argument; prints {@code door <url>} per door, then serves until stdin closes.
+     *
+     * @param args the directories the doors store into
+     */
+    public static void main(String[] args) throws Exception {
+        java.util.List<DigestDoor> doors = new java.util.ArrayList<>();
+        for (String a : args) {
+            DigestDoor d = new DigestDoor(Path.of(a));
+            doors.add(d);
+            System.out.println("door " + d.url());
+        }
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // serve until the parent closes our stdin (or dies)
+        }
+        doors.forEach(DigestDoor::close);
     }
 }
