@@ -1,5 +1,10 @@
 package io.beamflow.archive;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.archive.catalog.CatalogCopy;
 import io.beamflow.archive.catalog.CatalogFile;
@@ -9,11 +14,6 @@ import io.beamflow.archive.report.ProgressReporter;
 import io.beamflow.archive.report.PurgeReport;
 import io.beamflow.archive.target.ArchiveTarget;
 import io.beamflow.archive.target.PosixTarget;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

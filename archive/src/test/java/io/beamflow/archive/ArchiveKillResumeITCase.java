@@ -1,5 +1,10 @@
 package io.beamflow.archive;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.archive.catalog.CatalogCopy;
 import io.beamflow.archive.report.MigrationReport;
@@ -7,11 +12,6 @@ import io.beamflow.archive.report.ProgressReporter;
 import io.beamflow.archive.report.VerifyReport;
 import io.beamflow.archive.target.ArchiveTarget;
 import io.beamflow.archive.target.ArchiveTargets;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.beamflow.testing.Await;
 import io.beamflow.testing.ChildJvm;
 import java.io.IOException;

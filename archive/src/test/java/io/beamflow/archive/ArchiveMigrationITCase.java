@@ -1,5 +1,10 @@
 package io.beamflow.archive;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.archive.catalog.CatalogCopy;
 import io.beamflow.archive.catalog.CatalogFile;
@@ -13,11 +18,6 @@ import io.beamflow.archive.target.ArchiveTarget;
 import io.beamflow.archive.target.PosixTarget;
 import io.beamflow.archive.target.VerifyOutcome;
 import io.beamflow.archive.target.WebDavTarget;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

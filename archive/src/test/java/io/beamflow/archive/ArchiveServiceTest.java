@@ -1,19 +1,19 @@
 package io.beamflow.archive;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.archive.catalog.CatalogFile;
 import io.beamflow.archive.report.ProgressReporter;
 import io.beamflow.archive.target.ArchiveTarget;
 import io.beamflow.archive.target.PosixTarget;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.beamflow.core.metrics.MetricNames;
+import io.beamflow.testing.Await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.beamflow.core.metrics.MetricNames;
-import io.beamflow.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,5 +1,11 @@
 package io.beamflow.archive;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.beamflow.archive.catalog.CatalogCopy;
 import io.beamflow.archive.catalog.CopyState;
 import io.beamflow.archive.report.ProgressSnapshot;
@@ -9,12 +15,6 @@ import io.beamflow.archive.target.PosixTarget;
 import io.beamflow.archive.target.RelativePaths;
 import io.beamflow.archive.target.VerifyOutcome;
 import io.beamflow.archive.target.WebDavTarget;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

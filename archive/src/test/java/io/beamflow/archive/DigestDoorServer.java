@@ -1,8 +1,8 @@
 package io.beamflow.archive;
 
-import io.beamflow.archive.target.WebDavTarget;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.beamflow.archive.target.WebDavTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,9 @@
 package io.beamflow.archive;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.archive.report.MigrationReport;
 import io.beamflow.archive.report.ProgressReporter;
@@ -7,10 +11,6 @@ import io.beamflow.archive.report.PurgeReport;
 import io.beamflow.archive.report.RestoreReport;
 import io.beamflow.archive.target.ArchiveTarget;
 import io.beamflow.archive.target.PosixTarget;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

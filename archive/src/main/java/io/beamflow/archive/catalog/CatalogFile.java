@@ -2,8 +2,6 @@ package io.beamflow.archive.catalog;
 
 import io.beamflow.archive.FileChecksums;
 
-
-
 /**
  * A file as recorded in the archive catalog.
  *
