@@ -298,6 +298,10 @@ public final class ArchiveMigrator {
         report.sourceRead(r.bytesRead());
         failed.putAll(r.failed());
         uploads.keySet().removeAll(r.failed().keySet());
+        if (uploads.isEmpty()) {
+            failed.forEach((t, e) -> failCopy(report, w, t, e));
+            return List.of();
+        }
         String changed = null;
         try {
             if (r.bytesRead() != pre.size() || !unchanged(f.source(), pre)) {
@@ -306,7 +310,7 @@ public final class ArchiveMigrator {
         } catch (IOException e) {
             changed = "source vanished while it was copied (" + e + ")";
         }
-        if (changed == null && !uploads.isEmpty()) {
+        if (changed == null) {
             if (w.registered == null) {
                 w.registered = catalog.registerFile(f, r.checksums());
             }

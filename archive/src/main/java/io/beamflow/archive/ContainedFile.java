@@ -22,6 +22,7 @@ import java.util.Set;
  * equal the parent below the root's real path.
  */
 final class ContainedFile implements AutoCloseable {
+    /** The directory holding the entry; null with a null {@code fallbackParent} when a directory on the way is missing. */
     private final SecureDirectoryStream<Path> dir;
     private final Path fallbackParent;
     private final Path name;
@@ -59,6 +60,9 @@ final class ContainedFile implements AutoCloseable {
                 SecureDirectoryStream<Path> next;
                 try {
                     next = cur.newDirectoryStream(Path.of(segs[i]), LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    cur.close();
+                    return new ContainedFile(null, null, Path.of(segs[segs.length - 1]));
                 } catch (IOException e) {
                     throw new IOException(relPath + ": cannot open " + segs[i] + " without following links (" + e + ")", e);
                 }
@@ -72,8 +76,11 @@ final class ContainedFile implements AutoCloseable {
         return new ContainedFile(cur, null, Path.of(segs[segs.length - 1]));
     }
 
-    /** @return the entry's own attributes (a link is not followed), or null when it does not exist */
+    /** @return the entry's own attributes (a link is not followed), or null when it (or its directory) does not exist */
     BasicFileAttributes attributes() throws IOException {
+        if (dir == null && fallbackParent == null) {
+            return null;
+        }
         try {
             if (dir != null) {
                 return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
@@ -87,12 +94,18 @@ final class ContainedFile implements AutoCloseable {
 
     /** @return the file opened for reading (fails on a link) */
     SeekableByteChannel read() throws IOException {
+        if (dir == null && fallbackParent == null) {
+            throw new NoSuchFileException(name.toString());
+        }
         Set<java.nio.file.OpenOption> opts = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         return dir != null ? dir.newByteChannel(name, opts) : Files.newByteChannel(fallbackParent.resolve(name), opts);
     }
 
     /** Deletes the entry itself (a link would be unlinked, never its target). */
     void delete() throws IOException {
+        if (dir == null && fallbackParent == null) {
+            throw new NoSuchFileException(name.toString());
+        }
         if (dir != null) {
             dir.deleteFile(name);
         } else {
@@ -102,6 +115,9 @@ final class ContainedFile implements AutoCloseable {
 
     /** Deletes the entry when it is an empty directory (never through a link). */
     void deleteDirectory() throws IOException {
+        if (dir == null && fallbackParent == null) {
+            throw new NoSuchFileException(name.toString());
+        }
         if (dir != null) {
             dir.deleteDirectory(name);
         } else {

@@ -99,8 +99,12 @@ final class OneReadCopier {
                     free.add(buf);
                 }
                 total += n;
-                throttle.acquire(n);
+                // the limit is on what goes to the targets, as before the copies shared one read
+                throttle.acquire((long) n * Math.max(1, live.size()));
                 progress.accept((long) n * Math.max(1, live.size()));
+                if (live.isEmpty()) {
+                    break;
+                }
             }
             String shaHex = null;
             if (sha != null) {

@@ -112,6 +112,25 @@ class ArchiveCatalogTest {
     }
 
     @Test
+    void shouldMarkFilesPurgedWhenTheWholeSeriesDirectoryIsAlreadyGone() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s3", 2, 10_000, 4);
+        List<ArchiveTarget> targets = List.of(new PosixTarget(tmp.resolve("a")), new PosixTarget(tmp.resolve("b")));
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        try (ArchiveCatalog c = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("p.db"), clock)) {
+            assertTrue(new ArchiveMigrator(new SeriesScanner(beamline), c, targets, Throttle.NONE).migrate(null, ProgressReporter.NONE).ok());
+            for (Path f : files) {
+                Files.delete(f);
+            }
+            Files.delete(beamline.resolve("bt/s3")); // removed by hand after archiving
+            PurgeReport p = new ArchivePurger(c, targets, new ArchivePolicy(2, 0), beamline, clock, true).purge(null, false);
+            assertEquals(files.size(), p.filesAlreadyGone(), p.refusals().toString());
+            assertEquals(0, p.refused());
+            assertTrue(c.files(null).stream().allMatch(CatalogFile::purged));
+        }
+    }
+
+    @Test
     void shouldAdoptCompleteCopyLeftUnderFinalNameByInterruptedPass() throws Exception {
         Path beamline = tmp.resolve("beamline");
         List<Path> files = SeriesFixture.write(beamline, "bt", "s1", 2, 200_000, 9);
