@@ -1,23 +1,24 @@
 package io.beamflow.app.cli;
 
-import io.beamflow.archive.ArchiveCatalog;
 import io.beamflow.archive.ArchiveException;
 import io.beamflow.archive.ArchiveMigrator;
 import io.beamflow.archive.ArchivePolicy;
 import io.beamflow.archive.ArchivePurger;
 import io.beamflow.archive.ArchiveRestorer;
 import io.beamflow.archive.ArchiveService;
-import io.beamflow.archive.ArchiveStatus;
-import io.beamflow.archive.ArchiveTarget;
-import io.beamflow.archive.ArchiveTargets;
 import io.beamflow.archive.ArchiveVerifier;
-import io.beamflow.archive.MigrationReport;
-import io.beamflow.archive.ProgressReporter;
-import io.beamflow.archive.PurgeReport;
-import io.beamflow.archive.RestoreReport;
+import io.beamflow.archive.ChecksumAlgorithms;
 import io.beamflow.archive.SeriesScanner;
 import io.beamflow.archive.Throttle;
-import io.beamflow.archive.VerifyReport;
+import io.beamflow.archive.catalog.ArchiveCatalog;
+import io.beamflow.archive.report.ArchiveStatus;
+import io.beamflow.archive.report.MigrationReport;
+import io.beamflow.archive.report.ProgressReporter;
+import io.beamflow.archive.report.PurgeReport;
+import io.beamflow.archive.report.RestoreReport;
+import io.beamflow.archive.report.VerifyReport;
+import io.beamflow.archive.target.ArchiveTarget;
+import io.beamflow.archive.target.ArchiveTargets;
 import io.beamflow.core.config.ArchiveConfig;
 import io.beamflow.core.config.BeamflowConfig;
 import java.io.IOException;
@@ -83,6 +84,9 @@ public final class ArchiveCommand implements Runnable {
         Integer retentionDays;
         @Option(names = {"-q", "--quiet"}, description = "Service mode: log lines instead of a terminal progress line.")
         boolean quiet;
+        @Option(names = "--checksums", split = ",", description = "Checksums to compute and record: adler32 (always; dCache's),"
+                + " optionally sha-256 (default archive.checksums, else adler32).")
+        List<String> checksums = new ArrayList<>();
     }
 
     /** What a sub-command works with, resolved from configuration and options. */
@@ -92,6 +96,7 @@ public final class ArchiveCommand implements Runnable {
         final ArchiveCatalog catalog;
         final List<ArchiveTarget> targets;
         final ArchivePolicy policy;
+        final ChecksumAlgorithms checksums;
         final ProgressReporter reporter;
         final Clock clock = Clock.systemUTC();
 
@@ -105,6 +110,7 @@ public final class ArchiveCommand implements Runnable {
             }
             policy = new ArchivePolicy(o.requiredCopies != null ? o.requiredCopies : config.requiredCopies,
                     o.retentionDays != null ? o.retentionDays : config.retentionDays);
+            checksums = ChecksumAlgorithms.parse(o.checksums.isEmpty() ? config.checksums : o.checksums);
             targets = ArchiveTargets.of(specs, System.getenv(AUTH_ENV), config.httpTimeoutMs);
             catalog = ArchiveCatalog.open(o.catalogUrl != null ? o.catalogUrl : config.catalogUrl, clock);
             reporter = ProgressReporter.forCommand(o.quiet, System.out, 30_000);
@@ -173,8 +179,9 @@ public final class ArchiveCommand implements Runnable {
         int execute(Setup s, PrintWriter out) throws IOException {
             ArchiveMigrator m = new ArchiveMigrator(new SeriesScanner(s.root), s.catalog, s.targets,
                     new Throttle(throttle != null ? throttle : s.config.throttleBytesPerSecond),
-                    parallel != null ? parallel : s.config.parallelFiles);
+                    parallel != null ? parallel : s.config.parallelFiles, s.checksums);
             MigrationReport r = m.migrate(series, s.reporter);
+            r.skipped().forEach(e -> out.println("SKIPPED " + e));
             r.errors().forEach(e -> out.println("ERROR " + e));
             out.println("migrate: " + r);
             return r.ok() ? 0 : PROBLEMS;
@@ -254,7 +261,7 @@ public final class ArchiveCommand implements Runnable {
         @Override
         int execute(Setup s, PrintWriter out) {
             ArchiveMigrator m = new ArchiveMigrator(new SeriesScanner(s.root), s.catalog, s.targets,
-                    new Throttle(s.config.throttleBytesPerSecond), s.config.parallelFiles);
+                    new Throttle(s.config.throttleBytesPerSecond), s.config.parallelFiles, s.checksums);
             ArchivePurger p = purge || s.config.purgeInService
                     ? new ArchivePurger(s.catalog, s.targets, s.policy, s.root, s.clock, s.config.reverifyBeforePurge)
                     : null;

@@ -127,6 +127,29 @@ class ArchiveCommandTest {
     }
 
     @Test
+    void shouldReportLinksAsSkippedRecordSha256WhenAskedAndRefuseChecksumsWithoutAdler32() throws Exception {
+        Path series = Files.createDirectories(tmp.resolve("raw/bt/s2"));
+        Files.write(series.resolve("s2_data_000001.h5"), new byte[] {1, 2, 3});
+        Files.write(series.resolve("s2_master.h5"), new byte[] {4});
+        Path secret = Files.writeString(tmp.resolve("secret.txt"), "not for the archive");
+        Files.createSymbolicLink(series.resolve("s2_data_000002.h5"), secret);
+
+        Run m = archive("migrate", "--checksums", "adler32,sha-256");
+        assertEquals(1, m.code(), "a skipped link is a problem to report: " + m.out() + m.err());
+        assertTrue(m.out().contains("SKIPPED bt/s2/s2_data_000002.h5: symbolic link to " + secret), m.out());
+        assertTrue(m.out().contains("4 copies written"), m.out());
+        assertFalse(Files.exists(tmp.resolve("arch1/bt/s2/s2_data_000002.h5")), "the link is not followed");
+        try (io.beamflow.archive.catalog.ArchiveCatalog c = io.beamflow.archive.catalog.ArchiveCatalog.open(
+                "jdbc:sqlite:" + tmp.resolve("cat.db"), java.time.Clock.systemUTC())) {
+            assertTrue(c.file("bt/s2/s2_master.h5").orElseThrow().checksums().hasSha256(), "SHA-256 recorded when asked");
+        }
+
+        Run bad = archive("migrate", "--checksums", "sha-256");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("lack adler32"), bad.err());
+    }
+
+    @Test
     void shouldExplainMissingTargetsAndUnknownSeries() {
         Run noTargets = beamflow("archive", "migrate", "--root", tmp.toString(), "--catalog", "jdbc:sqlite:" + tmp.resolve("c.db"));
         assertEquals(2, noTargets.code());

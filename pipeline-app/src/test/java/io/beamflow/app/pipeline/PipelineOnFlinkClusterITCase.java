@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineOnFlinkClusterITCase {
     private static final List<String> MODULES = List.of("pipeline-core", "ingest-nodes", "reducers", "sinks",
-            "pipeline-app", "test-support");
+            "archive", "pipeline-app", "test-support");
 
     @TempDir
     Path work;

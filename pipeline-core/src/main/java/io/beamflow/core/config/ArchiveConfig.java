@@ -19,8 +19,13 @@ public final class ArchiveConfig {
     public long pollIntervalMs = 60_000;
     /** Transfer limit in bytes per second shared by all copies; 0 means unlimited. */
     public long throttleBytesPerSecond = 0;
-    /** Files copied concurrently (checksumming is CPU-bound: at most the number of cores). */
+    /** Files copied concurrently; each file is read once for all targets. */
     public int parallelFiles = 2;
+    /**
+     * Checksums computed while copying and recorded in the catalog: {@code adler32} always (dCache's checksum),
+     * {@code sha-256} in addition when listed (computed on another thread, the read stays one pass).
+     */
+    public List<String> checksums = new ArrayList<>(List.of("adler32"));
     /** Whether {@code beamflow archive run} also purges what the policy allows after each pass. */
     public boolean purgeInService = false;
     /** Whether purge re-reads the counted archive copies right before deleting the beamline file. */

@@ -1,0 +1,108 @@
+package io.beamflow.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.beamflow.archive.catalog.ArchiveCatalog;
+import io.beamflow.archive.catalog.CatalogCopy;
+import io.beamflow.archive.report.MigrationReport;
+import io.beamflow.archive.report.ProgressReporter;
+import io.beamflow.archive.target.ArchiveTarget;
+import io.beamflow.archive.target.PosixTarget;
+import io.beamflow.archive.target.VerifyOutcome;
+import io.beamflow.archive.target.WebDavTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One read of each source file feeds every target, and each copy is verified in a way that proves what the
+ * target holds: POSIX copies written and read back with {@code O_DIRECT} on a disk (the module's build
+ * directory; sizes around the block and buffer boundaries), the
+ * WebDAV copy by the server's ADLER32; where the target is tmpfs the catalog says the page cache was read.
+ */
+class OneReadMigrationTest {
+    @TempDir
+    Path tmp;
+    private Path disk;
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        if (disk != null) {
+            try (Stream<Path> s = Files.walk(disk)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldReadEachFileOnceForAllTargetsAndVerifyPosixCopiesBypassingThePageCache() throws Exception {
+        disk = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "one-read-");
+        String type = Files.getFileStore(disk).type();
+        assumeTrue(!type.equals("tmpfs") && !type.equals("ramfs"), "the build directory is on " + type);
+        Path beamline = disk.resolve("beamline");
+        List<Path> files = new java.util.ArrayList<>(SeriesFixture.write(beamline, "bt", "s1", 3, (5 << 20) + 123, 11));
+        // sizes around the O_DIRECT block: empty, one byte, one block, exactly one copy buffer
+        files.add(Files.write(beamline.resolve("bt/s1/empty.txt"), new byte[0]));
+        files.add(SeriesFixture.randomFile(beamline.resolve("bt/s1/one.txt"), 1, new java.util.Random(1)));
+        files.add(SeriesFixture.randomFile(beamline.resolve("bt/s1/block.bin"), 4096, new java.util.Random(2)));
+        files.add(SeriesFixture.randomFile(Files.createDirectories(beamline.resolve("bt/s1/nested")).resolve("buffer.bin"), 4 << 20, new java.util.Random(3)));
+        long sourceBytes = files.stream().mapToLong(f -> f.toFile().length()).sum();
+        PosixTarget a = new PosixTarget(disk.resolve("pool-a"));
+        PosixTarget b = new PosixTarget(disk.resolve("pool-b"));
+        try (DigestDoorServer door = new DigestDoorServer(Files.createDirectories(tmp.resolve("door")));
+             ArchiveCatalog catalog = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("c.db"), new MutableClock(Instant.EPOCH))) {
+            WebDavTarget dav = new WebDavTarget(door.url("pnfs"), 5_000, null);
+            List<ArchiveTarget> targets = List.of(a, b, dav);
+            MigrationReport r = new ArchiveMigrator(new SeriesScanner(beamline), catalog, targets, Throttle.NONE, 2)
+                    .migrate(null, ProgressReporter.NONE);
+            assertTrue(r.ok(), r.errors().toString());
+            assertEquals(sourceBytes, r.bytesRead(), "each source file is read once");
+            assertEquals(3 * sourceBytes, r.bytesWritten(), "and written to all three targets");
+            assertEquals(Map.of(VerifyOutcome.METHOD_DIRECT, 2 * files.size(), "digest:adler32", files.size()), r.verifiedBy());
+            for (Path f : files) {
+                String rel = beamline.relativize(f).toString();
+                for (CatalogCopy c : catalog.copies(rel)) {
+                    assertTrue(c.verified(), c.toString());
+                    String want = c.target().startsWith("http") ? "digest:adler32" : VerifyOutcome.METHOD_DIRECT;
+                    assertEquals(want, c.method(), "the catalog records how " + c.target() + " was verified");
+                }
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(a.fileOf(rel)));
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(b.fileOf(rel)));
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(door.file("pnfs/" + rel)));
+            }
+        }
+    }
+
+    @Test
+    void shouldRecordThatTheCopyWasReadThroughThePageCacheOnAMemoryFilesystem() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"), "no tmpfs at /dev/shm");
+        disk = Files.createTempDirectory(shm, "one-read-");
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s2", 1, 300_000, 12);
+        try (ArchiveCatalog catalog = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("c.db"), new MutableClock(Instant.EPOCH))) {
+            MigrationReport r = new ArchiveMigrator(new SeriesScanner(beamline), catalog,
+                    List.of(new PosixTarget(disk.resolve("pool"))), Throttle.NONE).migrate(null, ProgressReporter.NONE);
+            assertTrue(r.ok(), r.errors().toString());
+            for (Path f : files) {
+                CatalogCopy c = catalog.copies(beamline.relativize(f).toString()).get(0);
+                assertTrue(c.verified());
+                assertEquals(VerifyOutcome.METHOD_CACHED, c.method());
+                assertTrue(c.detail().contains("tmpfs"), c.detail());
+            }
+        }
+    }
+}
