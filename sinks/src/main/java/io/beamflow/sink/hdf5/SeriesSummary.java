@@ -122,22 +122,27 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
         Dataset increment = (Dataset) optional(f, "/entry/sample/transformations/omega_increment_set");
         double px = num(f, det + "/x_pixel_size");
         double[] off = (double[]) fast.getAttribute("offset").getData();
-        return String.format(Locale.ROOT, "sensor %s %.0f um, saturation %s; detector %s = %.4f m along %s;"
-                        + " module fast %s slow %s, origin (%.3f, %.3f) mm = beam centre (%.1f, %.1f) px on the beam;"
-                        + " sample omega %s from %.3f deg, %.3f deg/frame (%d frames); wavelength %.5f A",
+        return String.format(Locale.ROOT, "sensor %s %.0f um, saturation %s, wavelength %.5f A%n"
+                        + "             detector depends_on %s: %.4f m along %s%n"
+                        + "             module fast %s slow %s, origin (%.3f, %.3f) mm: beam centre (%.1f, %.1f) px"
+                        + " on the beam%n"
+                        + "             sample omega about %s from %.3f deg, %.3f deg/frame, %d frames",
                 str(f, det + "/sensor_material"), 1e6 * num(f, det + "/sensor_thickness"),
-                ((Dataset) f.getByPath(det + "/saturation_value")).getData(), str(f, det + "/depends_on"),
-                num(f, NxmxMasterLayout.DISTANCE_AXIS),
-                vector(f.getByPath(NxmxMasterLayout.DISTANCE_AXIS)), vector(fast), vector(slow),
-                1e3 * off[0], 1e3 * off[1], off[0] / px, off[1] / num(f, det + "/y_pixel_size"),
-                vector(omega), om.length > 0 ? om[0] : 0.0,
-                increment == null ? 0.0 : ((Number) increment.getData()).doubleValue(), om.length,
-                num(f, "/entry/instrument/beam/incident_wavelength"));
+                ((Dataset) f.getByPath(det + "/saturation_value")).getData(),
+                num(f, "/entry/instrument/beam/incident_wavelength"), str(f, det + "/depends_on"),
+                num(f, NxmxMasterLayout.DISTANCE_AXIS), vector(f.getByPath(NxmxMasterLayout.DISTANCE_AXIS)),
+                vector(fast), vector(slow), 1e3 * off[0], 1e3 * off[1], off[0] / px,
+                off[1] / num(f, det + "/y_pixel_size"), vector(omega), om.length > 0 ? om[0] : 0.0,
+                increment == null ? 0.0 : ((Number) increment.getData()).doubleValue(), om.length);
     }
 
     private static String vector(Node n) {
         double[] v = (double[]) n.getAttribute("vector").getData();
-        return String.format(Locale.ROOT, "(%g, %g, %g)", v[0], v[1], v[2]);
+        return String.format(Locale.ROOT, "(%s, %s, %s)", compact(v[0]), compact(v[1]), compact(v[2]));
+    }
+
+    private static String compact(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     private static Node optional(HdfFile f, String path) {

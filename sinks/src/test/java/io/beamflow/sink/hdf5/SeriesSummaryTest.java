@@ -48,12 +48,13 @@ class SeriesSummaryTest {
         assertTrue(text.contains("vetoed     " + vetoed), text);
         assertTrue(text.contains("64x48 uint16"), text);
         // the NXmx geometry, as DIALS and XDS find it
-        assertTrue(text.contains("geometry     sensor Si 450 um, saturation 65535; detector"
-                + " /entry/instrument/detector/transformations/translation = 0.1000 m along (0.00000, 0.00000, 1.00000);"
-                + " module fast (-1.00000, 0.00000, 0.00000) slow (0.00000, -1.00000, 0.00000),"
-                + " origin (2.400, 1.800) mm = beam centre (32.0, 24.0) px on the beam;"
-                + " sample omega (-1.00000, 0.00000, 0.00000) from 0.000 deg, 0.000 deg/frame (" + kept + " frames);"
-                + " wavelength 1.00000 A"), text);
+        assertTrue(text.contains("geometry     sensor Si 450 um, saturation 65535, wavelength 1.00000 A\n"
+                + "             detector depends_on /entry/instrument/detector/transformations/translation:"
+                + " 0.1000 m along (0, 0, 1)\n"
+                + "             module fast (-1, 0, 0) slow (0, -1, 0), origin (2.400, 1.800) mm:"
+                + " beam centre (32.0, 24.0) px on the beam\n"
+                + "             sample omega about (-1, 0, 0) from 0.000 deg, 0.000 deg/frame, " + kept + " frames\n"),
+                text);
     }
 
     @Test
