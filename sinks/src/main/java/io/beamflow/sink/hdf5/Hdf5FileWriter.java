@@ -317,22 +317,6 @@ public final class Hdf5FileWriter implements Closeable {
     }
 
     /**
-     * One source of a {@link #virtualDataset}: all rows of a dataset in another file.
-     *
-     * @param file    file name (a relative name resolves against the directory of the file holding the VDS)
-     * @param dataset path of the dataset in that file
-     * @param rows    its first dimension
-     */
-    public record VirtualSource(String file, String dataset, long rows) {
-        /** Validates the source. */
-        public VirtualSource {
-            if (file == null || file.isEmpty() || dataset == null || dataset.isEmpty() || rows < 1) {
-                throw new IllegalArgumentException("virtual source needs a file, a dataset and rows >= 1");
-            }
-        }
-    }
-
-    /**
      * Declares a dataset that grows along its first dimension, written chunk by chunk.
      *
      * @param datasetPath absolute path; parent groups are created

@@ -649,9 +649,9 @@ public final class NexusSeriesWriter {
         }
         m.dataset("/entry/rule_versions", H5Type.INT64, new long[] {versions.length}, vb.array());
 
-        List<Hdf5FileWriter.VirtualSource> files = new ArrayList<>();
+        List<VirtualSource> files = new ArrayList<>();
         for (int i = 0; i < s.closedFileFrames.size(); i++) {
-            files.add(new Hdf5FileWriter.VirtualSource(paths.dataFileName(i + 1), "/entry/data/data",
+            files.add(new VirtualSource(paths.dataFileName(i + 1), "/entry/data/data",
                     s.closedFileFrames.get(i)));
         }
         new NxmxMasterLayout(m, meta, settings.detector(),

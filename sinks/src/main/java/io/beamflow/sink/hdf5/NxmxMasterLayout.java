@@ -27,7 +27,7 @@ final class NxmxMasterLayout {
 
     /** Series facts the layout needs besides the metadata. */
     record Series(int width, int height, PixelType pixelType, long framesStored,
-                  List<Hdf5FileWriter.VirtualSource> dataFiles) {
+                  List<VirtualSource> dataFiles) {
     }
 
     private final Hdf5FileWriter m;

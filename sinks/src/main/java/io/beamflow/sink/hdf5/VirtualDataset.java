@@ -8,9 +8,9 @@ final class VirtualDataset extends Hdf5FileWriter.Node {
     final H5Type type;
     /** Dimensions of the virtual dataset (first: rows of all sources together). */
     final long[] dims;
-    final List<Hdf5FileWriter.VirtualSource> sources;
+    final List<VirtualSource> sources;
 
-    VirtualDataset(H5Type type, long[] dims, List<Hdf5FileWriter.VirtualSource> sources) {
+    VirtualDataset(H5Type type, long[] dims, List<VirtualSource> sources) {
         this.type = type;
         this.dims = dims.clone();
         this.sources = List.copyOf(sources);

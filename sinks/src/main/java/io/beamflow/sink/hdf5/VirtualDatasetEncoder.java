@@ -45,7 +45,7 @@ final class VirtualDatasetEncoder {
         b.u8(0).u64(v.sources.size());
         long row = 0;
         int rank = v.dims.length;
-        for (Hdf5FileWriter.VirtualSource s : v.sources) {
+        for (VirtualSource s : v.sources) {
             b.bytes((s.file() + "\0").getBytes(StandardCharsets.UTF_8));
             b.bytes((s.dataset() + "\0").getBytes(StandardCharsets.UTF_8));
             // source selection: all of the source dataset
