@@ -124,10 +124,10 @@ class NxmxReadersTest {
         Files.writeString(source, resource("read_like_xds.c"));
         Path exe = dir.resolve("read_like_xds");
         run(List.of(h5cc(), "-o", exe.toString(), source.toString()), "compiling against libhdf5");
-        // frame index 1 of the third data file: the 8th kept frame
+        // frame index 7 (the 8th kept frame): row 1 of the third data file, found through the VDS mapping
         Path chunk = dir.resolve("chunk.bin");
-        String out = run(List.of(exe.toString(), master.toString(),
-                master.resolveSibling("nx_data_000003.h5").toString(), "1", chunk.toString()), "read_like_xds");
+        String out = run(List.of(exe.toString(), master.toString(), "7", chunk.toString()), "read_like_xds");
+        assertTrue(out.contains("mapping 2 of 4: nx_data_000003.h5 /entry/data/data row 1\n"), out);
         for (String line : List.of("NX_class /entry NXentry", "NX_class /entry/data NXdata",
                 "NX_class /entry/instrument/detector NXdetector",
                 "NX_class /entry/instrument/detector/module NXdetector_module",
