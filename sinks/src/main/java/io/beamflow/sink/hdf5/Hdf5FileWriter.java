@@ -609,7 +609,7 @@ public final class Hdf5FileWriter implements Closeable {
         if (external) {
             b.u8(64);
         }
-        b.u8(1); // UTF-8 link name
+        b.u8(n.length == name.length() ? 0 : 1); // link name character set: ASCII, UTF-8 when it is not ASCII
         if (lenSize == 0) {
             b.u8(n.length);
         } else {
