@@ -123,10 +123,10 @@ class NxmxReadersTest {
         Path source = dir.resolve("read_like_xds.c");
         Files.writeString(source, resource("read_like_xds.c"));
         Path exe = dir.resolve("read_like_xds");
-        run(List.of(h5cc(), "-o", exe.toString(), source.toString()), "compiling against libhdf5");
+        run(List.of(h5cc(), "-o", exe.toString(), source.toString()), dir, "compiling against libhdf5");
         // frame index 7 (the 8th kept frame): row 1 of the third data file, found through the VDS mapping
         Path chunk = dir.resolve("chunk.bin");
-        String out = run(List.of(exe.toString(), master.toString(), "7", chunk.toString()), "read_like_xds");
+        String out = run(List.of(exe.toString(), master.toString(), "7", chunk.toString()), dir, "read_like_xds");
         assertTrue(out.contains("mapping 2 of 4: nx_data_000003.h5 /entry/data/data row 1\n"), out);
         for (String line : List.of("NX_class /entry NXentry", "NX_class /entry/data NXdata",
                 "NX_class /entry/instrument/detector NXdetector",
@@ -196,8 +196,9 @@ class NxmxReadersTest {
                 + " libhdf5-dev and gcc, listed in .ci/apt-packages (.ci/run installs them)");
     }
 
-    static String run(List<String> cmd, String what) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    /** Runs a command in a directory (h5cc leaves its object file there) and returns its output. */
+    static String run(List<String> cmd, Path workDir, String what) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
