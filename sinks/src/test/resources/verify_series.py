@@ -1,24 +1,32 @@
-# Reads a Beamflow series (master + data files via external links) with h5py + hdf5plugin and prints
-# a JSON summary: per stored frame the SHA-1 of its little-endian pixel bytes, the reduction arrays
+# Reads a Beamflow series with h5py + hdf5plugin the way NeXus readers do: the frames through the NXdata
+# signal of the master (a virtual dataset over the data files), the frame numbers from each data file it maps;
+# prints a JSON summary: per stored frame the SHA-1 of its little-endian pixel bytes, the reduction arrays
 # and the summary attributes.
-import sys, json, hashlib
+import sys, os, json, hashlib
 import h5py, hdf5plugin, numpy as np
 
 m = h5py.File(sys.argv[1], 'r')
 out = {'frames': {}, 'filters': [], 'data_files': []}
-for k in sorted(m['/entry/data'].keys()):
-    if not k.startswith('data_'):
-        continue
-    d = m['/entry/data/' + k]
-    out['data_files'].append(k)
-    pl = d.id.get_create_plist()
-    out['filters'].append([pl.get_filter(i)[0] for i in range(pl.get_nfilters())])
-    fnums = d.file['/entry/data/frame_number'][:]
-    assert d.shape[0] == len(fnums), (d.shape, len(fnums))
-    assert d.chunks == (1,) + d.shape[1:], d.chunks
-    for i in range(d.shape[0]):
-        a = np.ascontiguousarray(d[i]).astype(d.dtype.newbyteorder('<'))
-        out['frames'][str(int(fnums[i]))] = hashlib.sha1(a.tobytes()).hexdigest()
+nxdata = m['/entry/data']
+signal = nxdata.attrs['signal'].decode()
+if signal in nxdata:
+    d = nxdata[signal]
+    assert d.is_virtual, 'the signal is a virtual dataset'
+    row = 0
+    for src in d.virtual_sources():
+        out['data_files'].append(src.file_name)
+        with h5py.File(os.path.join(os.path.dirname(sys.argv[1]), src.file_name), 'r') as f:
+            ds = f[src.dset_name]
+            pl = ds.id.get_create_plist()
+            out['filters'].append([pl.get_filter(i)[0] for i in range(pl.get_nfilters())])
+            assert ds.chunks == (1,) + ds.shape[1:], ds.chunks
+            fnums = f['/entry/data/frame_number'][:]
+            assert ds.shape[0] == len(fnums), (ds.shape, len(fnums))
+        for i in range(len(fnums)):
+            a = np.ascontiguousarray(d[row + i]).astype(d.dtype.newbyteorder('<'))
+            out['frames'][str(int(fnums[i]))] = hashlib.sha1(a.tobytes()).hexdigest()
+        row += len(fnums)
+    assert row == d.shape[0], ('virtual dataset rows', d.shape, row)
 r = m['/entry/reduction']
 def col(name, conv):
     return [conv(v) for v in r[name][:]] if name in r else None

@@ -65,6 +65,8 @@ class InspectCommandTest {
         assertTrue(out.contains("VETO dark@v7: 1"), out);
         assertTrue(out.contains("data files   2"), out);
         assertTrue(out.contains("bslz4, ratio"), out);
+        assertTrue(out.contains("geometry     sensor Si 450 um") && out.contains("module fast (-1, 0, 0) slow (0, -1, 0)")
+                && out.contains("sample omega about (-1, 0, 0)"), out);
     }
 
     @Test

@@ -62,19 +62,22 @@ class DemoEndToEndITCase {
         assertEquals((frames + config.sink.framesPerFile - 1) / config.sink.framesPerFile, out.dataFiles().size());
         assertTrue(out.compressionRatio() > 2, "bitshuffle/LZ4 on detector data, got " + out.compressionRatio());
 
-        // Reference reader: h5py follows the master's external links and decodes filter 32008.
+        // Reference reader: h5py reads the frames through the master's NXdata signal, a virtual dataset over the
+        // data files (decoding filter 32008), and their frame numbers from each data file it maps.
         String script = String.join("\n",
-                "import sys, hashlib, h5py, numpy as np",
+                "import sys, os, hashlib, h5py, numpy as np",
                 "f = h5py.File(sys.argv[1], 'r')",
-                "links = sorted(k for k in f['/entry/data'].keys() if k.startswith('data_'))",
-                "for name in links:",
-                "    d = f['/entry/data/' + name]",
-                "    assert d.dtype == np.dtype('<u2') or d.dtype == np.dtype('uint16'), d.dtype",
-                "    assert '32008' in d._filters, d._filters",
-                "    nums = d.file['/entry/data/frame_number'][...]",
-                "    for i in range(d.shape[0]):",
-                "        img = np.ascontiguousarray(d[i], dtype='<u2')",
-                "        print(int(nums[i]), img.shape[0], img.shape[1], hashlib.sha256(img.tobytes()).hexdigest())");
+                "d = f['/entry/data'][f['/entry/data'].attrs['signal'].decode()]",
+                "assert d.is_virtual and (d.dtype == np.dtype('<u2') or d.dtype == np.dtype('uint16')), d.dtype",
+                "nums = []",
+                "for src in d.virtual_sources():",
+                "    g = h5py.File(os.path.join(os.path.dirname(sys.argv[1]), src.file_name), 'r')",
+                "    assert '32008' in g[src.dset_name]._filters, g[src.dset_name]._filters",
+                "    nums.extend(int(n) for n in g['/entry/data/frame_number'][...])",
+                "assert d.shape[0] == len(nums), (d.shape, len(nums))",
+                "for i in range(d.shape[0]):",
+                "    img = np.ascontiguousarray(d[i], dtype='<u2')",
+                "    print(nums[i], img.shape[0], img.shape[1], hashlib.sha256(img.tobytes()).hexdigest())");
         String listing = DebianPython.run(script, 300, out.master().toString()).orThrow();
         String[] lines = listing.strip().split("\n");
         assertEquals(frames, lines.length, "frames read back by h5py");

@@ -216,13 +216,15 @@ class PipelineCommandProcessITCase {
         assertEquals(frames, out.framesStored(), "frames stored");
         assertEquals(0, out.framesMissing(), "frames missing");
         String script = String.join("\n",
-                "import sys, h5py",
+                "import sys, os, h5py",
                 "f = h5py.File(sys.argv[1], 'r')",
+                "d = f['/entry/data/data']",
                 "nums = []",
-                "for name in sorted(k for k in f['/entry/data'].keys() if k.startswith('data_')):",
-                "    d = f['/entry/data/' + name]",
-                "    nums.extend(int(n) for n in d.file['/entry/data/frame_number'][...])",
-                "    assert d.shape[0] == len(d.file['/entry/data/frame_number']), (name, d.shape)",
+                "for src in d.virtual_sources():",
+                "    g = h5py.File(os.path.join(os.path.dirname(sys.argv[1]), src.file_name), 'r')",
+                "    nums.extend(int(n) for n in g['/entry/data/frame_number'][...])",
+                "    assert g[src.dset_name].shape[0] == len(g['/entry/data/frame_number']), (src.file_name,)",
+                "assert d.shape[0] == len(nums), (d.shape, len(nums))",
                 "print(' '.join(str(n) for n in sorted(nums)))");
         String listed = DebianPython.run(script, 120, master.toString()).orThrow().strip();
         String expected = LongStream.range(0, frames).mapToObj(Long::toString).collect(Collectors.joining(" "));

@@ -5,7 +5,9 @@ import java.io.Serializable;
 
 /**
  * An HDF5 element datatype (little-endian integers, IEEE floats, fixed-length strings) and its
- * datatype-message encoding.
+ * datatype-message encoding. Strings are null-terminated with character set ASCII, as DECTRIS's
+ * filewriter writes them: C readers (the XDS plugins neggia and durin) read them into an
+ * {@code H5T_C_S1} type, for which libhdf5 has no conversion from UTF-8.
  *
  * @param kind     integer, float or string
  * @param size     bytes per element
@@ -18,7 +20,7 @@ public record H5Type(Kind kind, int size, boolean signed) implements Serializabl
         INTEGER,
         /** IEEE 754 floating point. */
         FLOAT,
-        /** Fixed-length, null-padded UTF-8 string. */
+        /** Fixed-length, null-terminated string, character set ASCII (the size counts the terminator). */
         STRING
     }
 
@@ -40,7 +42,7 @@ public record H5Type(Kind kind, int size, boolean signed) implements Serializabl
     public static final H5Type FLOAT64 = new H5Type(Kind.FLOAT, 8, true);
 
     /**
-     * @param length bytes per string (at least 1)
+     * @param length bytes per string including the terminating null (at least 1)
      * @return a fixed-length string type
      */
     public static H5Type string(int length) {
@@ -62,6 +64,15 @@ public record H5Type(Kind kind, int size, boolean signed) implements Serializabl
         }
     }
 
+    /**
+     * @param value a string value
+     * @return its bytes (UTF-8, which is ASCII for ASCII text) followed by the terminating null
+     */
+    static byte[] nullTerminated(String value) {
+        byte[] b = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.Arrays.copyOf(b, b.length + 1);
+    }
+
     /** Encodes the datatype message body. */
     void encode(LeBuffer b) {
         switch (kind) {
@@ -78,7 +89,8 @@ public record H5Type(Kind kind, int size, boolean signed) implements Serializabl
                 }
                 break;
             case STRING:
-                b.u8(0x13).u8(0x01 | 0x10).u8(0).u8(0).u32(size);
+                // class 3, version 1; padding 0 (null terminate), character set 0 (ASCII)
+                b.u8(0x13).u8(0x00).u8(0).u8(0).u32(size);
                 break;
             default:
                 throw new IllegalStateException();

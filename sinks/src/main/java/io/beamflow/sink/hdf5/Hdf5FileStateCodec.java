@@ -110,6 +110,9 @@ final class Hdf5FileStateCodec {
                 out.writeByte(EXTERNAL_LINK);
                 writeString(out, l.file());
                 writeString(out, l.objectPath());
+            } else if (child instanceof VirtualDataset) {
+                throw new IOException("HDF5 writer snapshot: " + e.getKey() + " is a virtual dataset; those are added"
+                        + " when a file is completed, after its last snapshot");
             } else {
                 throw new IOException("HDF5 writer snapshot: unknown node " + child.getClass().getName());
             }

@@ -24,7 +24,9 @@ import java.util.Map;
  * <p>Format written: superblock version 2, version-2 object headers with compact link storage
  * (hard and external links), datasets with data layout message version 3 (contiguous, or chunked with
  * a version-1 B-tree chunk index, the index every HDF5 reader understands) and an optional filter
- * pipeline (deflate or bitshuffle+LZ4). Readable by libhdf5 1.10+ (h5py, h5dump, DIALS, XDS plugins).
+ * pipeline (deflate or bitshuffle+LZ4), virtual datasets (layout message version 4, see
+ * {@link VirtualDatasetEncoder}), strings null-terminated ASCII. Readable by libhdf5 1.10+ (h5py, h5dump,
+ * DIALS, XDS plugins).
  *
  * <p>Memory: the metadata tree, one partly filled chunk per chunked dataset, and 12 bytes per
  * written chunk for the chunk index. Frame data never stays in memory.
@@ -158,12 +160,12 @@ public final class Hdf5FileWriter implements Closeable {
      *
      * @param objectPath path of an existing group or dataset
      * @param name       attribute name
-     * @param value      value (UTF-8)
+     * @param value      value, stored null-terminated with character set ASCII (see {@link H5Type})
      * @return this
      */
     public Hdf5FileWriter attribute(String objectPath, String name, String value) {
-        byte[] b = value.getBytes(StandardCharsets.UTF_8);
-        return attribute(objectPath, name, H5Type.string(b.length), null, b.length == 0 ? new byte[1] : b);
+        byte[] b = H5Type.nullTerminated(value);
+        return attribute(objectPath, name, H5Type.string(b.length), null, b);
     }
 
     /**
@@ -230,14 +232,37 @@ public final class Hdf5FileWriter implements Closeable {
     }
 
     /**
-     * Writes a scalar string dataset.
+     * Declares a dataset without storage: readers get its fill value, zeros (a pixel mask with nothing masked,
+     * at no cost in file size).
+     *
+     * @param datasetPath absolute path; parent groups are created
+     * @param type        element type
+     * @param dims        dimensions
+     * @return this
+     */
+    public Hdf5FileWriter zeroDataset(String datasetPath, H5Type type, long[] dims) {
+        long size = type.size();
+        for (long d : dims) {
+            size *= d;
+        }
+        ContiguousDataset ds = new ContiguousDataset();
+        ds.type = type;
+        ds.dims = dims.clone();
+        ds.size = size;
+        ds.address = LeBuffer.UNDEFINED;
+        link(datasetPath, ds);
+        return this;
+    }
+
+    /**
+     * Writes a scalar string dataset (null-terminated, character set ASCII).
      *
      * @return this
      * @throws IOException on write errors
      */
     public Hdf5FileWriter stringDataset(String datasetPath, String value) throws IOException {
-        byte[] b = value.getBytes(StandardCharsets.UTF_8);
-        return dataset(datasetPath, H5Type.string(b.length), null, b.length == 0 ? new byte[1] : b);
+        byte[] b = H5Type.nullTerminated(value);
+        return dataset(datasetPath, H5Type.string(b.length), null, b);
     }
 
     /**
@@ -265,6 +290,29 @@ public final class Hdf5FileWriter implements Closeable {
      */
     public Hdf5FileWriter externalLink(String linkPath, String file, String objectPath) {
         link(linkPath, new ExternalLink(file, objectPath));
+        return this;
+    }
+
+    /**
+     * Adds a virtual dataset (HDF5 VDS) that stacks whole source datasets of other files along the first
+     * dimension, in the order given: what NeXus readers find at {@code /entry/data/data} of a master file.
+     * Unmapped rows (a missing source file) read as zeros.
+     *
+     * @param datasetPath absolute path; parent groups are created
+     * @param type        element type of the sources
+     * @param rowDims     dimensions of one row (e.g. {@code {height, width}} of a frame)
+     * @param sources     source datasets in row order; their row counts add up to the first dimension
+     * @return this
+     */
+    public Hdf5FileWriter virtualDataset(String datasetPath, H5Type type, long[] rowDims, List<VirtualSource> sources) {
+        long rows = 0;
+        for (VirtualSource s : sources) {
+            rows += s.rows();
+        }
+        long[] dims = new long[rowDims.length + 1];
+        dims[0] = rows;
+        System.arraycopy(rowDims, 0, dims, 1, rowDims.length);
+        link(datasetPath, new VirtualDataset(type, dims, sources));
         return this;
     }
 
@@ -490,6 +538,11 @@ public final class Hdf5FileWriter implements Closeable {
             ContiguousDataset d = (ContiguousDataset) node;
             datasetMessages(msgs, d.type, d.dims, 0x0A);
             message(msgs, 0x08, new LeBuffer().u8(3).u8(1).u64(d.address).u64(d.size));
+        } else if (node instanceof VirtualDataset v) {
+            byte[] heap = VirtualDatasetEncoder.globalHeapCollection(v);
+            long heapAddress = append(heap, 0, heap.length);
+            datasetMessages(msgs, v.type, v.dims, 0x0A);
+            message(msgs, 0x08, VirtualDatasetEncoder.layoutMessage(heapAddress));
         } else {
             ChunkedDataset d = (ChunkedDataset) node;
             if (d.pendingRows > 0) {
@@ -556,7 +609,7 @@ public final class Hdf5FileWriter implements Closeable {
         if (external) {
             b.u8(64);
         }
-        b.u8(1); // UTF-8 link name
+        b.u8(n.length == name.length() ? 0 : 1); // link name character set: ASCII, UTF-8 when it is not ASCII
         if (lenSize == 0) {
             b.u8(n.length);
         } else {
@@ -580,7 +633,7 @@ public final class Hdf5FileWriter implements Closeable {
         a.type.encode(dt);
         LeBuffer ds = dataspace(a.dims);
         LeBuffer b = new LeBuffer();
-        b.u8(3).u8(0).u16(n.length).u16(dt.size()).u16(ds.size()).u8(1);
+        b.u8(3).u8(0).u16(n.length).u16(dt.size()).u16(ds.size()).u8(0); // name character set ASCII
         b.bytes(n).bytes(dt.array(), 0, dt.size()).bytes(ds.array(), 0, ds.size()).bytes(a.data);
         return b;
     }

@@ -17,11 +17,13 @@ import java.util.TreeMap;
 /**
  * Explicit, versioned encoding of a {@link NexusSeriesWriter}'s checkpoint state (series counters, open data
  * file, snapshots of its two files), so that a checkpoint does not depend on the Java serialization of the
- * writer's classes. Version 1 is the Java serialization that releases before 2026-11-26 wrote; it is still read.
+ * writer's classes. Version 1 is the Java serialization that releases before 2026-11-26 wrote; version 2 lacks the
+ * frame count of each closed data file (version 3), which is then derived: every closed file of a series still
+ * open was rolled full, so they hold equal shares of the frames in closed files. Both are still read.
  */
 final class NexusSeriesStateCodec {
     /** Format version written. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final int MAGIC = 0x4246_4E53; // "BFNS"
     private static final int MAX_COUNT = 1 << 24;
 
@@ -75,6 +77,10 @@ final class NexusSeriesStateCodec {
                 writeString(out, c.finalPath());
                 out.writeLong(c.bytes());
             }
+            out.writeInt(s.closedFileFrames.size());
+            for (long n : s.closedFileFrames) {
+                out.writeLong(n);
+            }
         }
         return bos.toByteArray();
     }
@@ -88,7 +94,7 @@ final class NexusSeriesStateCodec {
                 throw new IOException("not a series snapshot");
             }
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version != 2 && version != VERSION) {
                 throw new IOException("unknown series snapshot version " + version);
             }
             NexusSeriesWriter.State s = new NexusSeriesWriter.State();
@@ -142,6 +148,14 @@ final class NexusSeriesStateCodec {
             for (int i = 0; i < undrained; i++) {
                 s.undrained.add(new Hdf5Committable(readString(in), readString(in), readString(in), in.readLong()));
             }
+            if (version == 2) {
+                s.closedFileFrames = deriveClosedFileFrames(s);
+                return s;
+            }
+            int closed = count(in);
+            for (int i = 0; i < closed; i++) {
+                s.closedFileFrames.add(in.readLong());
+            }
             return s;
         }
     }
@@ -168,7 +182,18 @@ final class NexusSeriesStateCodec {
         if (s.undrained == null) {
             s.undrained = new ArrayList<>();
         }
+        s.closedFileFrames = deriveClosedFileFrames(s);
         return s;
+    }
+
+    /** Versions 1 and 2: the closed data files of an open series were all rolled full, with equal frame counts. */
+    static ArrayList<Long> deriveClosedFileFrames(NexusSeriesWriter.State s) {
+        int closed = s.dataFileIndex - (s.dataSnapshot != null ? 1 : 0);
+        ArrayList<Long> out = new ArrayList<>();
+        for (int i = 0; i < closed; i++) {
+            out.add(s.framesInClosedFiles / closed + (i < s.framesInClosedFiles % closed ? 1 : 0));
+        }
+        return out;
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

@@ -22,10 +22,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes one series as NeXus (NXmx-style) files: a master file with the instrument metadata, the
- * reduced data of every frame ({@code /entry/reduction}) and external links to data files holding the
- * stored frames ({@code /entry/data/data}, one bitshuffle/LZ4 chunk per frame), rolled every
- * {@code framesPerFile} stored frames. Plain Java, no Flink types.
+ * Writes one series as NeXus NXmx files: a master file with the instrument metadata and geometry
+ * ({@link NxmxMasterLayout}), the reduced data of every frame ({@code /entry/reduction}) and a virtual dataset
+ * {@code /entry/data/data} over the data files holding the stored frames (one bitshuffle/LZ4 chunk per frame),
+ * rolled every {@code framesPerFile} stored frames. Plain Java, no Flink types.
  *
  * <p>Everything is written under in-progress names; finished files are handed out by
  * {@link #drainCompleted()} as {@link Hdf5Committable}s for the caller to rename when durable.
@@ -38,7 +38,7 @@ public final class NexusSeriesWriter {
     static final int REDUCTION_CHUNK_BYTES = 256 * 1024;
     static final int MAX_ROWS_PER_CHUNK = 4096;
     static final int RULE_NAME_BYTES = 64;
-    static final int DECISION_BYTES = 12;
+    static final int DECISION_BYTES = 16;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Hdf5SinkSettings settings;
@@ -86,6 +86,8 @@ public final class NexusSeriesWriter {
         String incompleteReason;
         /** Frames in data files already closed (complete on disk). */
         long framesInClosedFiles;
+        /** Frames in each closed data file, in file order (the rows of the master's virtual dataset). */
+        ArrayList<Long> closedFileFrames = new ArrayList<>();
         byte[] masterSnapshot;
         byte[] dataSnapshot;
         /** Files finished but not yet handed out by {@link #drainCompleted()} when the snapshot was taken. */
@@ -471,6 +473,7 @@ public final class NexusSeriesWriter {
         data.close();
         data = null;
         s.framesInClosedFiles += s.framesInDataFile;
+        s.closedFileFrames.add(s.framesInDataFile);
         completed.add(new Hdf5Committable(s.seriesId, temp.toString(),
                 paths.dataFile(s.dataFileIndex).toString(), Files.size(temp)));
     }
@@ -485,8 +488,8 @@ public final class NexusSeriesWriter {
         row(g + "/max", le8(Double.doubleToLongBits(f.max)));
         row(g + "/mean", le8(Double.doubleToLongBits(f.mean)));
         row(g + "/saturated_pixels", le8(f.saturatedPixels));
-        row(g + "/decision", fixed(r.decision == null ? "" : r.decision.name(), DECISION_BYTES));
-        row(g + "/rule_name", fixed(r.ruleName == null ? "" : r.ruleName, RULE_NAME_BYTES));
+        textRow(g + "/decision", r.decision == null ? "" : r.decision.name());
+        textRow(g + "/rule_name", r.ruleName == null ? "" : r.ruleName);
         row(g + "/rule_version", le8(r.ruleVersion));
         row(g + "/pixels_stored", new byte[] {(byte) (stored ? 1 : 0)});
         row(g + "/data_file", le4(stored ? (int) ((s.framesStored - 1) / settings.framesPerFile()) + 1 : 0));
@@ -553,11 +556,15 @@ public final class NexusSeriesWriter {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
     }
 
-    private static byte[] fixed(String v, int len) {
-        byte[] out = new byte[len];
+    /** A string row sized by its column (series resumed from an earlier release keep their narrower columns). */
+    private void textRow(String path, String v) throws IOException {
+        Hdf5FileWriter.ChunkedDataset ds = master.chunked(path);
+        byte[] out = new byte[ds.rowBytes()];
         byte[] b = v.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(b, 0, out, 0, Math.min(len, b.length));
-        return out;
+        // null-terminated where it fits; a value filling an earlier release's column exactly stays whole
+        int n = b.length == out.length ? b.length : Math.min(out.length - 1, b.length);
+        System.arraycopy(b, 0, out, 0, n);
+        master.appendRows(ds, out, 0, 1);
     }
 
     /**
@@ -622,7 +629,6 @@ public final class NexusSeriesWriter {
         if (meta == null || !meta.isObject()) {
             meta = JSON.createObjectNode();
         }
-        Hdf5SinkSettings.Detector d = settings.detector();
         Hdf5FileWriter m = master;
         m.group("/entry/instrument/detector").group("/entry/sample").group("/entry/data").group("/entry/reduction");
         m.attribute("/", "default", "entry");
@@ -643,40 +649,13 @@ public final class NexusSeriesWriter {
         }
         m.dataset("/entry/rule_versions", H5Type.INT64, new long[] {versions.length}, vb.array());
 
-        m.attribute("/entry/instrument", "NX_class", "NXinstrument");
-        String det = "/entry/instrument/detector";
-        m.attribute(det, "NX_class", "NXdetector");
-        m.stringDataset(det + "/description", text(meta, "description", text(meta, "detector_description", d.description())));
-        m.stringDataset(det + "/sensor_material", text(meta, "sensor_material", d.sensorMaterial()));
-        m.scalarDataset(det + "/sensor_thickness", num(meta, "sensor_thickness", d.sensorThicknessM()), "m");
-        m.scalarDataset(det + "/x_pixel_size", num(meta, "x_pixel_size", d.xPixelSizeM()), "m");
-        m.scalarDataset(det + "/y_pixel_size", num(meta, "y_pixel_size", d.yPixelSizeM()), "m");
-        m.scalarDataset(det + "/distance", num(meta, "detector_distance", d.distanceM()), "m");
-        double bx = num(meta, "beam_center_x", d.beamCenterXPx() >= 0 ? d.beamCenterXPx() : s.width / 2.0);
-        double by = num(meta, "beam_center_y", d.beamCenterYPx() >= 0 ? d.beamCenterYPx() : s.height / 2.0);
-        m.scalarDataset(det + "/beam_center_x", bx, "pixel");
-        m.scalarDataset(det + "/beam_center_y", by, "pixel");
-        m.scalarDataset(det + "/count_time", num(meta, "count_time", d.countTimeS()), "s");
-        ByteBuffer shape = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(s.height).putInt(s.width);
-        m.dataset(det + "/module_shape", H5Type.INT32, new long[] {2}, shape.array());
-        m.stringDataset(det + "/pixel_type", s.pixelType == null ? "unknown" : s.pixelType.wireName());
-        double wavelength = num(meta, "wavelength", d.wavelengthA());
-        if (wavelength > 0 && wavelength < 1e-6) {
-            wavelength *= 1e10; // sent in metres (SI) rather than angstrom (SIMPLON)
+        List<VirtualSource> files = new ArrayList<>();
+        for (int i = 0; i < s.closedFileFrames.size(); i++) {
+            files.add(new VirtualSource(paths.dataFileName(i + 1), "/entry/data/data",
+                    s.closedFileFrames.get(i)));
         }
-        m.scalarDataset("/entry/instrument/beam_incident_wavelength", wavelength, "angstrom");
-
-        m.attribute("/entry/sample", "NX_class", "NXsample");
-        m.stringDataset("/entry/sample/name", text(meta, "sample_name", ""));
-
-        m.attribute("/entry/data", "NX_class", "NXdata");
-        m.attribute("/entry/data", "signal", "data");
-        for (int i = 1; i <= s.dataFileIndex; i++) {
-            m.externalLink(String.format("/entry/data/data_%06d", i), paths.dataFileName(i), "/entry/data/data");
-        }
-        if (s.dataFileIndex > 0) {
-            m.externalLink("/entry/data/data", paths.dataFileName(1), "/entry/data/data");
-        }
+        new NxmxMasterLayout(m, meta, settings.detector(),
+                new NxmxMasterLayout.Series(s.width, s.height, s.pixelType, s.framesStored, files)).write();
 
         String red = "/entry/reduction";
         m.attribute(red, "NX_class", "NXprocess");
@@ -744,11 +723,6 @@ public final class NexusSeriesWriter {
     private static String text(JsonNode meta, String key, String fallback) {
         JsonNode v = meta.get(key);
         return v != null && v.isValueNode() ? v.asText() : fallback == null ? "" : fallback;
-    }
-
-    private static double num(JsonNode meta, String key, double fallback) {
-        JsonNode v = meta.get(key);
-        return v != null && v.isNumber() ? v.asDouble() : fallback;
     }
 
     /** @return counts for logs and summaries */

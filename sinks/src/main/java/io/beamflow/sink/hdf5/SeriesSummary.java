@@ -39,12 +39,15 @@ import java.util.TreeMap;
  *                          have no status: {@code ok})
  * @param failureReason     why the series was quarantined; empty when it was not
  * @param framesQuarantined frames rejected because the series was quarantined (included in framesRejected)
+ * @param geometry          the NXmx geometry DIALS and XDS use (sensor, detector and module axes, beam centre on
+ *                          the beam, goniometer omega, wavelength); masters written before it say so
  */
 public record SeriesSummary(String seriesId, String startTime, String endTime, long framesReceived,
                             long framesAnnounced, long framesMissing, long framesStored, long framesReducedOnly,
                             long framesVetoed, long framesRejected, Map<String, Long> decisionsByRule,
                             String compression, long rawBytes, long storedBytes, List<String> dataFiles,
-                            String detector, String status, String failureReason, long framesQuarantined) {
+                            String detector, String status, String failureReason, long framesQuarantined,
+                            String geometry) {
 
     /** @return raw / stored bytes, 0 when nothing was stored */
     public double compressionRatio() {
@@ -77,13 +80,14 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
                     byRule.merge(key, 1L, Long::sum);
                 }
             }
+            // data files by name (the master maps them into its virtual dataset /entry/data/data, which this
+            // reader does not open; masters of earlier releases linked them as data_NNNNNN, and say how many too)
             List<String> files = new ArrayList<>();
-            for (String name : ((Group) f.getByPath("/entry/data")).getChildren().keySet()) {
-                if (name.startsWith("data_")) {
-                    Path p = master.resolveSibling(master.getFileName().toString()
-                            .replace("_master.h5", "_" + name + ".h5"));
-                    files.add(p.getFileName() + (Files.exists(p) ? "" : " (missing)"));
-                }
+            long dataFiles = red.getAttribute("data_files") == null ? 0 : attr(red, "data_files");
+            for (int i = 1; i <= dataFiles; i++) {
+                Path p = master.resolveSibling(master.getFileName().toString()
+                        .replace("_master.h5", String.format(Locale.ROOT, "_data_%06d.h5", i)));
+                files.add(p.getFileName() + (Files.exists(p) ? "" : " (missing)"));
             }
             String det = "/entry/instrument/detector/";
             int[] shape = (int[]) ((Dataset) f.getByPath(det + "module_shape")).getData();
@@ -97,9 +101,55 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
                     attr(red, "frames_rejected"), byRule, String.valueOf(red.getAttribute("compression").getData()),
                     attr(red, "raw_bytes"), attr(red, "stored_bytes"), files, detector,
                     optionalText(red, "status", "ok"), optionalText(red, "failure_reason", ""),
-                    red.getAttribute("frames_quarantined") == null ? 0 : attr(red, "frames_quarantined"));
+                    red.getAttribute("frames_quarantined") == null ? 0 : attr(red, "frames_quarantined"),
+                    geometry(f));
         } catch (RuntimeException e) {
             throw new IOException("not a readable Beamflow master file: " + master + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The NXmx geometry in one line, or why there is none. */
+    static String geometry(HdfFile f) {
+        String det = NxmxMasterLayout.DETECTOR;
+        Node transformations = optional(f, det + "/transformations");
+        if (transformations == null) {
+            return "none (master written before NXmx geometry)";
+        }
+        Node fast = f.getByPath(det + "/module/fast_pixel_direction");
+        Node slow = f.getByPath(det + "/module/slow_pixel_direction");
+        Dataset omega = (Dataset) f.getByPath(NxmxMasterLayout.OMEGA_AXIS);
+        double[] om = (double[]) omega.getData();
+        Dataset increment = (Dataset) optional(f, "/entry/sample/transformations/omega_increment_set");
+        double px = num(f, det + "/x_pixel_size");
+        double[] off = (double[]) fast.getAttribute("offset").getData();
+        return String.format(Locale.ROOT, "sensor %s %.0f um, saturation %s, wavelength %.5f A%n"
+                        + "             detector depends_on %s: %.4f m along %s%n"
+                        + "             module fast %s slow %s, origin (%.3f, %.3f) mm: beam centre (%.1f, %.1f) px"
+                        + " on the beam%n"
+                        + "             sample omega about %s from %.3f deg, %.3f deg/frame, %d frames",
+                str(f, det + "/sensor_material"), 1e6 * num(f, det + "/sensor_thickness"),
+                ((Dataset) f.getByPath(det + "/saturation_value")).getData(),
+                num(f, "/entry/instrument/beam/incident_wavelength"), str(f, det + "/depends_on"),
+                num(f, NxmxMasterLayout.DISTANCE_AXIS), vector(f.getByPath(NxmxMasterLayout.DISTANCE_AXIS)),
+                vector(fast), vector(slow), 1e3 * off[0], 1e3 * off[1], off[0] / px,
+                off[1] / num(f, det + "/y_pixel_size"), vector(omega), om.length > 0 ? om[0] : 0.0,
+                increment == null ? 0.0 : ((Number) increment.getData()).doubleValue(), om.length);
+    }
+
+    private static String vector(Node n) {
+        double[] v = (double[]) n.getAttribute("vector").getData();
+        return String.format(Locale.ROOT, "(%s, %s, %s)", compact(v[0]), compact(v[1]), compact(v[2]));
+    }
+
+    private static String compact(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private static Node optional(HdfFile f, String path) {
+        try {
+            return f.getByPath(path);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -145,6 +195,7 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
         b.append(String.format(Locale.ROOT, "compression  %s, ratio %.2f (%.1f MB raw -> %.1f MB stored)%n",
                 compression, compressionRatio(), rawBytes / 1e6, storedBytes / 1e6));
         b.append(String.format(Locale.ROOT, "detector     %s%n", detector));
+        b.append(String.format(Locale.ROOT, "geometry     %s%n", geometry));
         b.append(String.format(Locale.ROOT, "data files   %d%n", dataFiles.size()));
         for (String file : dataFiles) {
             b.append("             ").append(file).append('\n');

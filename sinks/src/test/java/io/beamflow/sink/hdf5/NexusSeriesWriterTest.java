@@ -91,8 +91,9 @@ class NexusSeriesWriterTest {
         try (Stream<Path> files = Files.list(master.getParent())) {
             assertFalse(files.anyMatch(SeriesPaths::isInProgress), "no in-progress files remain");
         }
-        String header = SeriesFixture.h5dump("-H", master.toString());
-        assertTrue(header.contains("EXTERNAL_LINK \"data_000001\""), header);
+        String header = SeriesFixture.h5dump("-p", "-H", master.toString());
+        assertTrue(header.contains("FILE \"s1_data_000001.h5\"") && header.contains("FILE \"s1_data_000002.h5\""),
+                "the virtual dataset maps both data files:\n" + header);
         // libhdf5 reads every dataset of the master (reduction data, metadata) without error
         String all = SeriesFixture.h5dump(master.toString());
         assertTrue(all.contains("\"REDUCED_ONLY\"") && all.contains("\"NXmx\""), all);

@@ -47,6 +47,14 @@ class SeriesSummaryTest {
         String text = s.format();
         assertTrue(text.contains("vetoed     " + vetoed), text);
         assertTrue(text.contains("64x48 uint16"), text);
+        // the NXmx geometry, as DIALS and XDS find it
+        assertTrue(text.contains("geometry     sensor Si 450 um, saturation 65535, wavelength 1.00000 A\n"
+                + "             detector depends_on /entry/instrument/detector/transformations/translation:"
+                + " 0.1000 m along (0, 0, 1)\n"
+                + "             module fast (-1, 0, 0) slow (0, -1, 0), origin (2.400, 1.800) mm:"
+                + " beam centre (32.0, 24.0) px on the beam\n"
+                + "             sample omega about (-1, 0, 0) from 0.000 deg, 0.000 deg/frame, " + kept + " frames\n"),
+                text);
     }
 
     @Test
