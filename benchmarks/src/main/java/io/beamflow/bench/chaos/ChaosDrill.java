@@ -26,12 +26,13 @@ import java.util.stream.Stream;
  *
  * <pre>
  * ChaosDrill [--frames N] [--kills K] [--seed S] [--mode embedded|cluster] [--size WxH] [--rate HZ]
- *            [--frames-per-file F] [--archive-seconds A] [--wait-minutes M] [--work DIR]
+ *            [--frames-per-file F] [--archive-seconds A] [--wait-minutes M] [--keep-queue true|false]
+ *            [--work DIR]
  * </pre>
  *
  * It prints a summary (kills per victim, frames, duplicates, missing, wall time) and exits 0 when every check
- * passed, 1 otherwise. The detector re-sends the series from its start after every ingest restart (the node
- * rejects what it already journaled).
+ * passed, 1 otherwise. The detector drops what it queued for a node that died and re-sends the series from its
+ * start after every ingest restart (the node rejects what it already journaled).
  */
 public final class ChaosDrill {
     /** The {@code beamflow} command's main class; every process of the drill runs it. */
@@ -68,7 +69,8 @@ public final class ChaosDrill {
                 Double.parseDouble(o.getOrDefault("rate", "50")),
                 Integer.parseInt(o.getOrDefault("frames-per-file", "100")),
                 Double.parseDouble(o.getOrDefault("archive-seconds", "20")),
-                Integer.parseInt(o.getOrDefault("wait-minutes", "15")));
+                Integer.parseInt(o.getOrDefault("wait-minutes", "15")),
+                Boolean.parseBoolean(o.getOrDefault("keep-queue", "false")));
         DrillReport report = run(s);
         System.out.println(report.format());
         System.exit(report.passed() ? 0 : 1);
@@ -131,8 +133,11 @@ public final class ChaosDrill {
                 switch (k.victim()) {
                     case KillPlan.INGEST -> {
                         ingest.kill9();
-                        daq.nodeDied();
-                        Await.until(() -> "the detector dropped its connection to the dead node", daq::socketDropped);
+                        if (!s.keepQueue()) {
+                            daq.nodeDied();
+                            Await.until(() -> "the detector dropped its connection to the dead node",
+                                    daq::socketDropped);
+                        }
                         ingest.start();
                         ingest.awaitReady(START);
                         daq.nodeStarted(boundEndpoint[0]);

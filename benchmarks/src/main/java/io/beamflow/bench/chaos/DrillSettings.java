@@ -18,9 +18,12 @@ import java.nio.file.Path;
  * @param archiveSeconds   about how long one uninterrupted migration should take (the archive is throttled
  *                         to that), so that its kills land while it copies
  * @param waitMinutes      how long the series may take to close after the last frame was sent
+ * @param keepQueue        whether the detector keeps the messages it queued for a node that died (JeroMQ then
+ *                         delivers them to the restarted node; a known way to lose the frame that was in flight,
+ *                         see {@code benchmarks/RESULTS.md}); by default it drops them when the node dies
  */
 record DrillSettings(Path work, int frames, int kills, long seed, boolean cluster, int width, int height,
-        double rateHz, int framesPerFile, double archiveSeconds, int waitMinutes) {
+        double rateHz, int framesPerFile, double archiveSeconds, int waitMinutes, boolean keepQueue) {
 
     /** @return the series id */
     String series() {

@@ -24,7 +24,7 @@ class ChaosDrillITCase {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void shouldLoseAndDuplicateNothingWhenIngestPipelineAndArchiveAreKilled() throws Exception {
-        DrillSettings s = new DrillSettings(work, 300, 4, 18, false, 128, 128, 20, 50, 3, 3);
+        DrillSettings s = new DrillSettings(work, 300, 4, 18, false, 128, 128, 20, 50, 3, 3, false);
         DrillReport report = ChaosDrill.run(s);
         System.out.println(report.format());
         assertTrue(report.passed(), report::format);
