@@ -129,7 +129,8 @@ public final class ChaosDrill {
                 awaitAlive(sending, () -> k.atFrame() + " frames sent (now " + daq.framesSent() + ")",
                         () -> daq.framesSent() >= k.atFrame(), alive, daq);
                 Thread.sleep(k.delayMs()); // the random moment of the kill, not a wait for a state
-                long sent = daq.framesSent();
+                events.add(clock.get() + "  SIGKILL " + k.victim() + " at " + daq.framesSent() + " frames sent");
+                kills.merge(k.victim(), 1, Integer::sum);
                 switch (k.victim()) {
                     case KillPlan.INGEST -> {
                         ingest.kill9();
@@ -145,6 +146,17 @@ public final class ChaosDrill {
                     case KillPlan.PIPELINE -> {
                         pipeline.kill9();
                         pipeline.start();
+                        if (k.againStartMs() >= 0) {
+                            Thread.sleep(k.againStartMs()); // a random moment of its start
+                            if (pipeline.kill9()) {
+                                kills.merge(KillPlan.PIPELINE_STARTING, 1, Integer::sum);
+                                events.add(clock.get() + "  SIGKILL pipeline " + k.againStartMs()
+                                        + " ms into its start (" + (pipeline.current().outputLines().stream()
+                                        .anyMatch(l -> l.startsWith("pipeline running: ")) ? "after" : "before")
+                                        + " its job was submitted)");
+                            }
+                            pipeline.start();
+                        }
                         pipeline.awaitReady(START);
                     }
                     case KillPlan.TASK_MANAGER -> {
@@ -154,8 +166,6 @@ public final class ChaosDrill {
                     }
                     default -> throw new IllegalStateException(k.victim());
                 }
-                kills.merge(k.victim(), 1, Integer::sum);
-                events.add(clock.get() + "  SIGKILL " + k.victim() + " at " + sent + " frames sent, restarted");
             }
             awaitAlive(sending, () -> "every frame and the series end sent (" + daq.framesSent() + ")", daq::finished,
                     alive, daq);

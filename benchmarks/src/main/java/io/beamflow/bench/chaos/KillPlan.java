@@ -9,20 +9,32 @@ import java.util.Random;
  * The seeded kill plan: which victim dies at which moment. Every victim dies at least once when there are
  * enough kills; the others go to victims drawn at random. Kills of the running processes happen when the
  * detector has sent a random number of frames, plus a random delay; the archive migrator's kills come after
- * the series closed (before, it has nothing to copy).
+ * the series closed (before, it has nothing to copy). One pipeline kill in three is followed by a second one while
+ * the restarted pipeline starts (restores its snapshot, cancels a left-over job, submits), counted apart as
+ * {@link #PIPELINE_STARTING}.
  */
 final class KillPlan {
     /** Victims of the running phase. */
     static final String INGEST = "ingest";
     /** The pipeline process. */
     static final String PIPELINE = "pipeline";
+    /** The pipeline process killed again while it starts. */
+    static final String PIPELINE_STARTING = "pipeline-starting";
     /** A TaskManager of the Flink cluster (cluster mode). */
     static final String TASK_MANAGER = "taskmanager";
     /** The archive migrator. */
     static final String ARCHIVE = "archive";
 
-    /** One kill while the series is sent. */
-    record Kill(long atFrame, long delayMs, String victim) {
+    /**
+     * One kill while the series is sent.
+     *
+     * @param atFrame      when the detector has sent this many frames
+     * @param delayMs      and this much later
+     * @param victim       which process
+     * @param againStartMs for a pipeline: kill its next start too, this long after it (while it restores its
+     *                     snapshot and submits its job); -1: no
+     */
+    record Kill(long atFrame, long delayMs, String victim, long againStartMs) {
     }
 
     private final List<Kill> running;
@@ -53,7 +65,9 @@ final class KillPlan {
         Collections.sort(moments);
         running = new ArrayList<>();
         for (int i = 0; i < live.size(); i++) {
-            running.add(new Kill(moments.get(i), random.nextInt(1000), live.get(i)));
+            // one pipeline kill in three also kills the restarted pipeline while it starts
+            long again = live.get(i).equals(PIPELINE) && random.nextInt(3) == 0 ? 300 + random.nextInt(4000) : -1;
+            running.add(new Kill(moments.get(i), random.nextInt(1000), live.get(i), again));
         }
         archiveKills = archive;
     }

@@ -28,7 +28,7 @@ class ChaosDrillITCase {
         DrillReport report = ChaosDrill.run(s);
         System.out.println(report.format());
         assertTrue(report.passed(), report::format);
-        assertEquals(4, report.totalKills(), report::format);
+        assertTrue(report.totalKills() >= 4, report::format);
         for (String victim : new String[] {KillPlan.INGEST, KillPlan.PIPELINE, KillPlan.ARCHIVE}) {
             assertTrue(report.kills().getOrDefault(victim, 0) >= 1, () -> victim + " killed; " + report.format());
         }
