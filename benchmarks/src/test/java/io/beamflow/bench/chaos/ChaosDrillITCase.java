@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chaos drill's short version for CI: 300 frames through separately started ingest node and pipeline
- * (embedded MiniCluster) and the archive migrator, with SIGKILLs of each (seed fixed, so the same victims at the
- * same frame counts each time); every frame must be in the files exactly once with its pixels, the master's
+ * (embedded MiniCluster) and the archive migrator, with at least four SIGKILLs, each process at least once (seed
+ * fixed, so the same victims at the same frame counts each time); every frame must be in the files exactly once with its pixels, the master's
  * accounting must say what was sent, every archive copy must verify. The cluster mode and the long run (at least
  * 20 kills over 10,000 frames) are in {@code benchmarks/RESULTS.md}: starting a Flink cluster of three JVMs would
  * take this test past its two minutes on two cores.
