@@ -141,6 +141,20 @@ public final class FlinkProcessCluster implements AutoCloseable {
         return p.process();
     }
 
+    /**
+     * Kills one running TaskManager with SIGKILL and waits until it is gone.
+     *
+     * @param index which of the running TaskManagers (in start order; taken modulo their number)
+     * @throws IllegalStateException when none runs
+     */
+    public void killTaskManager(int index) {
+        List<ChildJvm> running = taskManagers.stream().filter(p -> p.process().isAlive()).toList();
+        if (running.isEmpty()) {
+            throw new IllegalStateException("no TaskManager runs");
+        }
+        running.get(index % running.size()).kill9();
+    }
+
     /** @return the class path the cluster's processes run with */
     public String classPath() {
         return classPath;

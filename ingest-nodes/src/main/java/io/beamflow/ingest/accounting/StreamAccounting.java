@@ -99,6 +99,24 @@ public final class StreamAccounting {
     }
 
     /**
+     * Checks a SERIES_START or SERIES_END against what the journal already has: a series (module) starts and ends
+     * once, so a marker re-sent after a node restart is not journaled again.
+     *
+     * @param seriesId    series id
+     * @param moduleIndex the marker's module index
+     * @param end         SERIES_END (else SERIES_START)
+     * @return {@code null} if acceptable, else {@link RejectReason#DUPLICATE_SERIES_MARKER}
+     */
+    public synchronized RejectReason checkSeriesMarker(String seriesId, int moduleIndex, boolean end) {
+        SeriesAccount s = series.get(seriesId);
+        if (s == null) {
+            return null;
+        }
+        return (end ? s.endedModules : s.startedModules).contains(moduleIndex) ? RejectReason.DUPLICATE_SERIES_MARKER
+                : null;
+    }
+
+    /**
      * Counts a frame that has been appended to the journal.
      *
      * @param index journal index of the record
@@ -137,28 +155,29 @@ public final class StreamAccounting {
         lastIndex.set(index);
     }
 
-    /** Restores the started/ended state of a series from the journal at start-up. */
-    public synchronized void restoreSeries(String seriesId, boolean end, long reportedFrames, long index) {
-        SeriesAccount s = seriesAccount(seriesId);
+    /** Restores the started/ended state of a series (module) from the journal at start-up. */
+    public synchronized void restoreSeries(String seriesId, int moduleIndex, boolean end, long reportedFrames,
+            long index) {
         if (end) {
-            s.ended = true;
-            s.reportedFrames = reportedFrames;
+            seriesEnded(seriesId, moduleIndex, reportedFrames, index);
         } else {
-            s.started = true;
+            seriesStarted(seriesId, moduleIndex, index);
         }
+    }
+
+    /** Counts a journaled series-start record of a module. */
+    public synchronized void seriesStarted(String seriesId, int moduleIndex, long index) {
+        SeriesAccount s = seriesAccount(seriesId);
+        s.started = true;
+        s.startedModules.add(moduleIndex);
         lastIndex.set(index);
     }
 
-    /** Counts a journaled series-start record. */
-    public synchronized void seriesStarted(String seriesId, long index) {
-        seriesAccount(seriesId).started = true;
-        lastIndex.set(index);
-    }
-
-    /** Counts a journaled series-end record. */
-    public synchronized void seriesEnded(String seriesId, long reportedFrames, long index) {
+    /** Counts a journaled series-end record of a module. */
+    public synchronized void seriesEnded(String seriesId, int moduleIndex, long reportedFrames, long index) {
         SeriesAccount s = seriesAccount(seriesId);
         s.ended = true;
+        s.endedModules.add(moduleIndex);
         s.reportedFrames = reportedFrames;
         lastIndex.set(index);
     }
@@ -256,6 +275,9 @@ public final class StreamAccounting {
         final Map<Integer, ModuleAccount> modules = new TreeMap<>();
         boolean started;
         boolean ended;
+        /** Modules whose SERIES_START / SERIES_END is journaled. */
+        final java.util.Set<Integer> startedModules = new java.util.HashSet<>();
+        final java.util.Set<Integer> endedModules = new java.util.HashSet<>();
         long reportedFrames = -1;
 
         SeriesAccount(String id) {

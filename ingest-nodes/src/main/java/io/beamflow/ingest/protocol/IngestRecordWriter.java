@@ -44,7 +44,7 @@ public final class IngestRecordWriter {
      * @param headerLength header length in bytes
      * @param seriesId     the header's series id (already decoded by the caller)
      * @param body         body (pixels for FRAME, JSON for SERIES_START, {@code null} for SERIES_END)
-     * @return {@code true} if journaled, {@code false} if rejected for its frame number
+     * @return {@code true} if journaled, {@code false} if rejected for its frame number or as a repeated series start or end
      */
     public boolean write(UnsafeBuffer header, int headerLength, String seriesId, DirectBuffer body, int bodyOffset,
             int bodyLength) {
@@ -56,6 +56,13 @@ public final class IngestRecordWriter {
                 accounting.rejected(r, seriesId, flyweight.moduleIndex(), "frame " + flyweight.frameNumber());
                 return false;
             }
+        } else if (type == MessageType.SERIES_START || type == MessageType.SERIES_END) {
+            RejectReason r = accounting.checkSeriesMarker(seriesId, flyweight.moduleIndex(),
+                    type == MessageType.SERIES_END);
+            if (r != null) {
+                accounting.rejected(r, seriesId, flyweight.moduleIndex(), type + " again");
+                return false;
+            }
         }
         flyweight.receiveTimeNs(header, clock.nanoTime());
         long index = journal.append(header, 0, flyweight.encodedLength(), body == null ? header : body,
@@ -63,8 +70,9 @@ public final class IngestRecordWriter {
         switch (type) {
             case FRAME -> accounting.frameJournaled(seriesId, flyweight.moduleIndex(), flyweight.frameNumber(),
                     bodyLength, index);
-            case SERIES_START -> accounting.seriesStarted(seriesId, index);
-            case SERIES_END -> accounting.seriesEnded(seriesId, flyweight.payloadLength(), index);
+            case SERIES_START -> accounting.seriesStarted(seriesId, flyweight.moduleIndex(), index);
+            case SERIES_END -> accounting.seriesEnded(seriesId, flyweight.moduleIndex(), flyweight.payloadLength(),
+                    index);
             default -> throw new IllegalStateException("unhandled message type " + type);
         }
         return true;

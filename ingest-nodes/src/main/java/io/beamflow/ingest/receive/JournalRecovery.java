@@ -32,7 +32,8 @@ public final class JournalRecovery {
                 if (type == MessageType.FRAME) {
                     accounting.restoreFrame(f.seriesId(), f.moduleIndex(), f.frameNumber(), index);
                 } else if (type != null) {
-                    accounting.restoreSeries(f.seriesId(), type == MessageType.SERIES_END, f.payloadLength(), index);
+                    accounting.restoreSeries(f.seriesId(), f.moduleIndex(), type == MessageType.SERIES_END,
+                            f.payloadLength(), index);
                 }
             }) > 0) {
                 // next record

@@ -74,7 +74,8 @@ public final class IngestCommand implements Callable<Integer> {
             System.out.flush();
         }, "ingest-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("ingest node running: " + c.endpoints + " -> " + c.journalDirectory + " (streams "
+        // the bound endpoints: a wildcard port (tcp://127.0.0.1:*) is printed with the port the system chose
+        System.out.println("ingest node running: " + node.boundEndpoints() + " -> " + c.journalDirectory + " (streams "
                 + node.streamIds() + ")");
         System.out.flush();
         while (true) {

@@ -93,7 +93,14 @@ public final class PipelineRunner implements AutoCloseable {
         SnapshotDirectory snapshots = new SnapshotDirectory(Path.of(config.reduction.checkpointDirectory));
         FileChannel lock = lock(snapshots.checkpoints());
         ControlServer server = null;
+        String remote = config.reduction.flinkRestAddress.strip();
         try {
+            if (!remote.isEmpty()) {
+                // a crashed pipeline's job still runs on the cluster: it ends first, its last checkpoint is restored
+                ClusterJobRecord.cancelLeftOver(FlinkUserOptions.apply(new Configuration(),
+                        config.reduction.flinkConfiguration), snapshots.checkpoints(), remote, Duration.ofMinutes(2))
+                        .ifPresent(j -> LOG.info("cancelled job {} of the previous pipeline", j));
+            }
             Optional<Path> restore = snapshots.newest();
             if (restore.isPresent()) {
                 for (Path old : snapshots.deleteAllBut(restore.get())) {
@@ -104,6 +111,9 @@ public final class PipelineRunner implements AutoCloseable {
             StreamExecutionEnvironment env = environment(config, snapshots, restore);
             buildJob(env, config);
             JobClient job = env.executeAsync("beamflow-pipeline");
+            if (!remote.isEmpty()) {
+                ClusterJobRecord.write(snapshots.checkpoints(), remote, job.getJobID());
+            }
             LOG.info("job {} submitted{}", job.getJobID(), restore.map(p -> ", restored from " + p).orElse(""));
             return new PipelineRunner(job, server, snapshots, restore, lock);
         } catch (Exception | Error e) {

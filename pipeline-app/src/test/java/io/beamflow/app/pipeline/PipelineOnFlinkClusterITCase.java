@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.beamflow.app.cli.BeamflowCli;
 import io.beamflow.app.demo.SeriesOutcome;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.ingest.IngestNode;
 import io.beamflow.ingest.sim.DetectorSimulator;
 import io.beamflow.testing.Await;
+import io.beamflow.testing.ChildJvm;
 import io.beamflow.testing.FlinkProcessCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The pipeline on a real Flink session cluster (a JobManager and a TaskManager process) whose class path
  * lacks Beamflow's modules: the job runs only because the pipeline ships its jars. A series sent through
- * an ingest node is written completely, and the stop takes a savepoint on the cluster.
+ * an ingest node is written completely, and the stop takes a savepoint on the cluster. A pipeline process
+ * killed with SIGKILL leaves its job running on the cluster; the next start cancels it and continues.
  */
 class PipelineOnFlinkClusterITCase {
     private static final List<String> MODULES = List.of("pipeline-core", "ingest-nodes", "reducers", "sinks",
@@ -45,7 +49,7 @@ class PipelineOnFlinkClusterITCase {
     }
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 9, unit = TimeUnit.MINUTES)
     void shouldRunOnASessionClusterThatGetsBeamflowOnlyFromTheSubmittedJars() throws Exception {
         BeamflowConfig config = new BeamflowConfig();
         config.ingest.endpoints = List.of("tcp://127.0.0.1:*");
@@ -100,6 +104,70 @@ class PipelineOnFlinkClusterITCase {
                 assertTrue(Files.isRegularFile(savepoint.resolve("_metadata")), savepoint.toString());
                 assertTrue(cluster.get("/jobs/" + runner.jobId()).contains("\"FINISHED\""));
             }
+            clientKilled(config, cluster, node);
         }
+    }
+
+    /**
+     * A job on a cluster outlives the {@code beamflow pipeline} process that submitted it: after that process was
+     * killed with SIGKILL, the next start cancels the job left running and continues from its last checkpoint
+     * (found by the chaos drill: it submitted a second job, whose restore failed because the first one had deleted
+     * the checkpoint it chose, and had it not failed, two jobs would have written the same series).
+     */
+    private void clientKilled(BeamflowConfig config, FlinkProcessCluster cluster, IngestNode node) throws Exception {
+        StringBuilder yaml = new StringBuilder(String.join("\n",
+                "ingest:",
+                "  journalDirectory: " + config.ingest.journalDirectory,
+                "reduction:",
+                "  flinkRestAddress: " + config.reduction.flinkRestAddress,
+                "  checkpointIntervalMs: 300",
+                "  checkpointDirectory: " + config.reduction.checkpointDirectory,
+                "  rulesDirectory: " + config.reduction.rulesDirectory,
+                "  jobJars:",
+                ""));
+        config.reduction.jobJars.forEach(j -> yaml.append("    - ").append(j).append('\n'));
+        yaml.append(String.join("\n", "sink:", "  outputRoot: " + config.sink.outputRoot, "  beamtime: bt",
+                "  framesPerFile: 30", "control:", "  liveViewEndpoint: \"\"",
+                "  ruleStoreDirectory: " + config.control.ruleStoreDirectory, ""));
+        Path file = Files.writeString(work.resolve("cluster-pipeline.yaml"), yaml);
+        SnapshotDirectory snapshots = new SnapshotDirectory(Path.of(config.reduction.checkpointDirectory));
+        ChildJvm first = pipelineProcess(file, "pipeline-1.log");
+        String running = first.awaitLine("the first pipeline process running", l -> l.startsWith("pipeline running: "));
+        String orphan = running.substring("pipeline running: job ".length(), running.indexOf(','));
+        long submitted = System.currentTimeMillis();
+        Await.value(Duration.ofMinutes(2), () -> "a checkpoint of job " + orphan, () -> {
+            Optional<Path> newest = snapshots.newest();
+            return newest.isPresent() && newest.get().toString().contains(orphan)
+                    && Files.getLastModifiedTime(newest.get().resolve("_metadata")).toMillis() > submitted;
+        }, done -> done);
+        first.kill9(); // its job goes on running on the cluster
+        assertTrue(cluster.get("/jobs/" + orphan).contains("\"RUNNING\""), "the job outlives its client");
+        try (ChildJvm second = pipelineProcess(file, "pipeline-2.log")) {
+            String again = second.awaitLine("the second pipeline process running",
+                    l -> l.startsWith("pipeline running: "));
+            assertTrue(again.contains("continuing from ") && again.contains(orphan), again);
+            assertTrue(cluster.get("/jobs/" + orphan).contains("\"CANCELED\""), "the left-over job was cancelled");
+            assertEquals(1, cluster.get("/jobs/overview").split("\"RUNNING\"").length - 1,
+                    "one job runs: " + cluster.get("/jobs/overview"));
+            DetectorSimulator.Settings s = new DetectorSimulator.Settings(node.boundEndpoints(), "remote-2", 60, 64, 48,
+                    0, 0.2, 1, 5);
+            try (DetectorSimulator sim = new DetectorSimulator(s)) {
+                assertEquals(60, sim.run().frames());
+            }
+            Path master = work.resolve("raw/bt/remote-2/remote-2_master.h5");
+            Await.until(Duration.ofSeconds(180), () -> "remote-2 committed; " + second.outputTail(30),
+                    () -> Files.exists(master));
+            SeriesOutcome out = SeriesOutcome.read(master);
+            assertEquals(60, out.framesReceived());
+            assertEquals(60, out.framesStored());
+            second.stop(120);
+        }
+    }
+
+    private ChildJvm pipelineProcess(Path config, String log) {
+        return ChildJvm.builder(BeamflowCli.class.getName())
+                .jvmArgs("-Xmx512m", "-Dlog4j2.configurationFile=log4j2-test.xml")
+                .args("pipeline", "--config", config.toString(), "--no-server", "--status-interval", "0")
+                .output(work.resolve(log)).start();
     }
 }

@@ -35,6 +35,11 @@ public enum RejectReason {
     NON_MONOTONIC_FRAME_NUMBER,
     /** A frame number was seen before within a series and module. */
     DUPLICATE_FRAME_NUMBER,
+    /**
+     * A SERIES_START or SERIES_END that the series (and module) already has in the journal, e.g. re-sent by a
+     * detector after a node restart.
+     */
+    DUPLICATE_SERIES_MARKER,
     /** A frame arrived for a series that was not started (or already ended) where one is required. */
     UNKNOWN_SERIES,
     /** The node failed while handling an otherwise valid message (e.g. a journal write error); see the log. */

@@ -31,6 +31,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     /** Open series, the longest idle first (access order). */
     private final Map<String, NexusSeriesWriter> open = new LinkedHashMap<>(16, 0.75f, true);
     private final Set<String> ended = new LinkedHashSet<>();
+    /** Series this writer finished (their master is written, committed or about to be): never started again. */
+    private final Set<String> finished = new LinkedHashSet<>();
     /** Frames dropped per ended or refused series since the last SERIES_END: logged once, then summed. */
     private final Map<String, Long> droppedAfterEnd = new HashMap<>();
     private final List<Hdf5Committable> pending = new ArrayList<>();
@@ -147,6 +149,17 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         }
     }
 
+    private static String describe(IOException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains("No space left")) {
+            return "disk full (" + m + ")";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException || m.contains("Permission denied")) {
+            return "permission denied (" + m + ")";
+        }
+        return e.getClass().getSimpleName() + ": " + m;
+    }
+
     /**
      * @return the open series of a frame, started without metadata when its SERIES_START was not seen; {@code null}
      *         (the frame dropped and counted) when the series ended or its master is already committed
@@ -184,6 +197,13 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             LOG.warn("series {}: SERIES_START while the series is open; metadata ignored", seriesId);
             return w;
         }
+        if (finished.contains(seriesId)) {
+            // e.g. a detector re-sending its series after an ingest node restart: starting it again would write
+            // over the files of the finished series before their commit
+            LOG.warn("series {}: SERIES_START after the series finished; ignored, the series is not started again",
+                    seriesId);
+            return null;
+        }
         if (Files.exists(SeriesPaths.of(settings, seriesId).master())) {
             LOG.error("series {}: a committed master file already exists ({}); the series is not overwritten",
                     seriesId, SeriesPaths.of(settings, seriesId).master());
@@ -209,6 +229,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         LOG.error("series {}: {}; its later frames are dropped and counted (hdf5FramesDropped)", id, reason);
         try {
             w.finishIncomplete(reason);
+            markFinished(id);
             pending.addAll(w.drainCompleted());
             open.remove(id);
             markEnded(id);
@@ -266,11 +287,19 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             return;
         }
         w.finish(announced);
+        markFinished(seriesId);
         open.remove(seriesId);
         pending.addAll(w.drainCompleted());
         seriesFinished.inc();
         markEnded(seriesId);
         LOG.info("series {} finished: {} (announced {})", seriesId, w.counts(), announced);
+    }
+
+    private void markFinished(String seriesId) {
+        finished.add(seriesId);
+        if (finished.size() > REMEMBERED_ENDED_SERIES) {
+            finished.remove(finished.iterator().next());
+        }
     }
 
     private void markEnded(String seriesId) {

@@ -137,6 +137,29 @@ class Hdf5SinkWriterTest {
     }
 
     @Test
+    void shouldNotStartASeriesAgainWhenItsStartComesAgainBeforeItsMasterIsCommitted() throws Exception {
+        CountingMetrics metrics = new CountingMetrics();
+        Hdf5SinkWriter w = new Hdf5SinkWriter(settings(root.toString()), metrics, List.of());
+        for (FrameResult r : SeriesFixture.series("again", 7)) {
+            w.write(r, null);
+        }
+        // A detector re-sends its series after an ingest node restart: the node rejects the frames it has, but
+        // journals the series start and end again, and they come before the checkpoint that commits the series
+        // (found by the chaos drill: the second start began the series anew over its uncommitted files).
+        w.write(FrameResult.seriesStart("again", "{}"), null);
+        w.write(FrameResult.seriesEnd("again", 7), null);
+        publish(w);
+        w.close();
+        SeriesSummary s = SeriesSummary.read(root.resolve("mx-2026/again/again_master.h5"));
+        assertEquals(7, s.framesReceived(), s.format());
+        assertEquals("ok", s.status(), s.format());
+        assertEquals(1, metrics.count("hdf5SeriesFinished"), "the series finished once");
+        try (java.util.stream.Stream<Path> files = Files.list(root.resolve("mx-2026/again"))) {
+            assertTrue(files.noneMatch(SeriesPaths::isInProgress), "every file committed");
+        }
+    }
+
+    @Test
     void shouldCountMalformedFramesInsteadOfFailing() throws Exception {
         Hdf5SinkWriter w = new Hdf5SinkWriter(settings(root.toString()), new UnregisteredMetricsGroup(), List.of());
         w.write(FrameResult.seriesStart("bad", "{}"), null);
