@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a committed series back with h5py (libhdf5, the bitshuffle plugin): every data file linked from the
- * master, each frame's number and a hash of its pixels, the reduced rows' frame numbers and the master's
+ * Reads a committed series back with h5py (libhdf5, the bitshuffle plugin) as users do, through the master's
+ * NXdata signal (a virtual dataset over the data files): each frame's number (from the data files it maps) and a
+ * hash of its pixels, the reduced rows' frame numbers and the master's
  * accounting; then compares them with what the detector sent.
  */
 final class SeriesCheck {
@@ -26,16 +27,22 @@ final class SeriesCheck {
             "    print('ATTR', k, str(v).replace('\\n', ' '))",
             "for n in red['frame_number'][...]:",
             "    print('REDUCED', int(n))",
-            "links = sorted(k for k in f['/entry/data'].keys() if k.startswith('data_'))",
-            "print('DATAFILES', len(links))",
-            "for name in links:",
-            "    d = f['/entry/data/' + name]",
-            "    nums = d.file['/entry/data/frame_number'][...]",
-            "    if d.shape[0] != len(nums):",
-            "        print('PROBLEM', name, 'has', d.shape[0], 'frames and', len(nums), 'frame numbers')",
-            "    for i in range(min(d.shape[0], len(nums))):",
-            "        px = np.ascontiguousarray(d[i]).astype('<u2').tobytes()",
-            "        print('FRAME', int(nums[i]), hashlib.sha256(px).hexdigest()[:16])",
+            "import os",
+            "s = f['/entry/data'].attrs['signal']",
+            "d = f['/entry/data'][s.decode() if isinstance(s, bytes) else s]",
+            "if not d.is_virtual:",
+            "    print('PROBLEM', 'the NXdata signal is not a virtual dataset over the data files')",
+            "sources = d.virtual_sources() if d.is_virtual else []",
+            "print('DATAFILES', len(sources))",
+            "nums = []",
+            "for src in sources:",
+            "    g = h5py.File(os.path.join(os.path.dirname(sys.argv[1]), src.file_name), 'r')",
+            "    nums.extend(int(n) for n in g['/entry/data/frame_number'][...])",
+            "if d.shape[0] != len(nums):",
+            "    print('PROBLEM', 'the signal has', d.shape[0], 'frames and the data files', len(nums), 'frame numbers')",
+            "for i in range(min(d.shape[0], len(nums))):",
+            "    px = np.ascontiguousarray(d[i]).astype('<u2').tobytes()",
+            "    print('FRAME', nums[i], hashlib.sha256(px).hexdigest()[:16])",
             "");
 
     /** What was found. */

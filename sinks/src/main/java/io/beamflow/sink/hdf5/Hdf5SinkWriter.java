@@ -180,16 +180,6 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         return w;
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        if (m.contains("No space left")) {
-            return "disk full (" + m + ")";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException || m.contains("Permission denied")) {
-            return "permission denied (" + m + ")";
-        }
-        return e.getClass().getSimpleName() + ": " + m;
-    }
 
     private NexusSeriesWriter start(String seriesId, String metadataJson) throws IOException {
         NexusSeriesWriter w = open.get(seriesId);
