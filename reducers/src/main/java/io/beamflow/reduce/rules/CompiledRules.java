@@ -15,17 +15,15 @@ import org.apache.commons.jexl3.JexlScript;
  * a VETO or REDUCED_ONLY rule with prescale N keeps every N-th frame it matches (for monitoring). An
  * expression that fails at run time counts as not matching. Not thread-safe (prescale counters).
  *
- * <p>Deciding a frame has a time budget. Expressions have no loops and {@code =~} runs in linear
- * time, so evaluation cannot run away, but it cannot be interrupted either: the time is measured, and
- * a frame whose rules took longer than the budget is kept ({@link Decision#KEEP}, rule name
- * {@link #OVER_BUDGET}) whatever they decided, and counted ({@link #overBudgetFrames()}): a slow
- * rule never vetoes a frame silently.
+ * <p>Deciding a frame has a time budget. Expressions have no loops, are bounded in size and nesting, and
+ * {@code =~} runs in linear time, so evaluation cannot run away; it cannot be interrupted either. The time is
+ * measured, and a frame whose rules took longer than the budget is counted ({@link #overBudgetFrames()}) and
+ * reported, with the rules' own decision: a decision that depended on the clock would differ between a loaded
+ * and an idle machine, and between a frame's first decision and the one after a restart (exactly once).
  */
 public final class CompiledRules {
     /** Rule name recorded for frames kept by a prescale. */
     public static final String PRESCALE_SUFFIX = "#prescaled";
-    /** Rule name recorded for frames kept because deciding them took longer than the budget. */
-    public static final String OVER_BUDGET = "#over-budget";
     /** Default time budget to decide one frame: 20 ms (evaluations take microseconds). */
     public static final long DEFAULT_FRAME_BUDGET_NS = 20_000_000L;
 
@@ -68,7 +66,7 @@ public final class CompiledRules {
         return evaluationErrors;
     }
 
-    /** @return frames kept because deciding them took longer than the budget */
+    /** @return frames whose rules took longer than the budget to decide them */
     public long overBudgetFrames() {
         return overBudgetFrames;
     }
@@ -78,8 +76,9 @@ public final class CompiledRules {
      * pixels for REDUCED_ONLY/VETO decisions.
      *
      * @param r a FRAME result with features
+     * @return whether deciding it took longer than the budget (counted; the decision is the rules' own)
      */
-    public void decide(FrameResult r) {
+    public boolean decide(FrameResult r) {
         JexlContext context = FeatureVariables.bind(r);
         List<TriggerRule> rules = document.rules();
         Decision decision = document.defaultAction();
@@ -98,10 +97,9 @@ public final class CompiledRules {
                 break;
             }
         }
-        if (nanoClock.getAsLong() - start > budgetNs) {
+        boolean overBudget = nanoClock.getAsLong() - start > budgetNs;
+        if (overBudget) {
             overBudgetFrames++;
-            decision = Decision.KEEP;
-            name = OVER_BUDGET;
         }
         r.decision = decision;
         r.ruleName = name;
@@ -110,6 +108,7 @@ public final class CompiledRules {
             r.pixels = null;
             r.chunk = null;
         }
+        return overBudget;
     }
 
     private boolean matches(JexlScript script, JexlContext context) {

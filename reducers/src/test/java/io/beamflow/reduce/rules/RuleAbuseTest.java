@@ -95,16 +95,17 @@ class RuleAbuseTest {
     }
 
     @Test
-    void shouldKeepAndCountAFrameWhoseRulesTakeLongerThanTheBudget() {
-        CompiledRules rules = new RuleCompiler(null, 1_000_000L).compile(doc(Decision.VETO,
+    void shouldCountAFrameWhoseRulesTakeLongerThanTheBudgetAndKeepTheirDecision() {
+        CompiledRules rules = new RuleCompiler(null, 1_000_000L).compile(doc(Decision.KEEP,
                 new TriggerRule("blank", "peaks.count < 5", Decision.VETO, 1))).rules();
         AtomicLong now = new AtomicLong();
         CompiledRules slow = rules.withClock(() -> now.getAndAdd(2_000_000L)); // each reading 2 ms later
         FrameResult r = frame();
         slow.decide(r);
-        assertEquals(Decision.KEEP, r.decision, "a frame is never vetoed by rules that ran over their budget");
-        assertEquals(CompiledRules.OVER_BUDGET, r.ruleName);
-        assertNotNull(r.pixels);
+        // The decision is the rules' own, whatever the clock says: a frame and its rules give the same decision
+        // on a loaded machine and when a restarted job decides it again (exactly once). The overrun is reported.
+        assertEquals(Decision.VETO, r.decision);
+        assertEquals("blank", r.ruleName);
         assertEquals(1, slow.overBudgetFrames());
         CompiledRules fast = rules.withClock(() -> now.get()); // no time passes
         FrameResult v = frame();

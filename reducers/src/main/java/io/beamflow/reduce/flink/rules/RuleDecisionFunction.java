@@ -87,8 +87,7 @@ public final class RuleDecisionFunction
         CompiledRules rules = active(ctx.getBroadcastState(RULES_STATE));
         resequencer.offer(r, next -> {
             if (next.kind == FrameResult.Kind.FRAME) {
-                rules.decide(next);
-                if (CompiledRules.OVER_BUDGET.equals(next.ruleName)) {
+                if (rules.decide(next)) {
                     overBudget(rules, next);
                 }
             }
@@ -142,8 +141,8 @@ public final class RuleDecisionFunction
         long now = System.nanoTime();
         if (lastOverBudgetLogNs == 0 || now - lastOverBudgetLogNs > 10_000_000_000L) {
             lastOverBudgetLogNs = now;
-            LOG.warn("rule version {} took longer than its time budget to decide frame {} of series {}: frame kept "
-                    + "({} such frames so far)", rules.document().version(), r.frameNumber, r.seriesId,
+            LOG.warn("rule version {} took longer than its time budget to decide frame {} of series {} ({}, "
+                    + "{} such frames so far)", rules.document().version(), r.frameNumber, r.seriesId, r.decision,
                     rules.overBudgetFrames());
         }
     }
