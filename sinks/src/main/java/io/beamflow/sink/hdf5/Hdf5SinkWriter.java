@@ -43,6 +43,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     private final Counter seriesEvicted;
     private final Counter framesQuarantined;
     private final FrameCompressor compressor;
+    private final BeamtimePlacement placement;
+    private final Counter seriesRefused;
 
     Hdf5SinkWriter(Hdf5SinkSettings settings, MetricGroup metrics, Collection<Hdf5WriterState> restored)
             throws IOException {
@@ -56,6 +58,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         this.seriesFailed = metrics.counter("hdf5SeriesFailed");
         this.seriesEvicted = metrics.counter("hdf5SeriesEvicted");
         this.framesQuarantined = metrics.counter("hdf5FramesQuarantined");
+        this.seriesRefused = metrics.counter("hdf5SeriesRefused");
+        this.placement = new BeamtimePlacement(settings);
         for (Hdf5WriterState s : restored) {
             try {
                 open.put(s.seriesId(), NexusSeriesWriter.resume(settings, s.snapshot(), compressor));
@@ -184,9 +188,18 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
             LOG.warn("series {}: SERIES_START while the series is open; metadata ignored", seriesId);
             return w;
         }
-        if (Files.exists(SeriesPaths.of(settings, seriesId).master())) {
+        BeamtimePlacement.Placement placed = placement.place(seriesId, java.time.Instant.now());
+        if (placed.refusal() != null) {
+            // no master is written anywhere; its frames are dropped and counted (hdf5FramesDropped)
+            seriesRefused.inc();
+            LOG.error("series {} refused: {}; its frames are counted in hdf5FramesDropped", seriesId,
+                    placed.refusal());
+            markEnded(seriesId);
+            return null;
+        }
+        if (Files.exists(placed.paths().master())) {
             LOG.error("series {}: a committed master file already exists ({}); the series is not overwritten",
-                    seriesId, SeriesPaths.of(settings, seriesId).master());
+                    seriesId, placed.paths().master());
             markEnded(seriesId);
             return null;
         }
@@ -194,7 +207,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         while (open.size() >= settings.maxOpenSeries()) {
             evictLongestIdle();
         }
-        w = NexusSeriesWriter.start(settings, seriesId, metadataJson, compressor);
+        w = NexusSeriesWriter.start(settings, placement.managed() ? placed.paths() : null, seriesId, metadataJson,
+                compressor);
         open.put(seriesId, w);
         return w;
     }
