@@ -30,7 +30,8 @@ public record Beamtime(String id, String beamline, String facility, String propo
         facility = nz(facility);
         proposal = nz(proposal);
         pi = nz(pi);
-        participants = participants == null ? List.of() : List.copyOf(participants);
+        participants = participants == null ? List.of()
+                : participants.stream().map(Beamtime::nz).toList();
         group = nz(group);
         start = nz(start);
         end = nz(end);
