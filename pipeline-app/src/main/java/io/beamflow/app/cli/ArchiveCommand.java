@@ -153,7 +153,7 @@ public final class ArchiveCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Show per series: files, size, verified copies per target, bad copies, purge state.")
     static final class Status extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all).")
         String series;
 
         @Override
@@ -168,7 +168,7 @@ public final class ArchiveCommand implements Runnable {
     @Command(name = "migrate", mixinStandardHelpOptions = true,
             description = "Copy closed series to every target, verify each copy, record it in the catalog (one pass).")
     static final class Migrate extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all closed series).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all closed series).")
         String series;
         @Option(names = "--throttle-bytes-per-second", description = "Transfer limit (default archive.throttleBytesPerSecond; 0 = none).")
         Long throttle;
@@ -192,7 +192,7 @@ public final class ArchiveCommand implements Runnable {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Re-check every recorded copy against the catalog checksums; report corrupt or missing copies.")
     static final class Verify extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all).")
         String series;
 
         @Override
@@ -209,7 +209,7 @@ public final class ArchiveCommand implements Runnable {
             description = {"Delete files from the beamline filesystem whose policy is met: required verified copies,",
                 "retention elapsed, copies re-verified now, and beamline bytes still matching the catalog."})
     static final class Purge extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all).")
         String series;
         @Option(names = {"-n", "--dry-run"}, description = "Only report what would be deleted.")
         boolean dryRun;
