@@ -148,12 +148,13 @@ final class BeamtimeAccess {
         if (Files.exists(target)) {
             return;
         }
-        Path temp = SeriesPaths.inProgress(target);
-        Files.deleteIfExists(temp);
+        // a name of its own: sink writers of other subtasks may prepare the same beamtime at the same time
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID()
+                + SeriesPaths.IN_PROGRESS_SUFFIX);
         Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         restrictFile(temp);
         Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata(layout)));
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     ObjectNode metadata(BeamtimeLayout layout) {
