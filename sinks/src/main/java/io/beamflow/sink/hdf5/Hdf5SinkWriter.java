@@ -79,7 +79,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         try {
             switch (r.kind) {
                 case SERIES_START:
-                    NexusSeriesWriter w = start(r.seriesId, r.metadataJson);
+                    NexusSeriesWriter w = start(r.seriesId, r.metadataJson, r.receiveTimeNs);
                     if (w != null && r.quarantineReason != null) {
                         quarantine(r.seriesId, w, r.quarantineReason);
                     }
@@ -163,7 +163,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         if (!ended.contains(r.seriesId)) {
             LOG.warn("series {}: frame {} without SERIES_START; starting the series without metadata",
                     r.seriesId, r.frameNumber);
-            w = start(r.seriesId, "{}");
+            w = start(r.seriesId, "{}", r.receiveTimeNs);
         }
         if (w == null) {
             dropAfterEnd(r);
@@ -182,13 +182,15 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         return e.getClass().getSimpleName() + ": " + m;
     }
 
-    private NexusSeriesWriter start(String seriesId, String metadataJson) throws IOException {
+    /** @param startNs when the series started (ingest receive time, ns since the epoch); 0: now */
+    private NexusSeriesWriter start(String seriesId, String metadataJson, long startNs) throws IOException {
         NexusSeriesWriter w = open.get(seriesId);
         if (w != null) {
             LOG.warn("series {}: SERIES_START while the series is open; metadata ignored", seriesId);
             return w;
         }
-        BeamtimePlacement.Placement placed = placement.place(seriesId, java.time.Instant.now());
+        java.time.Instant at = startNs > 0 ? java.time.Instant.EPOCH.plusNanos(startNs) : java.time.Instant.now();
+        BeamtimePlacement.Placement placed = placement.place(seriesId, at);
         if (placed.refusal() != null) {
             // no master is written anywhere; its frames are dropped and counted (hdf5FramesDropped)
             seriesRefused.inc();

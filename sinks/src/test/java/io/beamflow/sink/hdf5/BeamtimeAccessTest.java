@@ -161,6 +161,40 @@ class BeamtimeAccessTest {
         assertEquals(0, metrics.count("hdf5SeriesRefused"));
     }
 
+    @Test
+    void shouldPlaceASeriesInTheBeamtimeOpenAtItsStartNotAtTheTimeTheSinkSeesIt() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        BeamtimeStore store = new BeamtimeStore(root.resolve("beamtimes.jsonl"));
+        Beamtime past = new Beamtime("11000007", "p11", "PETRA III", "", PARTICIPANT, List.of(PARTICIPANT), GROUP_A,
+                now.minus(3, ChronoUnit.HOURS).toString(), now.minus(1, ChronoUnit.HOURS).toString(), false, "", "");
+        assertEquals(List.of(), store.open(past));
+        store.close("11000007", now.minus(30, ChronoUnit.MINUTES));
+        Hdf5SinkSettings settings = new Hdf5SinkSettings(root.resolve("out").toString(), "unused", 3,
+                Compression.BSLZ4, 0, Hdf5SinkSettings.Detector.of(new DetectorInfo()), 8,
+                new Hdf5SinkSettings.Beamtimes(store.path().toString(), "p11", List.of(STAFF)));
+        Hdf5SinkWriterTest.CountingMetrics metrics = new Hdf5SinkWriterTest.CountingMetrics();
+        Hdf5SinkWriter w = new Hdf5SinkWriter(settings, metrics, List.of());
+        long startedNs = now.minus(2, ChronoUnit.HOURS).getEpochSecond() * 1_000_000_000L;
+        for (FrameResult r : SeriesFixture.series("late", 2)) { // the record path caught up after the beamtime
+            r.receiveTimeNs = startedNs;
+            w.write(r, null);
+        }
+        for (FrameResult r : SeriesFixture.series("now", 2)) { // started after the beamtime: refused
+            r.receiveTimeNs = now.getEpochSecond() * 1_000_000_000L;
+            w.write(r, null);
+        }
+        for (Hdf5Committable c : w.prepareCommit()) {
+            FilePublisher.publish(c);
+        }
+        w.close();
+        Path master = root.resolve("out").resolve(Integer.toString(now.minus(2, ChronoUnit.HOURS)
+                .atZone(java.time.ZoneOffset.UTC).getYear())).resolve("data/11000007/raw/late/late_master.h5");
+        assertTrue(Files.exists(master), master.toString());
+        assertPrivate(master);
+        assertEquals(1, metrics.count("hdf5SeriesRefused"));
+        assertEquals(1, metrics.count("hdf5SeriesFinished"));
+    }
+
     /** Group of the beamtime, no bits for others, and an ACL entry for the participant. */
     private static void assertPrivate(Path p) throws Exception {
         assertEquals(GROUP_A, Files.getAttribute(p, "posix:group").toString(), "group of " + p);
