@@ -65,10 +65,19 @@ public final class BeamtimeStore {
      * @return the beamtime a series started then on that beamline belongs to
      */
     public synchronized Optional<Beamtime> at(String beamline, Instant t) {
+        return all(beamline, t).stream().findFirst();
+    }
+
+    /**
+     * @param beamline a beamline; empty: any
+     * @param t        an instant
+     * @return every beamtime scheduled and not closed then on that beamline (at most one per beamline)
+     */
+    public synchronized List<Beamtime> all(String beamline, Instant t) {
         reloadIfChanged();
         return byId.values().stream()
                 .filter(b -> (beamline == null || beamline.isEmpty() || b.beamline().equals(beamline)) && b.covers(t))
-                .findFirst();
+                .toList();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,7 +42,13 @@ final class BeamtimePlacement {
             return new Placement(SeriesPaths.of(settings, seriesId), settings.beamtime(), null);
         }
         String beamline = settings.beamtimes().beamline();
-        Optional<Beamtime> b = store.at(beamline, at);
+        List<Beamtime> open = store.all(beamline, at);
+        if (open.size() > 1) {
+            // never guess whose data these are
+            return new Placement(null, null, "beamtimes " + open.stream().map(Beamtime::id).toList() + " of several "
+                    + "beamlines are open at " + at + "; set sink.beamline");
+        }
+        Optional<Beamtime> b = open.stream().findFirst();
         if (b.isEmpty()) {
             return new Placement(null, null, "no beamtime open" + (beamline.isEmpty() ? "" : " on beamline " + beamline)
                     + " at " + at + " (" + store.path() + ")");

@@ -3,6 +3,7 @@ package io.beamflow.sink.hdf5;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.beamtime.Beamtime;
 import io.beamflow.core.beamtime.BeamtimeStore;
@@ -49,6 +50,24 @@ class BeamtimePlacementTest {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().contains("orphan")),
                     "no file of a refused series anywhere");
         }
+    }
+
+    @Test
+    void shouldRefuseRatherThanGuessWhenNoBeamlineIsSetAndSeveralBeamtimesAreOpen() throws Exception {
+        Instant now = Instant.now();
+        BeamtimeStore store = new BeamtimeStore(root.resolve("beamtimes.jsonl"));
+        for (String[] b : new String[][] {{"11000001", "p11"}, {"11000002", "p12"}}) {
+            assertEquals(List.of(), store.open(new Beamtime(b[0], b[1], "PETRA III", "", "root", List.of(), "root",
+                    now.minus(1, ChronoUnit.HOURS).toString(), now.plus(1, ChronoUnit.HOURS).toString(), false, "",
+                    "")));
+        }
+        Hdf5SinkSettings settings = new Hdf5SinkSettings(root.resolve("out").toString(), "x", 3, Compression.BSLZ4, 0,
+                Hdf5SinkSettings.Detector.of(new DetectorInfo()), 8,
+                new Hdf5SinkSettings.Beamtimes(store.path().toString(), "", List.of()));
+        BeamtimePlacement.Placement p = new BeamtimePlacement(settings).place("s1", now);
+        assertEquals(null, p.paths());
+        assertTrue(p.refusal().contains("set sink.beamline"), p.refusal());
+        assertFalse(Files.exists(root.resolve("out")));
     }
 
     @Test
