@@ -95,7 +95,7 @@ public final class ArchivePurger {
             }
         }
         for (Map.Entry<String, List<CatalogFile>> e : bySeries.entrySet()) {
-            String seriesId = e.getKey().substring(e.getKey().indexOf('/') + 1);
+            String seriesId = e.getKey().substring(e.getKey().lastIndexOf('/') + 1); // key: .../<seriesId>
             List<CatalogFile> files = new ArrayList<>(e.getValue());
             files.sort(Comparator.comparing((CatalogFile f) -> f.path().endsWith("/" + seriesId + ClosedSeriesPredicate.MASTER_SUFFIX))
                     .thenComparing(CatalogFile::path));
@@ -198,15 +198,19 @@ public final class ArchivePurger {
         }
     }
 
-    /** A catalog row names a file below its own series directory, {@code <beamtime>/<seriesId>/...}. */
+    /**
+     * A catalog row names a file below its own series directory, {@code <beamtime>/<seriesId>/...} or (ASAP3)
+     * {@code <year>/data/<beamtime>/raw/<seriesId>/...}: the series key is what {@link ArchiveSeries#keyOf} makes of
+     * the path.
+     */
     private static boolean insideItsSeries(CatalogFile f) {
         try {
             RelativePaths.check(f.path());
             RelativePaths.check(f.series());
+            return f.path().startsWith(f.series() + "/") && f.series().equals(ArchiveSeries.keyOf(f.path()));
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return f.series().split("/").length == 2 && f.path().startsWith(f.series() + "/");
     }
 
     private static void refuse(PurgeReport report, String line) {

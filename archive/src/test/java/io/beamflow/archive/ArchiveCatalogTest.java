@@ -112,6 +112,29 @@ class ArchiveCatalogTest {
     }
 
     @Test
+    void shouldPurgeOneBeamtimeOfTheAsap3LayoutWithItsMasterLast() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> mine = SeriesFixture.write(beamline, "2026/data/11012345/raw", "scan1", 2, 10_000, 5);
+        List<Path> theirs = SeriesFixture.write(beamline, "2026/data/11012346/raw", "scan1", 1, 10_000, 6);
+        List<ArchiveTarget> targets = List.of(new PosixTarget(tmp.resolve("a")), new PosixTarget(tmp.resolve("b")));
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        try (ArchiveCatalog c = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("p.db"), clock)) {
+            assertTrue(new ArchiveMigrator(new SeriesScanner(beamline), c, targets, Throttle.NONE)
+                    .migrate(null, ProgressReporter.NONE).ok());
+            assertEquals("2026/data/11012345/raw/scan1", c.files("11012345").get(0).series());
+            SeriesFixture.corrupt(mine.get(0)); // changed since archived: kept, so the master must stay too
+            PurgeReport p = new ArchivePurger(c, targets, new ArchivePolicy(2, 0), beamline, clock, true)
+                    .purge("11012345", false);
+            assertEquals(1, p.filesPurged(), p + " " + p.refusals());
+            assertEquals(1, p.keptMasterLast(), p.toString());
+            assertTrue(Files.exists(mine.get(mine.size() - 1)), "master kept while a data file remains");
+            for (Path f : theirs) {
+                assertTrue(Files.exists(f), "another beamtime's file untouched: " + f);
+            }
+        }
+    }
+
+    @Test
     void shouldMarkFilesPurgedWhenTheWholeSeriesDirectoryIsAlreadyGone() throws Exception {
         Path beamline = tmp.resolve("beamline");
         List<Path> files = SeriesFixture.write(beamline, "bt", "s3", 2, 10_000, 4);
