@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes. Mutations
- * need the operator token and are recorded in the audit log; a candidate is validated (fields, no overlap on its
+ * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes. Every
+ * request needs the operator token (a beamtime names people); changes are recorded in the audit log; a candidate is validated (fields, no overlap on its
  * beamline) and its group and accounts must exist on this host. Without {@code sink.beamtimeStore} every request
  * is answered 409: the sink then writes every series under {@code sink.beamtime}.
  */
@@ -45,12 +45,14 @@ final class BeamtimesHandler extends JsonHandler {
             throw new ApiException(409, "no_beamtime_store", "beamtimes are not managed here: sink.beamtimeStore is "
                     + "not set, so every series goes under sink.beamtime");
         }
+        // every request, reads too: participants' account names and commercial beamtimes are personal or
+        // confidential data, not status for anyone who reaches the port
+        auth.require(ex);
         String rest = path.substring("/api/beamtimes".length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (method.equals("GET")) {
                 HttpJson.send(ex, 200, Map.of("beamtimes", store.list()));
             } else if (method.equals("POST")) {
-                auth.require(ex);
                 open(ex);
             } else {
                 throw methodNotAllowed(method, path, "GET, POST");
@@ -71,7 +73,6 @@ final class BeamtimesHandler extends JsonHandler {
             if (!method.equals("POST")) {
                 throw methodNotAllowed(method, path, "POST");
             }
-            auth.require(ex);
             close(ex, id);
         } else {
             throw new ApiException(404, "not_found", "no such resource: " + path);

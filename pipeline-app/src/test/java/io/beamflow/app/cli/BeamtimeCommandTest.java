@@ -114,6 +114,8 @@ class BeamtimeCommandTest {
         assertEquals(1, traversal.code());
         assertTrue(traversal.err().contains("id: must match"), traversal.err());
 
+        assertEquals(2, run(false, "list").code(), "who takes part in a beamtime is not public");
+        assertEquals(2, run(false, "show", "11012345").code(), "who takes part in a beamtime is not public");
         Run list = run(true, "list");
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().contains("11012345") && list.out().contains("open"), list.out());
@@ -125,7 +127,8 @@ class BeamtimeCommandTest {
         assertEquals(2, run(true, "show", "nope").code(), "not found");
         assertEquals(2, run(true, "show", "../x").code(), "unsafe id refused before the request");
         HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.url() + "api/beamtimes/..%2F..%2Fetc")).GET().build(),
+                URI.create(server.url() + "api/beamtimes/..%2F..%2Fetc")).header("Authorization", "Bearer " + TOKEN)
+                .GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, raw.statusCode(), raw.body());
 
