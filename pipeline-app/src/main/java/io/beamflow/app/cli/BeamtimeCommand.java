@@ -69,6 +69,10 @@ public final class BeamtimeCommand implements Runnable {
         @Option(names = "--embargo-end", defaultValue = "", description = "Embargo end date (YYYY-MM-DD).")
         String embargoEnd;
 
+        @Option(names = "--retention-days", defaultValue = "0",
+                description = "Days its files stay on the beamline filesystem once archived (0: the archive's default).")
+        int retentionDays;
+
         @Option(names = {"-a", "--author"}, description = "Author (default: the user name).")
         String author = System.getProperty("user.name");
 
@@ -79,6 +83,7 @@ public final class BeamtimeCommand implements Runnable {
         int execute() throws IOException {
             ObjectNode b = RulesCommand.JSON.createObjectNode();
             b.put("id", id);
+            b.put("retentionDays", retentionDays);
             b.put("beamline", beamline);
             b.put("facility", facility);
             b.put("proposal", proposal);

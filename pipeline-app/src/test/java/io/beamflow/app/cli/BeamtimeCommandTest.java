@@ -82,7 +82,8 @@ class BeamtimeCommandTest {
     private Run open(boolean withToken, String id, String beamline, String group, Instant start, Instant end) {
         return run(withToken, "open", "--id=" + id, "--beamline=" + beamline, "--facility=PETRA III",
                 "--proposal=I-20261234", "--pi=root", "--participant=root", "--group=" + group,
-                "--start=" + start, "--end=" + end, "--commercial", "--embargo-end=2029-12-31", "-a", "alice",
+                "--start=" + start, "--end=" + end, "--commercial", "--embargo-end=2029-12-31", "--retention-days=90", "-a",
+                "alice",
                 "-m", "MX beamtime");
     }
 
@@ -122,7 +123,8 @@ class BeamtimeCommandTest {
         assertFalse(list.out().contains("11012346"), list.out());
         Run show = run(true, "show", "11012345");
         assertEquals(0, show.code(), show.err());
-        assertTrue(show.out().contains("\"commercial\" : true") && show.out().contains("\"embargoEnd\" : \"2029-12-31\""),
+        assertTrue(show.out().contains("\"commercial\" : true") && show.out().contains("\"embargoEnd\" : \"2029-12-31\"")
+                && show.out().contains("\"retentionDays\" : 90"),
                 show.out());
         assertEquals(2, run(true, "show", "nope").code(), "not found");
         assertEquals(2, run(true, "show", "../x").code(), "unsafe id refused before the request");

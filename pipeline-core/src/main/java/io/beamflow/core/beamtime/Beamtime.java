@@ -19,10 +19,18 @@ import java.util.List;
  * @param commercial   proprietary (commercial) beamtime: never published, never opened after an embargo
  * @param embargoEnd   ISO-8601 date until which the data stay private; empty: the facility's default
  * @param closedAt     ISO-8601 instant when it was closed; empty while open
+ * @param retentionDays days its files stay on the beamline filesystem once archived (the archive's purge); 0: the
+ *                      archive's default
  */
 public record Beamtime(String id, String beamline, String facility, String proposal, String pi,
                        List<String> participants, String group, String start, String end, boolean commercial,
-                       String embargoEnd, String closedAt) {
+                       String embargoEnd, String closedAt, int retentionDays) {
+    /** A beamtime with the archive's default retention. */
+    public Beamtime(String id, String beamline, String facility, String proposal, String pi, List<String> participants,
+            String group, String start, String end, boolean commercial, String embargoEnd, String closedAt) {
+        this(id, beamline, facility, proposal, pi, participants, group, start, end, commercial, embargoEnd, closedAt, 0);
+    }
+
     /** Normalises absent values to empty strings and lists. */
     public Beamtime {
         id = nz(id);
@@ -66,7 +74,7 @@ public record Beamtime(String id, String beamline, String facility, String propo
      */
     public Beamtime closed(Instant when) {
         return new Beamtime(id, beamline, facility, proposal, pi, participants, group, start, end, commercial,
-                embargoEnd, when.toString());
+                embargoEnd, when.toString(), retentionDays);
     }
 
     /** @return the year of its start (the ASAP3 {@code <year>} directory) */

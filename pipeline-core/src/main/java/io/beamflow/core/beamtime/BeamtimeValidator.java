@@ -68,6 +68,9 @@ public final class BeamtimeValidator {
         if (!b.isOpen()) {
             p.add("closedAt: a new beamtime is open");
         }
+        if (b.retentionDays() < 0 || b.retentionDays() > 36_500) {
+            p.add("retentionDays: must be 0 (the archive's default) to 36500");
+        }
         for (Beamtime o : existing) {
             if (o.id().equals(b.id())) {
                 p.add("id: beamtime " + b.id() + " exists already");
