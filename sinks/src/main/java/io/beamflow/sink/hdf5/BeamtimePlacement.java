@@ -54,7 +54,8 @@ final class BeamtimePlacement {
                     + " at " + at + " (" + store.path() + ")");
         }
         BeamtimeLayout layout = BeamtimeLayout.of(Path.of(settings.outputRoot()), b.get());
-        if (!prepared.contains(b.get().id())) {
+        // again when the tree went away under a running sink: never create raw/ with the umask's rights
+        if (!prepared.contains(b.get().id()) || !java.nio.file.Files.isDirectory(layout.raw())) {
             new BeamtimeAccess(b.get(), settings.beamtimes().staff()).prepare(layout);
             prepared.add(b.get().id());
         }

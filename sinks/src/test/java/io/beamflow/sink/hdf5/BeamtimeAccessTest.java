@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,6 +194,23 @@ class BeamtimeAccessTest {
         assertPrivate(master);
         assertEquals(1, metrics.count("hdf5SeriesRefused"));
         assertEquals(1, metrics.count("hdf5SeriesFinished"));
+
+        // the beamtime's tree removed under a running sink: prepared again, never created with the umask's rights
+        Path bt = master.getParent().getParent().getParent();
+        Instant started = Instant.ofEpochSecond(0, startedNs);
+        BeamtimePlacement placement = new BeamtimePlacement(settings);
+        placement.place("x", started);
+        deleteTree(bt);
+        BeamtimePlacement.Placement p = placement.place("late2", started);
+        assertPrivate(p.paths().seriesDir().getParent());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Group of the beamtime, no bits for others, and an ACL entry for the participant. */
