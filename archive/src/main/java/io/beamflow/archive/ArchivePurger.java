@@ -46,6 +46,7 @@ public final class ArchivePurger {
     private final ArchiveCatalog catalog;
     private final TargetSet targets;
     private final ArchivePolicy policy;
+    private final java.util.function.Function<String, ArchivePolicy> policyOf;
     private final Path root;
     private final Clock clock;
     private final boolean reverify;
@@ -60,9 +61,26 @@ public final class ArchivePurger {
      */
     public ArchivePurger(ArchiveCatalog catalog, List<ArchiveTarget> targets, ArchivePolicy policy, Path root,
             Clock clock, boolean reverify) {
+        this(catalog, targets, policy, key -> policy, root, clock, reverify);
+    }
+
+    /**
+     * A purger whose policy may differ per series (a beamtime's retention, {@link BeamtimeRetention}).
+     *
+     * @param catalog  the catalog
+     * @param targets  configured targets (used to re-verify copies)
+     * @param policy   required copies and retention by default
+     * @param policyOf the policy of a series key
+     * @param root     beamline root
+     * @param clock    time source for the retention
+     * @param reverify re-verify the counted copies right before deleting
+     */
+    public ArchivePurger(ArchiveCatalog catalog, List<ArchiveTarget> targets, ArchivePolicy policy,
+            java.util.function.Function<String, ArchivePolicy> policyOf, Path root, Clock clock, boolean reverify) {
         this.catalog = catalog;
         this.targets = new TargetSet(targets);
         this.policy = policy;
+        this.policyOf = policyOf;
         this.root = root;
         this.clock = clock;
         this.reverify = reverify;
@@ -95,7 +113,7 @@ public final class ArchivePurger {
             }
         }
         for (Map.Entry<String, List<CatalogFile>> e : bySeries.entrySet()) {
-            String seriesId = e.getKey().substring(e.getKey().indexOf('/') + 1);
+            String seriesId = e.getKey().substring(e.getKey().lastIndexOf('/') + 1); // key: .../<seriesId>
             List<CatalogFile> files = new ArrayList<>(e.getValue());
             files.sort(Comparator.comparing((CatalogFile f) -> f.path().endsWith("/" + seriesId + ClosedSeriesPredicate.MASTER_SUFFIX))
                     .thenComparing(CatalogFile::path));
@@ -115,11 +133,12 @@ public final class ArchivePurger {
     /** @return true when the file is (or, in a dry run, would be) gone from the beamline filesystem */
     private boolean purgeFile(CatalogFile f, boolean dryRun, boolean mayDelete, PurgeReport report) {
         List<CatalogCopy> copies = catalog.copies(f.path());
-        Optional<Long> from = policy.purgeableFrom(copies);
+        ArchivePolicy seriesPolicy = policyOf(f.series());
+        Optional<Long> from = seriesPolicy.purgeableFrom(copies);
         if (from.isEmpty()) {
             report.keptPolicyNotMet++;
             LOG.debug("{} kept: {} of {} required copies verified", f.path(),
-                    copies.stream().filter(CatalogCopy::verified).count(), policy.requiredCopies());
+                    copies.stream().filter(CatalogCopy::verified).count(), seriesPolicy.requiredCopies());
             return false;
         }
         if (clock.millis() < from.get()) {
@@ -150,8 +169,8 @@ public final class ArchivePurger {
                     bad.add(t.uri() + ": " + (v == null ? "unreachable" : v.state() + " (" + v.detail() + ")"));
                 }
             }
-            if (good < policy.requiredCopies()) {
-                refuse(report, f.path() + ": only " + good + " of " + policy.requiredCopies()
+            if (good < seriesPolicy.requiredCopies()) {
+                refuse(report, f.path() + ": only " + good + " of " + seriesPolicy.requiredCopies()
                         + " required copies verify now " + bad);
                 return false;
             }
@@ -198,15 +217,24 @@ public final class ArchivePurger {
         }
     }
 
-    /** A catalog row names a file below its own series directory, {@code <beamtime>/<seriesId>/...}. */
+    /**
+     * A catalog row names a file below its own series directory, {@code <beamtime>/<seriesId>/...} or (ASAP3)
+     * {@code <year>/data/<beamtime>/raw/<seriesId>/...}: the series key is what {@link ArchiveSeries#keyOf} makes of
+     * the path.
+     */
     private static boolean insideItsSeries(CatalogFile f) {
         try {
             RelativePaths.check(f.path());
             RelativePaths.check(f.series());
+            return f.path().startsWith(f.series() + "/") && f.series().equals(ArchiveSeries.keyOf(f.path()));
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return f.series().split("/").length == 2 && f.path().startsWith(f.series() + "/");
+    }
+
+    private ArchivePolicy policyOf(String seriesKey) {
+        ArchivePolicy p = policyOf.apply(seriesKey);
+        return p == null ? policy : p;
     }
 
     private static void refuse(PurgeReport report, String line) {

@@ -15,12 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the closed series under the beamline root ({@code <root>/<beamtime>/<seriesId>/}) using a
- * {@link ClosedSeriesPredicate}. Symbolic links are never followed: they, and other non-regular files, are
+ * Finds the closed series under the beamline root using a {@link ClosedSeriesPredicate}, in both layouts the sink
+ * writes: {@code <root>/<beamtime>/<seriesId>/} (key {@code <beamtime>/<seriesId>}) and ASAP3's
+ * {@code <root>/<year>/data/<beamtime-id>/raw/<seriesId>/} (key {@code <year>/data/<beamtime-id>/raw/<seriesId>};
+ * a top-level directory of four digits holding {@code data/}). Symbolic links are never followed: they, and other non-regular files, are
  * reported and skipped.
  */
 public final class SeriesScanner {
     private static final Logger LOG = LoggerFactory.getLogger(SeriesScanner.class);
+
+    private static final java.util.regex.Pattern YEAR = java.util.regex.Pattern.compile("[0-9]{4}");
+    private static final String RAW = "raw";
 
     private final Path root;
     private final ClosedSeriesPredicate closed = new ClosedSeriesPredicate();
@@ -62,27 +67,46 @@ public final class SeriesScanner {
         if (!Files.isDirectory(root)) {
             throw new IOException("beamline root is not a directory: " + root);
         }
-        for (Path beamtime : list(root)) {
-            if (ClosedSeriesPredicate.isTemporaryName(name(beamtime)) || !isDirectory(beamtime, name(beamtime), skipped)) {
+        for (Path top : list(root)) {
+            String topName = name(top);
+            if (ClosedSeriesPredicate.isTemporaryName(topName) || !isDirectory(top, topName, skipped)) {
                 continue;
             }
-            for (Path dir : list(beamtime)) {
-                String key = name(beamtime) + "/" + name(dir);
-                if (!ArchiveSeries.matches(key, selection) || !isDirectory(dir, key, skipped)) {
-                    continue;
+            Path data = top.resolve("data");
+            if (YEAR.matcher(topName).matches() && isDirectory(data, topName + "/data", skipped)) {
+                // ASAP3: <year>/data/<beamtime>/raw/<series>/
+                for (Path beamtime : list(data)) {
+                    String bt = topName + "/data/" + name(beamtime);
+                    if (!ClosedSeriesPredicate.isTemporaryName(name(beamtime)) && isDirectory(beamtime, bt, skipped)
+                            && isDirectory(beamtime.resolve(RAW), bt + "/" + RAW, skipped)) {
+                        scan(beamtime.resolve(RAW), bt + "/" + RAW, selection, skipped, out);
+                    }
                 }
-                if (!closed.test(dir)) {
-                    LOG.debug("series {} is not closed yet", key);
-                    continue;
-                }
-                try {
-                    out.add(new ArchiveSeries(key, dir, files(dir, skipped)));
-                } catch (IOException | UncheckedIOException e) {
-                    LOG.warn("cannot list series {}: {}", key, e.toString());
-                }
+            } else {
+                scan(top, topName, selection, skipped, out);
             }
         }
         return out;
+    }
+
+    /** Adds the closed series directly under {@code parent} (keys {@code <prefix>/<series>}). */
+    private void scan(Path parent, String prefix, String selection, Consumer<String> skipped, List<ArchiveSeries> out)
+            throws IOException {
+        for (Path dir : list(parent)) {
+            String key = prefix + "/" + name(dir);
+            if (!ArchiveSeries.matches(key, selection) || !isDirectory(dir, key, skipped)) {
+                continue;
+            }
+            if (!closed.test(dir)) {
+                LOG.debug("series {} is not closed yet", key);
+                continue;
+            }
+            try {
+                out.add(new ArchiveSeries(key, dir, files(dir, skipped)));
+            } catch (IOException | UncheckedIOException e) {
+                LOG.warn("cannot list series {}: {}", key, e.toString());
+            }
+        }
     }
 
     /** @return true for a real directory; a link (to a directory or not) is reported */

@@ -112,6 +112,60 @@ class ArchiveCatalogTest {
     }
 
     @Test
+    void shouldPurgeOneBeamtimeOfTheAsap3LayoutWithItsMasterLast() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> mine = SeriesFixture.write(beamline, "2026/data/11012345/raw", "scan1", 2, 10_000, 5);
+        List<Path> theirs = SeriesFixture.write(beamline, "2026/data/11012346/raw", "scan1", 1, 10_000, 6);
+        List<ArchiveTarget> targets = List.of(new PosixTarget(tmp.resolve("a")), new PosixTarget(tmp.resolve("b")));
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        try (ArchiveCatalog c = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("p.db"), clock)) {
+            assertTrue(new ArchiveMigrator(new SeriesScanner(beamline), c, targets, Throttle.NONE)
+                    .migrate(null, ProgressReporter.NONE).ok());
+            assertEquals("2026/data/11012345/raw/scan1", c.files("11012345").get(0).series());
+            SeriesFixture.corrupt(mine.get(0)); // changed since archived: kept, so the master must stay too
+            PurgeReport p = new ArchivePurger(c, targets, new ArchivePolicy(2, 0), beamline, clock, true)
+                    .purge("11012345", false);
+            assertEquals(1, p.filesPurged(), p + " " + p.refusals());
+            assertEquals(1, p.keptMasterLast(), p.toString());
+            assertTrue(Files.exists(mine.get(mine.size() - 1)), "master kept while a data file remains");
+            for (Path f : theirs) {
+                assertTrue(Files.exists(f), "another beamtime's file untouched: " + f);
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepABeamtimesFilesForItsOwnRetention() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> kept = SeriesFixture.write(beamline, "2026/data/11012345/raw", "scan1", 1, 10_000, 7);
+        List<Path> purged = SeriesFixture.write(beamline, "2026/data/11012346/raw", "scan1", 1, 10_000, 8);
+        io.beamflow.core.beamtime.BeamtimeStore store = new io.beamflow.core.beamtime.BeamtimeStore(
+                tmp.resolve("beamtimes.jsonl"));
+        assertEquals(List.of(), store.open(new io.beamflow.core.beamtime.Beamtime("11012345", "p11", "PETRA III", "",
+                "alice", List.of(), "bt1", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", true, "", "", 30)));
+        assertEquals(List.of(), store.open(new io.beamflow.core.beamtime.Beamtime("11012346", "p12", "PETRA III", "",
+                "alice", List.of(), "bt2", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", false, "", "")));
+        List<ArchiveTarget> targets = List.of(new PosixTarget(tmp.resolve("a")), new PosixTarget(tmp.resolve("b")));
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        try (ArchiveCatalog c = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("p.db"), clock)) {
+            assertTrue(new ArchiveMigrator(new SeriesScanner(beamline), c, targets, Throttle.NONE)
+                    .migrate(null, ProgressReporter.NONE).ok());
+            clock.advance(Duration.ofDays(2));
+            ArchivePolicy defaults = new ArchivePolicy(2, 1);
+            PurgeReport p = new ArchivePurger(c, targets, defaults, new BeamtimeRetention(store, defaults), beamline,
+                    clock, true).purge(null, false);
+            assertEquals(purged.size(), p.filesPurged(), p + " " + p.refusals());
+            assertEquals(kept.size(), p.keptRetention(), p.toString());
+            for (Path f : kept) {
+                assertTrue(Files.exists(f), "within its beamtime's 30 days: " + f);
+            }
+            clock.advance(Duration.ofDays(29));
+            assertEquals(kept.size(), new ArchivePurger(c, targets, defaults, new BeamtimeRetention(store, defaults),
+                    beamline, clock, true).purge("11012345", false).filesPurged());
+        }
+    }
+
+    @Test
     void shouldMarkFilesPurgedWhenTheWholeSeriesDirectoryIsAlreadyGone() throws Exception {
         Path beamline = tmp.resolve("beamline");
         List<Path> files = SeriesFixture.write(beamline, "bt", "s3", 2, 10_000, 4);

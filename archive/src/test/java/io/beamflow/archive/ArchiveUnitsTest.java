@@ -101,6 +101,27 @@ class ArchiveUnitsTest {
     }
 
     @Test
+    void shouldFindClosedSeriesInTheAsap3LayoutAndSelectByBeamtime() throws Exception {
+        SeriesFixture.write(tmp, "bt", "s1", 1, 100, 1);
+        SeriesFixture.write(tmp, "2026/data/11012345/raw", "scan1", 2, 100, 2);
+        SeriesFixture.write(tmp, "2026/data/11012346/raw", "scan1", 1, 100, 3);
+        Files.createDirectories(tmp.resolve("2026/data/11012345/raw/open"));
+        Files.createDirectories(tmp.resolve("2026/data/11012345/processed/notes"));
+        Files.writeString(tmp.resolve("2026/data/11012345/beamtime-metadata-11012345.json"), "{}");
+        SeriesScanner scanner = new SeriesScanner(tmp);
+        assertEquals(List.of("2026/data/11012345/raw/scan1", "2026/data/11012346/raw/scan1", "bt/s1"),
+                scanner.closedSeries(null).stream().map(ArchiveSeries::key).toList());
+        List<ArchiveSeries> one = scanner.closedSeries("11012345");
+        assertEquals(List.of("2026/data/11012345/raw/scan1"), one.stream().map(ArchiveSeries::key).toList(),
+                "a beamtime selects its series");
+        assertEquals(List.of("bt/s1"), scanner.closedSeries("bt").stream().map(ArchiveSeries::key).toList());
+        for (SeriesFile f : one.get(0).files()) {
+            assertEquals("2026/data/11012345/raw/scan1", ArchiveSeries.keyOf(f.relPath()), f.relPath());
+        }
+        assertEquals("bt/s1", ArchiveSeries.keyOf("bt/s1/s1_master.h5"));
+    }
+
+    @Test
     void shouldMeetPolicyAtTheNthVerifiedCopyAndAddRetention() {
         ArchivePolicy p = new ArchivePolicy(2, 180);
         List<CatalogCopy> one = List.of(copy("a", CopyState.VERIFIED, 1000L));

@@ -234,8 +234,10 @@ public final class ArchiveCatalog implements AutoCloseable {
         if (selection == null || selection.isEmpty()) {
             all = queryFiles("SELECT * FROM archive_file ORDER BY series, path");
         } else {
-            all = queryFiles("SELECT * FROM archive_file WHERE series = ? OR series LIKE ? ORDER BY series, path",
-                    selection, "%/" + selection);
+            // a key, a series id, or a beamtime (old layout <beamtime>/..., ASAP3 <year>/data/<beamtime>/raw/...)
+            all = queryFiles("SELECT * FROM archive_file WHERE series = ? OR series LIKE ? OR series LIKE ? "
+                    + "OR series LIKE ? ORDER BY series, path", selection, "%/" + selection, selection + "/%",
+                    "%/data/" + selection + "/raw/%");
         }
         all.removeIf(f -> !ArchiveSeries.matches(f.series(), selection));
         return all;

@@ -96,6 +96,8 @@ public final class ArchiveCommand implements Runnable {
         final ArchiveCatalog catalog;
         final List<ArchiveTarget> targets;
         final ArchivePolicy policy;
+        /** The policy of a series: its beamtime's retention where {@code sink.beamtimeStore} gives one. */
+        final java.util.function.Function<String, ArchivePolicy> policyOf;
         final ChecksumAlgorithms checksums;
         final ProgressReporter reporter;
         final Clock clock = Clock.systemUTC();
@@ -110,6 +112,9 @@ public final class ArchiveCommand implements Runnable {
             }
             policy = new ArchivePolicy(o.requiredCopies != null ? o.requiredCopies : config.requiredCopies,
                     o.retentionDays != null ? o.retentionDays : config.retentionDays);
+            policyOf = bc.sink.beamtimeStore == null || bc.sink.beamtimeStore.isBlank() ? key -> policy
+                    : new io.beamflow.archive.BeamtimeRetention(
+                            new io.beamflow.core.beamtime.BeamtimeStore(Path.of(bc.sink.beamtimeStore)), policy);
             checksums = ChecksumAlgorithms.parse(o.checksums.isEmpty() ? config.checksums : o.checksums);
             targets = ArchiveTargets.of(specs, System.getenv(AUTH_ENV), config.httpTimeoutMs);
             catalog = ArchiveCatalog.open(o.catalogUrl != null ? o.catalogUrl : config.catalogUrl, clock);
@@ -153,7 +158,7 @@ public final class ArchiveCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Show per series: files, size, verified copies per target, bad copies, purge state.")
     static final class Status extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all).")
         String series;
 
         @Override
@@ -168,7 +173,7 @@ public final class ArchiveCommand implements Runnable {
     @Command(name = "migrate", mixinStandardHelpOptions = true,
             description = "Copy closed series to every target, verify each copy, record it in the catalog (one pass).")
     static final class Migrate extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all closed series).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all closed series).")
         String series;
         @Option(names = "--throttle-bytes-per-second", description = "Transfer limit (default archive.throttleBytesPerSecond; 0 = none).")
         Long throttle;
@@ -192,7 +197,7 @@ public final class ArchiveCommand implements Runnable {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Re-check every recorded copy against the catalog checksums; report corrupt or missing copies.")
     static final class Verify extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all).")
         String series;
 
         @Override
@@ -209,7 +214,7 @@ public final class ArchiveCommand implements Runnable {
             description = {"Delete files from the beamline filesystem whose policy is met: required verified copies,",
                 "retention elapsed, copies re-verified now, and beamline bytes still matching the catalog."})
     static final class Purge extends Sub {
-        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId or seriesId (default all).")
+        @Option(names = {"-s", "--series"}, description = "Series: beamtime/seriesId, seriesId, or a beamtime id (all its series; default all).")
         String series;
         @Option(names = {"-n", "--dry-run"}, description = "Only report what would be deleted.")
         boolean dryRun;
@@ -218,7 +223,7 @@ public final class ArchiveCommand implements Runnable {
 
         @Override
         int execute(Setup s, PrintWriter out) {
-            PurgeReport r = new ArchivePurger(s.catalog, s.targets, s.policy, s.root, s.clock,
+            PurgeReport r = new ArchivePurger(s.catalog, s.targets, s.policy, s.policyOf, s.root, s.clock,
                     s.config.reverifyBeforePurge && !noReverify).purge(series, dryRun);
             r.refusals().forEach(p -> out.println("REFUSED " + p));
             out.println("purge: " + r);
@@ -263,7 +268,8 @@ public final class ArchiveCommand implements Runnable {
             ArchiveMigrator m = new ArchiveMigrator(new SeriesScanner(s.root), s.catalog, s.targets,
                     new Throttle(s.config.throttleBytesPerSecond), s.config.parallelFiles, s.checksums);
             ArchivePurger p = purge || s.config.purgeInService
-                    ? new ArchivePurger(s.catalog, s.targets, s.policy, s.root, s.clock, s.config.reverifyBeforePurge)
+                    ? new ArchivePurger(s.catalog, s.targets, s.policy, s.policyOf, s.root, s.clock,
+                            s.config.reverifyBeforePurge)
                     : null;
             ArchiveService service = new ArchiveService(m, p,
                     pollIntervalMs != null ? pollIntervalMs : s.config.pollIntervalMs, s.reporter);

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ArchiveCommand.class,
             InspectCommand.class,
             RulesCommand.class,
+            BeamtimeCommand.class,
         })
 public final class BeamflowCli implements Runnable {
 

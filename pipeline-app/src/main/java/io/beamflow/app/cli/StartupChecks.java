@@ -1,5 +1,6 @@
 package io.beamflow.app.cli;
 
+import io.beamflow.core.beamtime.BeamtimeValidator;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.ConfigKeyLocator;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
@@ -86,6 +87,7 @@ final class StartupChecks {
             throw bad("reduction.integration.poniFile", "'" + poni + "': file not found (paths are relative to the "
                     + "working directory " + Path.of("").toAbsolutePath() + ")");
         }
+        beamtimes(c);
         if (controlServer) {
             port("control.httpPort", c.control.bindAddress, c.control.httpPort);
         }
@@ -94,6 +96,39 @@ final class StartupChecks {
             // with --flink (checked there by nothing but the job itself)
             endpoint("control.liveViewEndpoint", c.control.liveViewEndpoint, c.reduction.flinkRestAddress.isBlank());
         }
+    }
+
+    /** With a beamtime store: the beamline and staff are valid names, and {@code setfacl} is installed. */
+    private void beamtimes(BeamflowConfig c) {
+        if (c.sink.beamtimeStore == null || c.sink.beamtimeStore.isBlank()) {
+            return;
+        }
+        if (!c.sink.beamline.isEmpty() && !BeamtimeValidator.ID.matcher(c.sink.beamline).matches()) {
+            throw bad("sink.beamline", "is '" + c.sink.beamline + "'; allowed: " + BeamtimeValidator.ID.pattern());
+        }
+        for (String u : c.sink.beamlineStaff) {
+            if (u == null || !BeamtimeValidator.UNIX_NAME.matcher(u).matches()) {
+                throw bad("sink.beamlineStaff", "has '" + u + "'; allowed: Unix account names "
+                        + BeamtimeValidator.UNIX_NAME.pattern());
+            }
+        }
+        if (c.reduction.flinkRestAddress.isBlank() && !onPath("setfacl")) {
+            throw bad("sink.beamtimeStore", "is set, but setfacl is not installed (Debian package 'acl'): the sink "
+                    + "cannot give a beamtime's people access to its files");
+        }
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void oneOf(String key, String value, List<String> allowed) {

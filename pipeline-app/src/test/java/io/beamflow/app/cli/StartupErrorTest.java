@@ -96,6 +96,15 @@ class StartupErrorTest {
     }
 
     @Test
+    void shouldRefuseABeamlineStaffEntryThatIsNoUnixAccountName() throws IOException {
+        Path f = yaml("sink:\n  beamtimeStore: " + dir.resolve("beamtimes.jsonl") + "\n  beamline: p11\n"
+                + "  beamlineStaff: [alice, \"-m u:eve:rwx\"]\n");
+        Outcome o = run("pipeline", "--config", f.toString(), "--no-server");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.line().contains(f + ":4: sink.beamlineStaff has '-m u:eve:rwx'"), o.err());
+    }
+
+    @Test
     void shouldFailFastWhenTheLiveViewOrIngestPortIsInUse() throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

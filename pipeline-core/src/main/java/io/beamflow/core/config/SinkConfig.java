@@ -4,8 +4,22 @@ package io.beamflow.core.config;
 public final class SinkConfig {
     /** Root of the beamline filesystem where series are written. */
     public String outputRoot = "data/raw";
-    /** Beamtime (proposal) directory under the root. */
+    /**
+     * Beamtime (proposal) directory under the root, used when {@link #beamtimeStore} is empty (the demo's layout
+     * {@code <outputRoot>/<beamtime>/<series>/}, files readable as the process's umask allows).
+     */
     public String beamtime = "commissioning";
+    /**
+     * The beamtime store ({@code beamtimes.jsonl}) the control API writes; when set, every series goes to the
+     * beamtime open on {@link #beamline} at its SERIES_START, in the ASAP3 layout
+     * {@code <outputRoot>/<year>/data/<beamtime-id>/raw/<series>/}, owned by the beamtime's group with ACLs for its
+     * participants and {@link #beamlineStaff}; a series without a beamtime is refused. Empty: {@link #beamtime}.
+     */
+    public String beamtimeStore = "";
+    /** The beamline this pipeline writes for (beamtimes of other beamlines are ignored); empty: any. */
+    public String beamline = "";
+    /** Unix accounts of the beamline's staff, who may read every beamtime's data (POSIX ACL entries). */
+    public java.util.List<String> beamlineStaff = new java.util.ArrayList<>();
     /** Frames per data file. */
     public int framesPerFile = 1000;
     /** Compression: {@code bslz4} (default), {@code deflate} or {@code none}. */

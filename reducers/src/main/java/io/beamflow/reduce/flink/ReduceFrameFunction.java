@@ -158,7 +158,9 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
                 }
                 reducers.remove(r.seriesId);
                 quarantined.remove(r.seriesId);
-                return FrameResult.seriesStart(r.seriesId, seriesMetadata(r));
+                FrameResult start = FrameResult.seriesStart(r.seriesId, seriesMetadata(r));
+                start.receiveTimeNs = r.receiveTimeNs; // when it started: the sink places it in that beamtime
+                return start;
             }
             case SERIES_END -> {
                 quarantined.remove(r.seriesId);
@@ -193,6 +195,7 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         reducers.remove(r.seriesId);
         if (r.type == MessageType.SERIES_START) {
             FrameResult start = FrameResult.seriesStart(r.seriesId, r.metadataJson);
+            start.receiveTimeNs = r.receiveTimeNs;
             start.quarantineReason = reason;
             return start;
         }

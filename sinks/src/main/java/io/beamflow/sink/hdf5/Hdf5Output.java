@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** What the HDF5 sink has committed: scans {@code <outputRoot>/<beamtime>/} for final master files. */
+/**
+ * What the HDF5 sink has committed: scans {@code <outputRoot>/<beamtime>/} (or, with a beamtime store, every
+ * beamtime's {@code <outputRoot>/<year>/data/<id>/raw/}) for final master files.
+ */
 public final class Hdf5Output {
     private Hdf5Output() {
     }
@@ -20,13 +23,16 @@ public final class Hdf5Output {
      */
     public static List<Path> committedMasters(SinkConfig config) throws IOException {
         Hdf5SinkSettings s = Hdf5SinkSettings.of(config);
-        Path beamtime = SeriesPaths.of(s, "x").seriesDir().getParent();
+        boolean asap3 = s.beamtimes() != null;
+        Path top = asap3 ? Path.of(s.outputRoot()).toAbsolutePath().normalize()
+                : SeriesPaths.of(s, "x").seriesDir().getParent();
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(beamtime)) {
+        if (!Files.isDirectory(top)) {
             return out;
         }
-        try (Stream<Path> files = Files.walk(beamtime, 2)) {
+        try (Stream<Path> files = Files.walk(top, asap3 ? 6 : 2)) {
             files.filter(p -> p.getFileName().toString().endsWith("_master.h5") && !SeriesPaths.isInProgress(p))
+                    .filter(p -> !asap3 || p.getParent().getParent().getFileName().toString().equals(BeamtimeLayout.RAW))
                     .sorted().forEach(out::add);
         }
         return out;

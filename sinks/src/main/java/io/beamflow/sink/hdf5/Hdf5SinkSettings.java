@@ -15,10 +15,54 @@ import java.io.Serializable;
  * @param detector      detector metadata defaults
  * @param maxOpenSeries series one sink writer keeps open at once; starting one more closes the longest-idle
  *                      one as incomplete
+ * @param beamtimes     where series are placed by beamtime (ASAP3 layout, access for the beamtime's people only);
+ *                      {@code null}: every series under {@code <outputRoot>/<beamtime>/}
  */
 public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPerFile, Compression compression,
-                               int compressionThreads, Detector detector, int maxOpenSeries) implements Serializable {
+                               int compressionThreads, Detector detector, int maxOpenSeries, Beamtimes beamtimes)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Settings without a beamtime store: every series under {@code <outputRoot>/<beamtime>/}.
+     *
+     * @param outputRoot         root directory of the beamline filesystem
+     * @param beamtime           beamtime directory under the root
+     * @param framesPerFile      stored frames per data file
+     * @param compression        frame chunk compression
+     * @param compressionThreads threads compressing frames per writer (0: inline)
+     * @param detector           detector metadata defaults
+     * @param maxOpenSeries      series one sink writer keeps open at once
+     */
+    public Hdf5SinkSettings(String outputRoot, String beamtime, int framesPerFile, Compression compression,
+            int compressionThreads, Detector detector, int maxOpenSeries) {
+        this(outputRoot, beamtime, framesPerFile, compression, compressionThreads, detector, maxOpenSeries, null);
+    }
+
+    /**
+     * Where series go when beamtimes are managed.
+     *
+     * @param storeFile the beamtime store ({@code beamtimes.jsonl}) the control API writes
+     * @param beamline  the beamline this sink writes for; empty: any
+     * @param staff     Unix accounts of the beamline staff (read access to every beamtime)
+     */
+    public record Beamtimes(String storeFile, String beamline, java.util.List<String> staff) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Validates the names (they become ACL entries). */
+        public Beamtimes {
+            if (storeFile == null || storeFile.isBlank()) {
+                throw new IllegalArgumentException("sink.beamtimeStore must name a file");
+            }
+            beamline = beamline == null ? "" : beamline;
+            staff = staff == null ? java.util.List.of() : java.util.List.copyOf(staff);
+            for (String u : staff) {
+                if (!io.beamflow.core.beamtime.BeamtimeValidator.UNIX_NAME.matcher(u).matches()) {
+                    throw new IllegalArgumentException("sink.beamlineStaff: '" + u + "' is not a Unix account name");
+                }
+            }
+        }
+    }
 
     /**
      * Settings with the default limit of open series ({@link SinkConfig#maxOpenSeries}).
@@ -75,7 +119,9 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
      * @throws IllegalArgumentException for invalid values, naming the key
      */
     public static Hdf5SinkSettings of(SinkConfig c) {
+        Beamtimes beamtimes = c.beamtimeStore == null || c.beamtimeStore.isBlank() ? null
+                : new Beamtimes(c.beamtimeStore, c.beamline, c.beamlineStaff);
         return new Hdf5SinkSettings(c.outputRoot, c.beamtime, c.framesPerFile, Compression.parse(c.compression),
-                c.compressionThreads, Detector.of(c.detector), c.maxOpenSeries);
+                c.compressionThreads, Detector.of(c.detector), c.maxOpenSeries, beamtimes);
     }
 }

@@ -45,6 +45,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
     private final Counter seriesEvicted;
     private final Counter framesQuarantined;
     private final FrameCompressor compressor;
+    private final BeamtimePlacement placement;
+    private final Counter seriesRefused;
 
     Hdf5SinkWriter(Hdf5SinkSettings settings, MetricGroup metrics, Collection<Hdf5WriterState> restored)
             throws IOException {
@@ -58,6 +60,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         this.seriesFailed = metrics.counter("hdf5SeriesFailed");
         this.seriesEvicted = metrics.counter("hdf5SeriesEvicted");
         this.framesQuarantined = metrics.counter("hdf5FramesQuarantined");
+        this.seriesRefused = metrics.counter("hdf5SeriesRefused");
+        this.placement = new BeamtimePlacement(settings);
         for (Hdf5WriterState s : restored) {
             try {
                 open.put(s.seriesId(), NexusSeriesWriter.resume(settings, s.snapshot(), compressor));
@@ -77,7 +81,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         try {
             switch (r.kind) {
                 case SERIES_START:
-                    NexusSeriesWriter w = start(r.seriesId, r.metadataJson);
+                    NexusSeriesWriter w = start(r.seriesId, r.metadataJson, r.receiveTimeNs);
                     if (w != null && r.quarantineReason != null) {
                         quarantine(r.seriesId, w, r.quarantineReason);
                     }
@@ -172,7 +176,7 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         if (!ended.contains(r.seriesId)) {
             LOG.warn("series {}: frame {} without SERIES_START; starting the series without metadata",
                     r.seriesId, r.frameNumber);
-            w = start(r.seriesId, "{}");
+            w = start(r.seriesId, "{}", r.receiveTimeNs);
         }
         if (w == null) {
             dropAfterEnd(r);
@@ -180,8 +184,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         return w;
     }
 
-
-    private NexusSeriesWriter start(String seriesId, String metadataJson) throws IOException {
+    /** @param startNs when the series started (ingest receive time, ns since the epoch); 0: now */
+    private NexusSeriesWriter start(String seriesId, String metadataJson, long startNs) throws IOException {
         NexusSeriesWriter w = open.get(seriesId);
         if (w != null) {
             LOG.warn("series {}: SERIES_START while the series is open; metadata ignored", seriesId);
@@ -194,9 +198,19 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
                     seriesId);
             return null;
         }
-        if (Files.exists(SeriesPaths.of(settings, seriesId).master())) {
+        java.time.Instant at = startNs > 0 ? java.time.Instant.EPOCH.plusNanos(startNs) : java.time.Instant.now();
+        BeamtimePlacement.Placement placed = placement.place(seriesId, at);
+        if (placed.refusal() != null) {
+            // no master is written anywhere; its frames are dropped and counted (hdf5FramesDropped)
+            seriesRefused.inc();
+            LOG.error("series {} refused: {}; its frames are counted in hdf5FramesDropped", seriesId,
+                    placed.refusal());
+            markEnded(seriesId);
+            return null;
+        }
+        if (Files.exists(placed.paths().master())) {
             LOG.error("series {}: a committed master file already exists ({}); the series is not overwritten",
-                    seriesId, SeriesPaths.of(settings, seriesId).master());
+                    seriesId, placed.paths().master());
             markEnded(seriesId);
             return null;
         }
@@ -204,7 +218,8 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         while (open.size() >= settings.maxOpenSeries()) {
             evictLongestIdle();
         }
-        w = NexusSeriesWriter.start(settings, seriesId, metadataJson, compressor);
+        w = NexusSeriesWriter.start(settings, placement.managed() ? placed.paths() : null, seriesId, metadataJson,
+                compressor);
         open.put(seriesId, w);
         return w;
     }

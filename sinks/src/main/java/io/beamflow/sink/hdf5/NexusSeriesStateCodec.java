@@ -19,11 +19,13 @@ import java.util.TreeMap;
  * file, snapshots of its two files), so that a checkpoint does not depend on the Java serialization of the
  * writer's classes. Version 1 is the Java serialization that releases before 2026-11-26 wrote; version 2 lacks the
  * frame count of each closed data file (version 3), which is then derived: every closed file of a series still
- * open was rolled full, so they hold equal shares of the frames in closed files. Both are still read.
+ * open was rolled full, so they hold equal shares of the frames in closed files. Version 4 adds the series
+ * directory chosen at its start (a beamtime's {@code raw/}); without it (versions 2 and 3) the series is where the
+ * sink's settings put it. All are still read.
  */
 final class NexusSeriesStateCodec {
     /** Format version written. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     private static final int MAGIC = 0x4246_4E53; // "BFNS"
     private static final int MAX_COUNT = 1 << 24;
 
@@ -81,6 +83,7 @@ final class NexusSeriesStateCodec {
             for (long n : s.closedFileFrames) {
                 out.writeLong(n);
             }
+            writeString(out, s.seriesDir);
         }
         return bos.toByteArray();
     }
@@ -94,7 +97,7 @@ final class NexusSeriesStateCodec {
                 throw new IOException("not a series snapshot");
             }
             int version = in.readUnsignedByte();
-            if (version != 2 && version != VERSION) {
+            if (version < 2 || version > VERSION) {
                 throw new IOException("unknown series snapshot version " + version);
             }
             NexusSeriesWriter.State s = new NexusSeriesWriter.State();
@@ -155,6 +158,9 @@ final class NexusSeriesStateCodec {
             int closed = count(in);
             for (int i = 0; i < closed; i++) {
                 s.closedFileFrames.add(in.readLong());
+            }
+            if (version >= 4) {
+                s.seriesDir = readString(in);
             }
             return s;
         }

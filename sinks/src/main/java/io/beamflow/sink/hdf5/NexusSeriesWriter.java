@@ -92,13 +92,16 @@ public final class NexusSeriesWriter {
         byte[] dataSnapshot;
         /** Files finished but not yet handed out by {@link #drainCompleted()} when the snapshot was taken. */
         ArrayList<Hdf5Committable> undrained = new ArrayList<>();
+        /** Directory of the series chosen at its start (a beamtime's {@code raw/<series>}); null: from the settings. */
+        String seriesDir;
     }
 
     private NexusSeriesWriter(Hdf5SinkSettings settings, State s, FrameCompressor compressor) {
         this.settings = settings;
         this.compressor = compressor == null ? new FrameCompressor(settings.compression(), 0) : compressor;
         this.s = s;
-        this.paths = SeriesPaths.of(settings, s.seriesId);
+        this.paths = s.seriesDir == null ? SeriesPaths.of(settings, s.seriesId)
+                : SeriesPaths.at(Path.of(s.seriesDir), s.seriesId);
     }
 
     /**
@@ -123,8 +126,22 @@ public final class NexusSeriesWriter {
      */
     public static NexusSeriesWriter start(Hdf5SinkSettings settings, String seriesId, String metadataJson,
                                           FrameCompressor compressor) throws IOException {
+        return start(settings, null, seriesId, metadataJson, compressor);
+    }
+
+    /**
+     * Starts a series in a directory chosen by the caller (a beamtime's {@code raw/}, whose default ACL the series
+     * directory and its files inherit when they are created).
+     *
+     * @param placed     where the series goes; {@code null}: where the settings put it
+     * @param compressor frame compressor for {@code settings.compression()}; {@code null}: inline
+     * @throws IOException when the directory or file cannot be created
+     */
+    public static NexusSeriesWriter start(Hdf5SinkSettings settings, SeriesPaths placed, String seriesId,
+                                          String metadataJson, FrameCompressor compressor) throws IOException {
         State st = new State();
         st.seriesId = seriesId;
+        st.seriesDir = placed == null ? null : placed.seriesDir().toString();
         st.metadataJson = metadataJson == null || metadataJson.isBlank() ? "{}" : metadataJson;
         st.startTimeMs = System.currentTimeMillis();
         NexusSeriesWriter w = new NexusSeriesWriter(settings, st, compressor);

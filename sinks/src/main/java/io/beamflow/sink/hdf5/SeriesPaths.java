@@ -33,13 +33,31 @@ public final class SeriesPaths {
      */
     public static SeriesPaths of(Hdf5SinkSettings settings, String seriesId) {
         Path root = Path.of(settings.outputRoot()).toAbsolutePath().normalize();
-        Path beamtimeDir = root.resolve(sanitize(settings.beamtime()));
+        return under(root.resolve(sanitize(settings.beamtime())), seriesId);
+    }
+
+    /**
+     * @param parent   the directory holding series directories (e.g. a beamtime's {@code raw/})
+     * @param seriesId series id as sent by the detector (untrusted)
+     * @return the paths of this series in {@code parent}
+     */
+    public static SeriesPaths under(Path parent, String seriesId) {
+        Path beamtimeDir = parent.toAbsolutePath().normalize();
         String name = sanitize(seriesId);
         Path dir = beamtimeDir.resolve(name).normalize();
         if (!dir.startsWith(beamtimeDir) || dir.equals(beamtimeDir)) {
             throw new IllegalArgumentException("series id escapes the output directory: " + seriesId);
         }
         return new SeriesPaths(dir, name);
+    }
+
+    /**
+     * @param seriesDir a series directory chosen earlier (restored from a checkpoint)
+     * @param seriesId  series id
+     * @return the paths of this series in that directory
+     */
+    static SeriesPaths at(Path seriesDir, String seriesId) {
+        return new SeriesPaths(seriesDir, sanitize(seriesId));
     }
 
     /**
