@@ -1,10 +1,7 @@
 package io.beamflow.app.demo;
 
 import io.beamflow.app.control.ControlServer;
-import io.beamflow.app.control.FlinkMicrometerReporter;
-import io.beamflow.app.pipeline.EmbeddedClusterBinding;
-import io.beamflow.app.pipeline.FlinkUserOptions;
-import io.beamflow.app.pipeline.FrameNetworkSettings;
+import io.beamflow.app.pipeline.EmbeddedCluster;
 import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.SimulatorConfig;
@@ -164,10 +161,7 @@ public final class DemoRunner {
     }
 
     private StreamExecutionEnvironment environment() {
-        Configuration conf = EmbeddedClusterBinding.apply(FrameNetworkSettings.apply(
-                FlinkMicrometerReporter.enable(new Configuration()), config.reduction.effectiveParallelism()),
-                config.reduction.embeddedBindAddress);
-        FlinkUserOptions.apply(conf, config.reduction.flinkConfiguration);
+        Configuration conf = EmbeddedCluster.configuration(config);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 Path.of(config.reduction.checkpointDirectory).toAbsolutePath().toUri().toString());

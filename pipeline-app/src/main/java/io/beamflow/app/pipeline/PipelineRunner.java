@@ -1,7 +1,6 @@
 package io.beamflow.app.pipeline;
 
 import io.beamflow.app.control.ControlServer;
-import io.beamflow.app.control.FlinkMicrometerReporter;
 import io.beamflow.app.control.SeriesControl;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.reduce.flink.ReductionJob;
@@ -179,10 +178,8 @@ public final class PipelineRunner implements AutoCloseable {
     private static StreamExecutionEnvironment environment(BeamflowConfig config, SnapshotDirectory snapshots,
             Optional<Path> restore) {
         String remote = config.reduction.flinkRestAddress.strip();
-        Configuration conf = remote.isEmpty() ? EmbeddedClusterBinding.apply(FrameNetworkSettings.apply(
-                FlinkMicrometerReporter.enable(new Configuration()), config.reduction.effectiveParallelism()),
-                config.reduction.embeddedBindAddress) : new Configuration();
-        FlinkUserOptions.apply(conf, config.reduction.flinkConfiguration);
+        Configuration conf = remote.isEmpty() ? EmbeddedCluster.configuration(config)
+                : FlinkUserOptions.apply(new Configuration(), config.reduction.flinkConfiguration);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, snapshots.checkpoints().toUri().toString());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, snapshots.savepoints().toUri().toString());

@@ -7,15 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.beamflow.core.beamtime.Beamtime;
 import io.beamflow.core.beamtime.BeamtimeStore;
 import io.beamflow.core.config.BeamflowConfig;
-import io.beamflow.core.frame.FrameHeader;
-import io.beamflow.core.frame.PixelType;
-import io.beamflow.core.journal.FrameJournal;
-import io.beamflow.core.journal.JournalConfig;
-import io.beamflow.core.wire.MessageType;
-import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.sink.hdf5.SeriesSummary;
 import io.beamflow.testing.SharedMiniCluster;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Stream;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,12 +51,11 @@ class BeamtimePipelineITCase {
                 now.minus(1, ChronoUnit.HOURS).toString(), now.plus(1, ChronoUnit.HOURS).toString(), false, "", "")));
 
         Path journalRoot = work.resolve("journal");
-        UnsafeBuffer header = new UnsafeBuffer(new byte[256]);
         long before = now.minus(2, ChronoUnit.HOURS).getEpochSecond() * 1_000_000_000L;
         long during = now.getEpochSecond() * 1_000_000_000L;
-        try (FrameJournal journal = FrameJournal.open(JournalConfig.of(journalRoot.resolve("det")))) {
-            series(journal, header, "early", before);
-            series(journal, header, "scan1", during);
+        try (SeriesJournal journal = new SeriesJournal(journalRoot.resolve("det"), W, H)) {
+            journal.series("early", 6, before);
+            journal.series("scan1", 6, during);
         }
         BeamflowConfig config = new BeamflowConfig();
         config.ingest.journalDirectory = journalRoot.toString();
@@ -104,28 +95,5 @@ class BeamtimePipelineITCase {
             assertFalse(all.anyMatch(p -> p.getFileName().toString().contains("early")),
                     "the series that started before the beamtime is refused, nowhere on disk");
         }
-    }
-
-    private static void series(FrameJournal journal, UnsafeBuffer header, String id, long receivedNs) {
-        append(journal, header, MessageType.SERIES_START, id, 0, "{\"width\":" + W + ",\"height\":" + H + "}",
-                receivedNs);
-        for (int f = 0; f < 6; f++) {
-            byte[] pixels = new byte[W * H * 2];
-            for (int i = 0; i < pixels.length; i += 2) {
-                pixels[i] = (byte) (i + f);
-            }
-            FrameHeader h = new FrameHeader(id, f, 0, 1, W, H, PixelType.UINT16, f * 1_000_000L, receivedNs);
-            int n = NativeHeaderFlyweight.encodeFrame(header, 0, h);
-            journal.append(header.byteArray(), 0, n, pixels, 0, pixels.length);
-        }
-        append(journal, header, MessageType.SERIES_END, id, 6, "", receivedNs);
-    }
-
-    private static void append(FrameJournal journal, UnsafeBuffer header, MessageType type, String series,
-            long count, String json, long receivedNs) {
-        int n = NativeHeaderFlyweight.encode(header, 0, type, series, 0, 0, 1, 1, 1, PixelType.UINT16, 0, receivedNs,
-                count);
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        journal.append(header.byteArray(), 0, n, body, 0, body.length);
     }
 }

@@ -4,19 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.config.BeamflowConfig;
-import io.beamflow.core.frame.FrameHeader;
-import io.beamflow.core.frame.PixelType;
-import io.beamflow.core.journal.FrameJournal;
-import io.beamflow.core.journal.JournalConfig;
-import io.beamflow.core.wire.MessageType;
-import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.sink.hdf5.SeriesSummary;
 import io.beamflow.testing.DebianPython;
 import io.beamflow.testing.SharedMiniCluster;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,19 +38,14 @@ class SeriesQuarantineITCase {
     @Timeout(180)
     void shouldQuarantineASeriesWithAnOverflowingShapeAndWriteTheNextSeries() throws Exception {
         Path journalRoot = work.resolve("journal");
-        UnsafeBuffer header = new UnsafeBuffer(new byte[256]);
-        try (FrameJournal journal = FrameJournal.open(JournalConfig.of(journalRoot.resolve("det")))) {
-            append(journal, header, MessageType.SERIES_START, "huge", 0, "{\"width\":46341,\"height\":46341}");
+        try (SeriesJournal journal = new SeriesJournal(journalRoot.resolve("det"), W, H)) {
+            long now = System.currentTimeMillis() * 1_000_000L;
+            journal.start("huge", "{\"width\":46341,\"height\":46341}", now);
             for (int f = 0; f < 4; f++) {
-                frame(journal, header, "huge", f);
+                journal.frame("huge", f, now);
             }
-            append(journal, header, MessageType.SERIES_END, "huge", 4, "");
-            append(journal, header, MessageType.SERIES_START, "good", 0,
-                    "{\"width\":" + W + ",\"height\":" + H + "}");
-            for (int f = 0; f < 6; f++) {
-                frame(journal, header, "good", f);
-            }
-            append(journal, header, MessageType.SERIES_END, "good", 6, "");
+            journal.end("huge", 4, now);
+            journal.series("good", 6, now);
         }
         BeamflowConfig config = new BeamflowConfig();
         config.ingest.journalDirectory = journalRoot.toString();
@@ -106,23 +93,5 @@ class SeriesQuarantineITCase {
                 "s = f['/entry/reduction'].attrs['status']",
                 "print(d.shape[0], s.decode() if isinstance(s, bytes) else s)"), 120, good.toString()).orThrow();
         assertEquals("6 ok", out.strip(), "every stored frame through /entry/data/data (virtual, over the data files)");
-    }
-
-    private static void append(FrameJournal journal, UnsafeBuffer header, MessageType type, String series,
-            long count, String json) {
-        int n = NativeHeaderFlyweight.encode(header, 0, type, series, 0, 0, 1, 1, 1, PixelType.UINT16, 0, 0, count);
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        journal.append(header.byteArray(), 0, n, body, 0, body.length);
-    }
-
-    private static void frame(FrameJournal journal, UnsafeBuffer header, String series, long number) {
-        byte[] pixels = new byte[W * H * 2];
-        for (int i = 0; i < pixels.length; i += 2) {
-            pixels[i] = (byte) (i + number);
-        }
-        FrameHeader h = new FrameHeader(series, number, 0, 1, W, H, PixelType.UINT16, number * 1_000_000L,
-                System.nanoTime());
-        int n = NativeHeaderFlyweight.encodeFrame(header, 0, h);
-        journal.append(header.byteArray(), 0, n, pixels, 0, pixels.length);
     }
 }
