@@ -18,7 +18,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The same catalog schema and upserts on a real PostgreSQL server (the shared-deployment dialect). */
+/**
+ * The same catalog schema and upserts on a real PostgreSQL server (the shared-deployment dialect), the series
+ * catalog and the in-place upgrades from schema versions 1 and 2 included.
+ */
 class PostgresCatalogITCase {
     @TempDir
     Path tmp;
@@ -33,9 +36,17 @@ class PostgresCatalogITCase {
                 st.execute("SET search_path TO legacy");
                 CatalogSchemaMigrationTest.exerciseMigration(pg.jdbcUrl() + "&currentSchema=legacy", raw);
             }
+            // a version-2 catalog gets the series catalog in place
+            try (java.sql.Connection raw = java.sql.DriverManager.getConnection(pg.jdbcUrl());
+                 java.sql.Statement st = raw.createStatement()) {
+                st.execute("CREATE SCHEMA v2");
+                st.execute("SET search_path TO v2");
+                CatalogSchemaMigrationTest.exerciseMigrationFrom2(pg.jdbcUrl() + "&currentSchema=v2", raw);
+            }
             MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
             try (ArchiveCatalog c = ArchiveCatalog.open(pg.jdbcUrl(), clock)) {
                 ArchiveCatalogTest.exerciseUpserts(c, clock, tmp);
+                SeriesCatalogTest.exerciseSeries(c, clock);
             }
             try (ArchiveCatalog a = ArchiveCatalog.open(pg.jdbcUrl(), clock);
                  ArchiveCatalog b = ArchiveCatalog.open(pg.jdbcUrl(), clock)) {
