@@ -78,6 +78,7 @@ public final class ArchiveCatalog implements AutoCloseable {
                     }
                 }
             }
+            loadDriver(jdbcUrl);
             Connection c = DriverManager.getConnection(jdbcUrl);
             if (jdbcUrl.startsWith("jdbc:sqlite:")) {
                 try (Statement st = c.createStatement()) {
@@ -92,6 +93,22 @@ public final class ArchiveCatalog implements AutoCloseable {
             return cat;
         } catch (SQLException | IOException e) {
             throw new ArchiveException("cannot open archive catalog " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Registers the driver through this class's loader: in a Flink task manager Beamflow's jars are user code, which
+     * the JDBC service lookup of the system class loader does not see.
+     */
+    private static void loadDriver(String jdbcUrl) {
+        String driver = jdbcUrl.startsWith("jdbc:sqlite:") ? "org.sqlite.JDBC"
+                : jdbcUrl.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : null;
+        if (driver != null) {
+            try {
+                Class.forName(driver, true, ArchiveCatalog.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                // DriverManager names the missing driver
+            }
         }
     }
 

@@ -17,9 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /**
- * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes. Every
+ * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes, and a
+ * beamtime's series from the catalog ({@code GET /{id}/series}: accounting, rule versions, files with sizes, ADLER32
+ * and archive copies). Every
  * request needs the operator token (a beamtime names people); changes are recorded in the audit log; a candidate is validated (fields, no overlap on its
  * beamline) and its group and accounts must exist on this host. Without {@code sink.beamtimeStore} every request
  * is answered 409: the sink then writes every series under {@code sink.beamtime}.
@@ -29,14 +32,17 @@ final class BeamtimesHandler extends JsonHandler {
     private final OperatorAuth auth;
     private final AuditLog audit;
     private final int maxRequestBytes;
+    /** A beamtime's series from the catalog; null when there is no catalog. */
+    private final Function<String, List<Map<String, Object>>> catalogSeries;
 
     BeamtimesHandler(BeamtimeStore store, OperatorAuth auth, AuditLog audit, int maxRequestBytes,
-            MeterRegistry registry) {
+            MeterRegistry registry, Function<String, List<Map<String, Object>>> catalogSeries) {
         super(registry, audit);
         this.store = store;
         this.auth = auth;
         this.audit = audit;
         this.maxRequestBytes = maxRequestBytes;
+        this.catalogSeries = catalogSeries;
     }
 
     @Override
@@ -69,6 +75,11 @@ final class BeamtimesHandler extends JsonHandler {
                 throw methodNotAllowed(method, path, "GET");
             }
             HttpJson.send(ex, 200, store.find(id).orElseThrow(() -> noBeamtime(id)));
+        } else if (parts.length == 2 && parts[1].equals("series")) {
+            if (!method.equals("GET")) {
+                throw methodNotAllowed(method, path, "GET");
+            }
+            series(ex, id);
         } else if (parts.length == 2 && parts[1].equals("close")) {
             if (!method.equals("POST")) {
                 throw methodNotAllowed(method, path, "POST");
@@ -77,6 +88,33 @@ final class BeamtimesHandler extends JsonHandler {
         } else {
             throw new ApiException(404, "not_found", "no such resource: " + path);
         }
+    }
+
+    /**
+     * The one access check of a beamtime's series, files and checksums (today the operator token, as every
+     * beamtime request; a per-principal check of the beamtime's people goes here).
+     */
+    private void requireSeriesAccess(HttpExchange ex, Beamtime beamtime) {
+        auth.require(ex);
+    }
+
+    /** {@code GET /api/beamtimes/{id}/series}: the series the catalog recorded for the beamtime. */
+    private void series(HttpExchange ex, String id) throws IOException {
+        Beamtime b = store.find(id).orElseThrow(() -> noBeamtime(id));
+        requireSeriesAccess(ex, b);
+        if (catalogSeries == null) {
+            throw new ApiException(409, "no_catalog", "no catalog: archive.catalogUrl is not set");
+        }
+        List<Map<String, Object>> series;
+        try {
+            series = catalogSeries.apply(id);
+        } catch (io.beamflow.archive.ArchiveException e) {
+            throw new ApiException(503, "catalog_unavailable", "the catalog cannot be read: " + e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("beamtime", id);
+        body.put("series", series);
+        HttpJson.send(ex, 200, body);
     }
 
     private void open(HttpExchange ex) throws IOException {

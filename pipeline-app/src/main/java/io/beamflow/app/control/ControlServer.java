@@ -1,6 +1,8 @@
 package io.beamflow.app.control;
 
 import com.sun.net.httpserver.HttpServer;
+import io.beamflow.app.catalog.SeriesCatalogJson;
+import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.core.beamtime.BeamtimeStore;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.ControlConfig;
@@ -50,7 +52,7 @@ public final class ControlServer implements AutoCloseable {
     private final URI url;
 
     private ControlServer(ControlConfig c, Path rulesDirectory, PrometheusMeterRegistry registry,
-            RuleValidator validator, SeriesControl series, String beamtimeStore) throws IOException {
+            RuleValidator validator, SeriesControl series, String beamtimeStore, String catalogUrl) throws IOException {
         AuditLog audit = new AuditLog(Path.of(c.ruleStoreDirectory));
         this.rules = new RuleStore(Path.of(c.ruleStoreDirectory), rulesDirectory, validator, audit,
                 System::currentTimeMillis);
@@ -86,7 +88,12 @@ public final class ControlServer implements AutoCloseable {
         guarded(guard, "/api/series", new SeriesHandler(series, auth, audit, c.maxRequestBytes, registry));
         BeamtimeStore beamtimes = beamtimeStore == null || beamtimeStore.isBlank() ? null
                 : new BeamtimeStore(Path.of(beamtimeStore));
-        guarded(guard, "/api/beamtimes", new BeamtimesHandler(beamtimes, auth, audit, c.maxRequestBytes, registry));
+        guarded(guard, "/api/beamtimes", new BeamtimesHandler(beamtimes, auth, audit, c.maxRequestBytes, registry,
+                catalogUrl == null || catalogUrl.isBlank() ? null : beamtime -> {
+                    try (ArchiveCatalog catalog = ArchiveCatalog.open(catalogUrl, java.time.Clock.systemUTC())) {
+                        return SeriesCatalogJson.seriesOf(catalog, beamtime);
+                    }
+                }));
         guarded(guard, "/api/status", new StatusHandler(() -> statusWithLiveView(feed, hub), registry));
         this.events = new LiveEventsHandler(hub, registry);
         guarded(guard, "/api/live/events", events);
@@ -117,7 +124,8 @@ public final class ControlServer implements AutoCloseable {
      * Starts the server.
      *
      * @param config    configuration ({@code control.*}; {@code reduction.rulesDirectory} for the active rules;
-     *                  {@code sink.beamtimeStore} for {@code /api/beamtimes})
+     *                  {@code sink.beamtimeStore} for {@code /api/beamtimes}, {@code archive.catalogUrl} for a
+     *                  beamtime's series)
      * @param registry  registry holding the meters of all stages, scraped at {@code /metrics}
      * @param validator the job's rule compiler
      * @param series    acquisition control ({@link SeriesControl#NONE} when there is none)
@@ -128,7 +136,7 @@ public final class ControlServer implements AutoCloseable {
             SeriesControl series) {
         try {
             return new ControlServer(config.control, Path.of(config.reduction.rulesDirectory), registry, validator,
-                    series, config.sink.beamtimeStore);
+                    series, config.sink.beamtimeStore, config.archive.catalogUrl);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the control server on " + config.control.bindAddress + ":"
                     + config.control.httpPort + ": " + e.getMessage(), e);
