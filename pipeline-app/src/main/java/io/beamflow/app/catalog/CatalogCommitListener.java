@@ -126,7 +126,10 @@ final class CatalogCommitListener implements SeriesCommitListener {
             return;
         }
         try {
-            retry = thread.schedule(this::drain, retryMs, TimeUnit.MILLISECONDS);
+            retry = thread.schedule(() -> {
+                retry = null; // this retry runs now: a failure in it schedules the next one
+                drain();
+            }, retryMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             return;
         }

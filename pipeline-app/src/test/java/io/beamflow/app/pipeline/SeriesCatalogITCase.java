@@ -188,7 +188,7 @@ class SeriesCatalogITCase {
         Metrics down = new Metrics();
         SeriesCommitListener unreachable = new CatalogRecording(downUrl, root.toString(), 500, 30_000).create(down);
         unreachable.seriesCommitted("scan1", master);
-        Await.until("a failed catalog write is counted", () -> down.count("catalogRecordFailures") >= 1);
+        Await.until("a failed catalog write is counted, and its retry", () -> down.count("catalogRecordFailures") >= 2);
         assertEquals(1, ((Number) down.gauges.get("catalogSeriesPending").getValue()).intValue());
         assertEquals(0, down.count("catalogSeriesRecorded"));
         Files.delete(blocker);
