@@ -28,9 +28,9 @@ class Hdf5FileWriterTest {
     private void writeFrames(Path file, Compression c, int frames, int w, int h) throws Exception {
         try (Hdf5FileWriter wr = Hdf5FileWriter.create(file)) {
             wr.group("/entry/data").attribute("/entry", "NX_class", "NXentry");
-            Hdf5FileWriter.ChunkedDataset ds = wr.chunkedDataset("/entry/data/data", H5Type.UINT16,
+            ChunkedDataset ds = wr.chunkedDataset("/entry/data/data", H5Type.UINT16,
                     new long[] {h, w}, 1, c);
-            Hdf5FileWriter.ChunkedDataset nr = wr.chunkedDataset("/entry/data/frame_number", H5Type.INT64,
+            ChunkedDataset nr = wr.chunkedDataset("/entry/data/frame_number", H5Type.INT64,
                     new long[0], 7, Compression.NONE);
             for (int i = 0; i < frames; i++) {
                 byte[] f = frame(i, w, h);
