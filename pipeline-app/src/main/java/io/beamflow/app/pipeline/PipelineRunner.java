@@ -7,6 +7,7 @@ import io.beamflow.reduce.flink.ReductionJob;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.ChunkPrecompression;
 import io.beamflow.sink.hdf5.Hdf5Sink;
+import io.beamflow.sink.hdf5.Hdf5SinkSettings;
 import io.beamflow.sink.live.LiveViewEndpoints;
 import io.beamflow.sink.live.LiveViewSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -169,7 +170,8 @@ public final class PipelineRunner implements AutoCloseable {
         boolean recordPathImages = liveView && !ReductionJob.supportsLivePath(config);
         ReductionJob.Streams results = ReductionJob.build(env, config, liveRate,
                 new ChunkPrecompression(config.sink, recordPathImages));
-        results.record().sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
+        results.record().sinkTo(new Hdf5Sink(Hdf5SinkSettings.of(config.sink, config.reduction.assembly)))
+                .name("hdf5-sink").uid("hdf5-sink");
         if (liveView) {
             LiveViewSink.attach(results.record(), results.live(), config.control);
         }

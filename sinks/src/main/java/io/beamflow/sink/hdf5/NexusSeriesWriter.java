@@ -496,7 +496,8 @@ public final class NexusSeriesWriter {
         m.dataset("/entry/rule_versions", H5Type.INT64, new long[] {versions.length}, vb.array());
 
         new NxmxMasterLayout(m, meta, settings.detector(),
-                new NxmxMasterLayout.Series(s.width, s.height, s.pixelType, s.framesStored, dataFiles.closedFiles()))
+                new NxmxMasterLayout.Series(s.width, s.height, s.pixelType, s.framesStored, dataFiles.closedFiles(),
+                        PixelMask.of(settings.detector(), s.width, s.height)))
                 .write();
 
         String red = "/entry/reduction";
