@@ -38,7 +38,7 @@ final class DataFileRoller {
         this.completed = completed;
     }
 
-    /** Reopens the data file open at the snapshot, if any (the file where the sink puts it now, else the recorded one). */
+    /** Reopens the data file open at the snapshot, if any (where the sink puts it now, else where recorded). */
     void resume(byte[] snapshot) throws IOException {
         if (snapshot != null) {
             Path p = SeriesPaths.inProgress(paths.dataFile(s.dataFileIndex));

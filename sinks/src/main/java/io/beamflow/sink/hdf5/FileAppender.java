@@ -12,7 +12,8 @@ import java.util.concurrent.Future;
 
 /**
  * Appends bytes at the end of the file being written and returns their address; writes the dirty pages back in the
- * background every {@value #BACKGROUND_SYNC_BYTES} bytes, so that the final fsync is short and dirty pages stay bounded.
+ * background every {@value #BACKGROUND_SYNC_BYTES} bytes, so that the final fsync is short and dirty pages stay
+ * bounded.
  */
 final class FileAppender {
     /** Written bytes after which the data is flushed to disk in the background (bounds dirty pages). */

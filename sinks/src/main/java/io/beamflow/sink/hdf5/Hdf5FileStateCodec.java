@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Explicit, versioned encoding of an {@link Hdf5FileWriter}'s checkpoint state ({@link Hdf5FileModel.State}) (metadata model, chunk index,
- * partly filled chunks, file length), so that a checkpoint does not depend on the Java serialization of the
- * writer's classes. Version 1 is the Java serialization that releases before 2026-11-26 wrote; it is still read.
+ * Explicit, versioned encoding of an {@link Hdf5FileWriter}'s checkpoint state ({@link Hdf5FileModel.State}:
+ * metadata model, chunk index, partly filled chunks, file length), so that a checkpoint does not depend on the Java
+ * serialization of the writer's classes. Version 1 is the Java serialization that releases before 2026-11-26 wrote; it is still read.
  */
 final class Hdf5FileStateCodec {
     /** Format version written. */

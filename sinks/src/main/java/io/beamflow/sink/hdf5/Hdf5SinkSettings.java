@@ -101,7 +101,8 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
         public Detector {
             modules = modules == null ? List.of() : List.copyOf(modules);
             pixelMaskFile = pixelMaskFile == null ? "" : pixelMaskFile;
-            pixelMaskDataset = pixelMaskDataset == null || pixelMaskDataset.isBlank() ? "/pixel_mask" : pixelMaskDataset;
+            pixelMaskDataset = pixelMaskDataset == null || pixelMaskDataset.isBlank() ? "/pixel_mask"
+                    : pixelMaskDataset;
         }
 
         /** @return the values of a configuration section (one module, no mask file) */
@@ -149,8 +150,8 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
                 return List.of();
             }
             if (a.moduleWidth < 1 || a.moduleHeight < 1 || a.width < 1 || a.height < 1) {
-                throw new IllegalArgumentException("reduction.assembly: moduleWidth " + a.moduleWidth + ", moduleHeight "
-                        + a.moduleHeight + ", width " + a.width + " and height " + a.height + " must all be >= 1");
+                throw new IllegalArgumentException("reduction.assembly: moduleWidth " + a.moduleWidth
+                        + ", moduleHeight " + a.moduleHeight + ", width " + a.width + " and height " + a.height + " must all be >= 1");
             }
             List<Module> out = new ArrayList<>();
             for (int i = 0; i < a.modules.size(); i++) {

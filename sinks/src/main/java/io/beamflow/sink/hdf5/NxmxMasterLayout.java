@@ -12,7 +12,9 @@ import java.util.List;
  * DIALS (dxtbx), the XDS plugins (durin, neggia), fabio and h5py find the detector and its geometry:
  * {@code /entry/data/data} a virtual dataset over all data files; the detector with its {@code depends_on} chain
  * (distance translation along the beam), one {@code module} (NXdetector_module, McStas axes as DECTRIS writes
- * them: fast pixel direction -x, slow -y, origin offset so that the beam centre lies on the beam), pixel mask,
+ * them: fast pixel direction -x, slow -y, origin offset so that the beam centre lies on the beam) or, for a
+ * multi-module detector, {@code module_00 .. module_NN} (each with its image region and a {@code module_offset}),
+ * pixel mask ({@link PixelMask}),
  * saturation value, sensor, times and {@code detectorSpecific}; the sample with its omega axis; the beam's
  * wavelength. Values come from the series metadata (SIMPLON {@code dconfig} keys) and else from the sink's
  * detector configuration. Written once per series, at its end.

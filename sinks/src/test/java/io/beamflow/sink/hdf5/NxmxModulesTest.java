@@ -135,6 +135,16 @@ class NxmxModulesTest {
     }
 
     @Test
+    void shouldApplyAMaskFileToASingleModuleDetector() throws Exception {
+        JsonNode j = writeAndCheck("single", null, numpyMask(SeriesFixture.WIDTH, SeriesFixture.HEIGHT).toString());
+        assertEquals(1, j.get("modules").size());
+        assertEquals("[0,0]", j.get("data_origin").toString());
+        assertEquals(3, j.get("pixel_mask_nonzero").asInt(), "the file's values, no gaps");
+        assertEquals(1, j.at("/pixel_mask_values/4").asInt());
+        assertTrue(j.get("pixel_mask_source").asText().startsWith("file "), j.get("pixel_mask_source").asText());
+    }
+
+    @Test
     void shouldRefuseModulesThatDoNotFitOrOverlapNamingTheKey() {
         ReductionConfig.AssemblyConfig a = fourModules();
         a.modules.get(3).x = 40;
