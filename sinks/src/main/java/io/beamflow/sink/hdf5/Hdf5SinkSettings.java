@@ -145,7 +145,7 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
          * @return the modules' regions; empty when there is no assembly or its module size is not set
          * @throws IllegalArgumentException when a module does not fit the image or overlaps another
          */
-        static List<Module> of(ReductionConfig.AssemblyConfig a) {
+        public static List<Module> of(ReductionConfig.AssemblyConfig a) {
             if (a == null || a.modules.isEmpty() || (a.moduleWidth == 0 && a.moduleHeight == 0)) {
                 return List.of();
             }
