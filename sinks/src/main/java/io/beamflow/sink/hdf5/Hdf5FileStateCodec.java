@@ -173,6 +173,9 @@ final class Hdf5FileStateCodec {
         d.path = readString(in);
         d.type = readType(in);
         d.rowDims = readLongs(in);
+        if (d.rowDims == null) {
+            throw new IOException("HDF5 writer snapshot: chunked dataset " + d.path + " without row dimensions");
+        }
         d.rowBytes = in.readInt();
         d.chunkRows = in.readInt();
         try {
@@ -227,7 +230,12 @@ final class Hdf5FileStateCodec {
         return new H5Type(H5Type.Kind.values()[kind], in.readInt(), in.readBoolean());
     }
 
+    /** Dimensions; {@code null} (a scalar) as the count -1, which no earlier snapshot holds (they could not encode it). */
     private static void writeLongs(DataOutputStream out, long[] v) throws IOException {
+        if (v == null) {
+            out.writeInt(-1);
+            return;
+        }
         out.writeInt(v.length);
         for (long x : v) {
             out.writeLong(x);
@@ -235,7 +243,14 @@ final class Hdf5FileStateCodec {
     }
 
     private static long[] readLongs(DataInputStream in) throws IOException {
-        long[] v = new long[count(in)];
+        int n = in.readInt();
+        if (n == -1) {
+            return null;
+        }
+        if (n < 0 || n > MAX_COUNT) {
+            throw new IOException("HDF5 writer snapshot: bad count " + n);
+        }
+        long[] v = new long[n];
         for (int i = 0; i < v.length; i++) {
             v[i] = in.readLong();
         }

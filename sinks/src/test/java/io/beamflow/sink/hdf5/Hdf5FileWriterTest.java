@@ -104,6 +104,32 @@ class Hdf5FileWriterTest {
     }
 
     @Test
+    void shouldResumeFromASnapshotTakenAfterScalarAttributesAndDatasetsWereAdded() throws Exception {
+        Path f = dir.resolve("scalars.h5");
+        Hdf5FileWriter wr = Hdf5FileWriter.create(f);
+        wr.group("/entry/data").attribute("/entry", "NX_class", "NXentry").attribute("/entry", "count", 3L);
+        wr.stringDataset("/entry/definition", "NXmx");
+        wr.scalarDataset("/entry/distance", 0.25, "m");
+        ChunkedDataset nr = wr.chunkedDataset("/entry/data/frame_number", H5Type.INT64, new long[0], 7,
+                Compression.NONE);
+        wr.appendRows(nr, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1).array(), 0, 1);
+        byte[] snapshot = wr.snapshot();
+        wr.release();
+        Hdf5FileWriter resumed = Hdf5FileWriter.resume(snapshot);
+        resumed.appendRows(resumed.chunked("/entry/data/frame_number"),
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(2).array(), 0, 1);
+        resumed.close();
+        String out = DebianPython.run(String.join("\n",
+                "import sys, h5py",
+                "f = h5py.File(sys.argv[1], 'r')",
+                "print(f['/entry'].attrs['NX_class'].decode(), int(f['/entry'].attrs['count']),",
+                "      f['/entry/definition'][()].decode(), float(f['/entry/distance'][()]),",
+                "      f['/entry/distance'].attrs['units'].decode(), list(f['/entry/data/frame_number'][:]))"),
+                120, f.toString()).orThrow();
+        assertEquals("NXentry 3 NXmx 0.25 m [1, 2]", out.strip());
+    }
+
+    @Test
     void shouldStayReadableWhenDataIsWrittenBackInTheBackgroundDuringWriting() throws Exception {
         Path f = dir.resolve("large.h5");
         int frames = (int) (Hdf5FileWriter.BACKGROUND_SYNC_BYTES / (1024 * 512 * 2)) + 6;

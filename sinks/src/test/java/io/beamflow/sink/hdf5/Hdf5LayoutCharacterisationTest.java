@@ -90,8 +90,7 @@ class Hdf5LayoutCharacterisationTest {
             }
         }
         w.appendRows(numbers, le8(1000, 1001, 1002), 0, 3);
-        // scalars (attributes, datasets) are added after the last snapshot, as the sink does: its snapshots have no
-        // encoding for a scalar's dimensions
+        // scalars (attributes, datasets) are added after the last snapshot, as the sink does
         w.attribute("/entry", "NX_class", "NXentry");
         w.attribute("/", "creator", "characterisation");
         w.attribute("/entry", "count", 42L);
