@@ -110,6 +110,11 @@ class NxmxModulesTest {
         String source = j.get("pixel_mask_source").asText();
         assertTrue(source.startsWith("file ") && source.endsWith(GAP_PIXELS + " gap pixels between 4 modules (bit 0)"),
                 source);
+        // beamflow inspect shows the layout, and the beam centre found from the first module
+        String text = SeriesSummary.read(root.resolve("mx/four/four_master.h5")).format();
+        assertTrue(text.contains("beam centre (30.5, 20.3) px on the beam\n             4 modules (data_origin y,x"
+                + " + data_size): module_00 0,0+22x30 module_01 0,34+22x30 module_02 26,0+22x30 module_03 26,34+22x30\n"),
+                text);
     }
 
     @Test
