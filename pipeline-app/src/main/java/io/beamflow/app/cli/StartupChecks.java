@@ -4,6 +4,7 @@ import io.beamflow.core.beamtime.BeamtimeValidator;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.ConfigKeyLocator;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
+import io.beamflow.sink.hdf5.Hdf5SinkSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -88,6 +89,7 @@ final class StartupChecks {
                     + "working directory " + Path.of("").toAbsolutePath() + ")");
         }
         beamtimes(c);
+        detector(c);
         if (controlServer) {
             port("control.httpPort", c.control.bindAddress, c.control.httpPort);
         }
@@ -95,6 +97,23 @@ final class StartupChecks {
             // the job's live-view publisher binds it: here with the embedded cluster, on a TaskManager's host
             // with --flink (checked there by nothing but the job itself)
             endpoint("control.liveViewEndpoint", c.control.liveViewEndpoint, c.reduction.flinkRestAddress.isBlank());
+        }
+    }
+
+    /** The module layout the master describes fits the assembled image; the pixel mask file exists. */
+    private void detector(BeamflowConfig c) {
+        String key = "reduction.assembly.modules";
+        try {
+            Hdf5SinkSettings.Module.of(c.reduction.assembly);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new StartupException(m.startsWith(key) ? at(key) + m.substring(key.length())
+                    : at("reduction.assembly") + " " + m.replaceFirst("^reduction\\.assembly: ", ""));
+        }
+        String mask = c.sink.pixelMaskFile;
+        if (mask != null && !mask.isEmpty() && !Files.isReadable(Path.of(mask))) {
+            throw bad("sink.pixelMaskFile", "'" + mask + "': file not found (paths are relative to the working "
+                    + "directory " + Path.of("").toAbsolutePath() + ")");
         }
     }
 

@@ -173,7 +173,7 @@ public final class PipelineRunner implements AutoCloseable {
         ReductionJob.Streams results = ReductionJob.build(env, config, liveRate,
                 new ChunkPrecompression(config.sink, recordPathImages));
         // every committed series is recorded in the catalog by the committer's listener, off the frame path
-        results.record().sinkTo(new Hdf5Sink(Hdf5SinkSettings.of(config.sink), CatalogRecording.of(config)))
+        results.record().sinkTo(new Hdf5Sink(Hdf5SinkSettings.of(config.sink, config.reduction.assembly), CatalogRecording.of(config)))
                 .name("hdf5-sink").uid("hdf5-sink");
         if (liveView) {
             LiveViewSink.attach(results.record(), results.live(), config.control);

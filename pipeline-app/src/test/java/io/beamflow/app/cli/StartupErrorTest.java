@@ -105,6 +105,20 @@ class StartupErrorTest {
     }
 
     @Test
+    void shouldRefuseAModuleLayoutThatDoesNotFitAndAMissingPixelMaskFile() throws IOException {
+        Path f = yaml("reduction:\n  assembly:\n    width: 64\n    height: 48\n    moduleWidth: 30\n"
+                + "    moduleHeight: 22\n    modules:\n      - {x: 0, y: 0}\n      - {x: 20, y: 0}\n");
+        Outcome o = run("pipeline", "--config", f.toString(), "--no-server");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.line().contains(f + ":7: reduction.assembly.modules[1] overlaps modules[0]"), o.err());
+        Path g = yaml("sink:\n  pixelMaskFile: " + dir.resolve("mask.npy") + "\n");
+        Outcome m = run("pipeline", "--config", g.toString(), "--no-server");
+        assertEquals(2, m.code(), m.err());
+        assertTrue(m.line().contains(g + ":2: sink.pixelMaskFile '" + dir.resolve("mask.npy") + "': file not found"),
+                m.err());
+    }
+
+    @Test
     void shouldFailFastWhenTheLiveViewOrIngestPortIsInUse() throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

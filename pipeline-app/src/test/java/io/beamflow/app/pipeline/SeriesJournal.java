@@ -45,6 +45,18 @@ final class SeriesJournal implements AutoCloseable {
         journal.append(header.byteArray(), 0, n, pixels, 0, pixels.length);
     }
 
+    /** Appends module {@code module}'s part (of {@code modules}) of frame {@code number}, pixels as {@link #frame}'s. */
+    void part(String series, long number, int module, int modules, long receivedNs) {
+        byte[] pixels = new byte[width * height * 2];
+        for (int i = 0; i < pixels.length; i += 2) {
+            pixels[i] = (byte) (i + number);
+        }
+        FrameHeader h = new FrameHeader(series, number, module, modules, width, height, PixelType.UINT16,
+                number * 1_000_000L, receivedNs);
+        int n = NativeHeaderFlyweight.encodeFrame(header, 0, h);
+        journal.append(header.byteArray(), 0, n, pixels, 0, pixels.length);
+    }
+
     /** Appends SERIES_END announcing {@code frames}. */
     void end(String series, long frames, long receivedNs) {
         marker(MessageType.SERIES_END, series, frames, "", receivedNs);

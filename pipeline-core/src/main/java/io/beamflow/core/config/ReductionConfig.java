@@ -93,6 +93,14 @@ public final class ReductionConfig implements Serializable {
         public long moduleTimeoutMs = 2000;
         /** Placement of each module, indexed by module index. */
         public List<ModulePlacement> modules = new ArrayList<>();
+        /**
+         * Width in pixels of one module as it is sent (before its orientation), for the NeXus master: one
+         * NXdetector_module group per module and the gaps between modules flagged in the pixel mask; 0 (with
+         * {@link #moduleHeight}): not known, the master describes the assembled image as one module.
+         */
+        public int moduleWidth;
+        /** Height in pixels of one module as it is sent (see {@link #moduleWidth}). */
+        public int moduleHeight;
     }
 
     /** Where a module's pixels go in the assembled image. */

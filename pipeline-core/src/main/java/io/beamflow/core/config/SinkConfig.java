@@ -32,6 +32,15 @@ public final class SinkConfig {
      * the longest-idle open series as incomplete (its master says so; counted in {@code hdf5SeriesEvicted}).
      */
     public int maxOpenSeries = 64;
+    /**
+     * File with the detector's pixel mask for the NeXus master ({@code pixel_mask}, DECTRIS bit meanings: bit 0 gap,
+     * 1 dead, 2 under-responding, 3 over-responding, 4 noisy; 0 a good pixel): NumPy {@code .npy}, TIFF
+     * ({@code .tif}, {@code .tiff}, uncompressed) or HDF5 (dataset {@link #pixelMaskDataset}), unsigned integers of
+     * the assembled image's size. The gaps between modules are flagged (bit 0) in any case. Empty: no mask file.
+     */
+    public String pixelMaskFile = "";
+    /** Dataset of the mask in an HDF5 {@link #pixelMaskFile}. */
+    public String pixelMaskDataset = "/pixel_mask";
     /** Detector metadata for the NeXus master file (series metadata overrides it). */
     public DetectorInfo detector = new DetectorInfo();
 }

@@ -6,14 +6,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Explicit, versioned encoding of an {@link Hdf5FileWriter}'s checkpoint state (metadata model, chunk index,
- * partly filled chunks, file length), so that a checkpoint does not depend on the Java serialization of the
- * writer's classes. Version 1 is the Java serialization that releases before 2026-11-26 wrote; it is still read.
+ * Explicit, versioned encoding of an {@link Hdf5FileWriter}'s checkpoint state ({@link Hdf5FileModel.State}:
+ * metadata model, chunk index, partly filled chunks, file length), so that a checkpoint does not depend on the Java
+ * serialization of the writer's classes. Version 1 is the Java serialization that releases before 2026-11-26 wrote; it is still read.
  */
 final class Hdf5FileStateCodec {
     /** Format version written. */
@@ -28,7 +29,7 @@ final class Hdf5FileStateCodec {
     private Hdf5FileStateCodec() {
     }
 
-    static byte[] encode(Hdf5FileWriter.State s) throws IOException {
+    static byte[] encode(Hdf5FileModel.State s) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bos)) {
             out.writeInt(MAGIC);
@@ -40,7 +41,7 @@ final class Hdf5FileStateCodec {
         return bos.toByteArray();
     }
 
-    static Hdf5FileWriter.State decode(byte[] bytes) throws IOException {
+    static Hdf5FileModel.State decode(byte[] bytes) throws IOException {
         if (bytes.length >= 2 && (bytes[0] & 0xff) == 0xAC && (bytes[1] & 0xff) == 0xED) {
             return legacy(bytes);
         }
@@ -52,7 +53,7 @@ final class Hdf5FileStateCodec {
             if (version != VERSION) {
                 throw new IOException("unknown HDF5 writer snapshot version " + version);
             }
-            Hdf5FileWriter.State s = new Hdf5FileWriter.State();
+            Hdf5FileModel.State s = new Hdf5FileModel.State();
             s.path = readString(in);
             s.eof = in.readLong();
             if (in.readByte() != GROUP) {
@@ -63,32 +64,52 @@ final class Hdf5FileStateCodec {
         }
     }
 
-    /** Version 1: Java serialization of the state object. */
-    private static Hdf5FileWriter.State legacy(byte[] bytes) throws IOException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return (Hdf5FileWriter.State) in.readObject();
+    /**
+     * Classes of the writer state by the names version 1 recorded: they were nested in {@link Hdf5FileWriter}
+     * until its file model moved to {@link Hdf5FileModel} and {@link ChunkedDataset} (same fields).
+     */
+    private static final Map<String, Class<?>> V1_CLASSES = Map.of(
+            "io.beamflow.sink.hdf5.Hdf5FileWriter$State", Hdf5FileModel.State.class,
+            "io.beamflow.sink.hdf5.Hdf5FileWriter$Node", Hdf5FileModel.Node.class,
+            "io.beamflow.sink.hdf5.Hdf5FileWriter$GroupNode", Hdf5FileModel.GroupNode.class,
+            "io.beamflow.sink.hdf5.Hdf5FileWriter$ExternalLink", Hdf5FileModel.ExternalLink.class,
+            "io.beamflow.sink.hdf5.Hdf5FileWriter$Attribute", Hdf5FileModel.Attribute.class,
+            "io.beamflow.sink.hdf5.Hdf5FileWriter$ContiguousDataset", Hdf5FileModel.ContiguousDataset.class,
+            "io.beamflow.sink.hdf5.Hdf5FileWriter$ChunkedDataset", ChunkedDataset.class);
+
+    /** Version 1: Java serialization of the state object, its classes read as where they are now. */
+    private static Hdf5FileModel.State legacy(byte[] bytes) throws IOException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected ObjectStreamClass readClassDescriptor() throws IOException, ClassNotFoundException {
+                ObjectStreamClass recorded = super.readClassDescriptor();
+                Class<?> moved = V1_CLASSES.get(recorded.getName());
+                return moved == null ? recorded : ObjectStreamClass.lookup(moved);
+            }
+        }) {
+            return (Hdf5FileModel.State) in.readObject();
         } catch (ClassNotFoundException | ClassCastException e) {
             throw new IOException("unreadable HDF5 writer snapshot (version 1): " + e, e);
         }
     }
 
-    private static void writeGroup(DataOutputStream out, Hdf5FileWriter.GroupNode g) throws IOException {
+    private static void writeGroup(DataOutputStream out, Hdf5FileModel.GroupNode g) throws IOException {
         out.writeByte(GROUP);
         writeAttributes(out, g);
         out.writeInt(g.children.size());
         for (Map.Entry<String, Object> e : g.children.entrySet()) {
             writeString(out, e.getKey());
             Object child = e.getValue();
-            if (child instanceof Hdf5FileWriter.GroupNode sub) {
+            if (child instanceof Hdf5FileModel.GroupNode sub) {
                 writeGroup(out, sub);
-            } else if (child instanceof Hdf5FileWriter.ContiguousDataset d) {
+            } else if (child instanceof Hdf5FileModel.ContiguousDataset d) {
                 out.writeByte(CONTIGUOUS);
                 writeAttributes(out, d);
                 writeType(out, d.type);
                 writeLongs(out, d.dims);
                 out.writeLong(d.address);
                 out.writeLong(d.size);
-            } else if (child instanceof Hdf5FileWriter.ChunkedDataset d) {
+            } else if (child instanceof ChunkedDataset d) {
                 out.writeByte(CHUNKED);
                 writeAttributes(out, d);
                 writeString(out, d.path);
@@ -106,7 +127,7 @@ final class Hdf5FileStateCodec {
                 out.writeInt(d.pendingRows);
                 int used = d.pending == null ? 0 : Math.min(d.pending.length, d.pendingRows * d.rowBytes);
                 writeBytes(out, d.pending == null ? new byte[0] : Arrays.copyOf(d.pending, used));
-            } else if (child instanceof Hdf5FileWriter.ExternalLink l) {
+            } else if (child instanceof Hdf5FileModel.ExternalLink l) {
                 out.writeByte(EXTERNAL_LINK);
                 writeString(out, l.file());
                 writeString(out, l.objectPath());
@@ -119,8 +140,8 @@ final class Hdf5FileStateCodec {
         }
     }
 
-    private static Hdf5FileWriter.GroupNode readGroup(DataInputStream in) throws IOException {
-        Hdf5FileWriter.GroupNode g = new Hdf5FileWriter.GroupNode();
+    private static Hdf5FileModel.GroupNode readGroup(DataInputStream in) throws IOException {
+        Hdf5FileModel.GroupNode g = new Hdf5FileModel.GroupNode();
         readAttributes(in, g);
         int n = count(in);
         for (int i = 0; i < n; i++) {
@@ -129,7 +150,7 @@ final class Hdf5FileStateCodec {
             switch (tag) {
                 case GROUP -> g.children.put(name, readGroup(in));
                 case CONTIGUOUS -> {
-                    Hdf5FileWriter.ContiguousDataset d = new Hdf5FileWriter.ContiguousDataset();
+                    Hdf5FileModel.ContiguousDataset d = new Hdf5FileModel.ContiguousDataset();
                     readAttributes(in, d);
                     d.type = readType(in);
                     d.dims = readLongs(in);
@@ -138,7 +159,7 @@ final class Hdf5FileStateCodec {
                     g.children.put(name, d);
                 }
                 case CHUNKED -> g.children.put(name, readChunked(in));
-                case EXTERNAL_LINK -> g.children.put(name, new Hdf5FileWriter.ExternalLink(readString(in),
+                case EXTERNAL_LINK -> g.children.put(name, new Hdf5FileModel.ExternalLink(readString(in),
                         readString(in)));
                 default -> throw new IOException("HDF5 writer snapshot: unknown node tag " + tag);
             }
@@ -146,12 +167,15 @@ final class Hdf5FileStateCodec {
         return g;
     }
 
-    private static Hdf5FileWriter.ChunkedDataset readChunked(DataInputStream in) throws IOException {
-        Hdf5FileWriter.ChunkedDataset d = new Hdf5FileWriter.ChunkedDataset();
+    private static ChunkedDataset readChunked(DataInputStream in) throws IOException {
+        ChunkedDataset d = new ChunkedDataset();
         readAttributes(in, d);
         d.path = readString(in);
         d.type = readType(in);
         d.rowDims = readLongs(in);
+        if (d.rowDims == null) {
+            throw new IOException("HDF5 writer snapshot: chunked dataset " + d.path + " without row dimensions");
+        }
         d.rowBytes = in.readInt();
         d.chunkRows = in.readInt();
         try {
@@ -175,9 +199,9 @@ final class Hdf5FileStateCodec {
         return d;
     }
 
-    private static void writeAttributes(DataOutputStream out, Hdf5FileWriter.Node n) throws IOException {
+    private static void writeAttributes(DataOutputStream out, Hdf5FileModel.Node n) throws IOException {
         out.writeInt(n.attributes.size());
-        for (Hdf5FileWriter.Attribute a : n.attributes) {
+        for (Hdf5FileModel.Attribute a : n.attributes) {
             writeString(out, a.name());
             writeType(out, a.type());
             writeLongs(out, a.dims());
@@ -185,10 +209,10 @@ final class Hdf5FileStateCodec {
         }
     }
 
-    private static void readAttributes(DataInputStream in, Hdf5FileWriter.Node n) throws IOException {
+    private static void readAttributes(DataInputStream in, Hdf5FileModel.Node n) throws IOException {
         int count = count(in);
         for (int i = 0; i < count; i++) {
-            n.attributes.add(new Hdf5FileWriter.Attribute(readString(in), readType(in), readLongs(in), readBytes(in)));
+            n.attributes.add(new Hdf5FileModel.Attribute(readString(in), readType(in), readLongs(in), readBytes(in)));
         }
     }
 
@@ -206,7 +230,12 @@ final class Hdf5FileStateCodec {
         return new H5Type(H5Type.Kind.values()[kind], in.readInt(), in.readBoolean());
     }
 
+    /** Dimensions; {@code null} (a scalar) as the count -1, which no earlier snapshot holds (they could not encode it). */
     private static void writeLongs(DataOutputStream out, long[] v) throws IOException {
+        if (v == null) {
+            out.writeInt(-1);
+            return;
+        }
         out.writeInt(v.length);
         for (long x : v) {
             out.writeLong(x);
@@ -214,7 +243,14 @@ final class Hdf5FileStateCodec {
     }
 
     private static long[] readLongs(DataInputStream in) throws IOException {
-        long[] v = new long[count(in)];
+        int n = in.readInt();
+        if (n == -1) {
+            return null;
+        }
+        if (n < 0 || n > MAX_COUNT) {
+            throw new IOException("HDF5 writer snapshot: bad count " + n);
+        }
+        long[] v = new long[n];
         for (int i = 0; i < v.length; i++) {
             v[i] = in.readLong();
         }

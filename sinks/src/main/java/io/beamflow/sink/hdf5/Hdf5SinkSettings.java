@@ -1,8 +1,11 @@
 package io.beamflow.sink.hdf5;
 
 import io.beamflow.core.config.DetectorInfo;
+import io.beamflow.core.config.ReductionConfig;
 import io.beamflow.core.config.SinkConfig;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Immutable, serializable copy of the HDF5 sink configuration (Flink ships it to the task managers).
@@ -80,17 +83,97 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
                 new SinkConfig().maxOpenSeries);
     }
 
-    /** Serializable copy of {@link DetectorInfo}. */
+    /**
+     * Serializable copy of {@link DetectorInfo}, with the module layout of a multi-module detector and the pixel mask
+     * file.
+     *
+     * @param modules          where each module's pixels are in the assembled image (empty: one module, the image)
+     * @param pixelMaskFile    pixel mask file (NumPy, TIFF or HDF5); empty: none
+     * @param pixelMaskDataset dataset of the mask in an HDF5 file
+     */
     public record Detector(String description, String sensorMaterial, double sensorThicknessM, double xPixelSizeM,
                            double yPixelSizeM, double distanceM, double beamCenterXPx, double beamCenterYPx,
-                           double countTimeS, double wavelengthA) implements Serializable {
+                           double countTimeS, double wavelengthA, List<Module> modules, String pixelMaskFile,
+                           String pixelMaskDataset) implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        /** @return the values of a configuration section */
+        /** Copies the module list; {@code null} strings become empty. */
+        public Detector {
+            modules = modules == null ? List.of() : List.copyOf(modules);
+            pixelMaskFile = pixelMaskFile == null ? "" : pixelMaskFile;
+            pixelMaskDataset = pixelMaskDataset == null || pixelMaskDataset.isBlank() ? "/pixel_mask"
+                    : pixelMaskDataset;
+        }
+
+        /** @return the values of a configuration section (one module, no mask file) */
         public static Detector of(DetectorInfo d) {
+            return of(d, null, "", "");
+        }
+
+        /**
+         * @param d           the detector section
+         * @param assembly    module assembly of a multi-module detector ({@code null} or without module size: one
+         *                    module)
+         * @param maskFile    pixel mask file, empty: none
+         * @param maskDataset dataset of the mask in an HDF5 file
+         * @return the detector
+         * @throws IllegalArgumentException when a module does not fit the assembled image
+         */
+        public static Detector of(DetectorInfo d, ReductionConfig.AssemblyConfig assembly, String maskFile,
+                                  String maskDataset) {
             DetectorInfo x = d == null ? new DetectorInfo() : d;
             return new Detector(x.description, x.sensorMaterial, x.sensorThicknessM, x.xPixelSizeM, x.yPixelSizeM,
-                    x.distanceM, x.beamCenterXPx, x.beamCenterYPx, x.countTimeS, x.wavelengthA);
+                    x.distanceM, x.beamCenterXPx, x.beamCenterYPx, x.countTimeS, x.wavelengthA,
+                    Module.of(assembly), maskFile, maskDataset);
+        }
+    }
+
+    /**
+     * Where one module's pixels are in the assembled image (after its orientation): columns {@code x .. x+width-1},
+     * rows {@code y .. y+height-1}.
+     *
+     * @param x      first column
+     * @param y      first row
+     * @param width  columns
+     * @param height rows
+     */
+    public record Module(int x, int y, int width, int height) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * @param a the assembly section ({@code null}: none)
+         * @return the modules' regions; empty when there is no assembly or its module size is not set
+         * @throws IllegalArgumentException when a module does not fit the image or overlaps another
+         */
+        public static List<Module> of(ReductionConfig.AssemblyConfig a) {
+            if (a == null || a.modules.isEmpty() || (a.moduleWidth == 0 && a.moduleHeight == 0)) {
+                return List.of();
+            }
+            if (a.moduleWidth < 1 || a.moduleHeight < 1 || a.width < 1 || a.height < 1) {
+                throw new IllegalArgumentException("reduction.assembly: moduleWidth " + a.moduleWidth
+                        + ", moduleHeight " + a.moduleHeight + ", width " + a.width + " and height " + a.height + " must all be >= 1");
+            }
+            List<Module> out = new ArrayList<>();
+            for (int i = 0; i < a.modules.size(); i++) {
+                ReductionConfig.ModulePlacement p = a.modules.get(i);
+                boolean turned = Math.floorMod(p.rotationDeg, 180) == 90;
+                Module m = new Module(p.x, p.y, turned ? a.moduleHeight : a.moduleWidth,
+                        turned ? a.moduleWidth : a.moduleHeight);
+                if (p.x < 0 || p.y < 0 || (long) p.x + m.width > a.width || (long) p.y + m.height > a.height) {
+                    throw new IllegalArgumentException("reduction.assembly.modules[" + i + "]: " + m.width + "x"
+                            + m.height + " at " + p.x + "," + p.y + " does not fit the " + a.width + "x" + a.height
+                            + " image");
+                }
+                for (int j = 0; j < out.size(); j++) {
+                    Module o = out.get(j);
+                    if (m.x < o.x + o.width && o.x < m.x + m.width && m.y < o.y + o.height && o.y < m.y + m.height) {
+                        throw new IllegalArgumentException("reduction.assembly.modules[" + i + "] overlaps modules["
+                                + j + "]");
+                    }
+                }
+                out.add(m);
+            }
+            return out;
         }
     }
 
@@ -119,9 +202,20 @@ public record Hdf5SinkSettings(String outputRoot, String beamtime, int framesPer
      * @throws IllegalArgumentException for invalid values, naming the key
      */
     public static Hdf5SinkSettings of(SinkConfig c) {
+        return of(c, null);
+    }
+
+    /**
+     * @param c        configuration section
+     * @param assembly module assembly of a multi-module detector ({@code reduction.assembly}); {@code null}: none
+     * @return the settings
+     * @throws IllegalArgumentException for invalid values, naming the key
+     */
+    public static Hdf5SinkSettings of(SinkConfig c, ReductionConfig.AssemblyConfig assembly) {
         Beamtimes beamtimes = c.beamtimeStore == null || c.beamtimeStore.isBlank() ? null
                 : new Beamtimes(c.beamtimeStore, c.beamline, c.beamlineStaff);
         return new Hdf5SinkSettings(c.outputRoot, c.beamtime, c.framesPerFile, Compression.parse(c.compression),
-                c.compressionThreads, Detector.of(c.detector), c.maxOpenSeries, beamtimes);
+                c.compressionThreads, Detector.of(c.detector, assembly, c.pixelMaskFile, c.pixelMaskDataset),
+                c.maxOpenSeries, beamtimes);
     }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,22 +30,26 @@ import java.util.concurrent.CompletableFuture;
  * {@link #drainCompleted()} as {@link Hdf5Committable}s for the caller to rename when durable.
  * {@link #snapshot()} / {@link #resume} carry an open series across a checkpoint and a restart.
  *
+ * <p>This class keeps the series' accounting and its lifecycle (start, frames, quarantine, checkpoint, finish); its
+ * parts write the files: {@link DataFileRoller} the data files, {@link ReductionTable} the per-frame reduction table,
+ * {@link NxmxMasterLayout} the NXmx instrument, sample and data groups of the master, over {@link Hdf5FileWriter}.
+ *
  * <p>Memory is bounded: one frame's compressed chunk, per reduction dataset one partly filled chunk
  * (at most {@value #REDUCTION_CHUNK_BYTES} bytes), and the chunk index (12 bytes per chunk).
  */
 public final class NexusSeriesWriter {
-    static final int REDUCTION_CHUNK_BYTES = 256 * 1024;
-    static final int MAX_ROWS_PER_CHUNK = 4096;
-    static final int RULE_NAME_BYTES = 64;
-    static final int DECISION_BYTES = 16;
+    static final int REDUCTION_CHUNK_BYTES = ReductionTable.REDUCTION_CHUNK_BYTES;
+    static final int MAX_ROWS_PER_CHUNK = ReductionTable.MAX_ROWS_PER_CHUNK;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Hdf5SinkSettings settings;
     private final SeriesPaths paths;
     private final State s;
     private Hdf5FileWriter master;
-    private Hdf5FileWriter data;
     private final List<Hdf5Committable> completed = new ArrayList<>();
+    private final DataFileRoller dataFiles;
+    /** The reduction table; {@code null} until the series' frame shape is known. */
+    private ReductionTable table;
     private final FrameCompressor compressor;
     private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
 
@@ -102,6 +105,7 @@ public final class NexusSeriesWriter {
         this.s = s;
         this.paths = s.seriesDir == null ? SeriesPaths.of(settings, s.seriesId)
                 : SeriesPaths.at(Path.of(s.seriesDir), s.seriesId);
+        this.dataFiles = new DataFileRoller(settings, paths, s, completed);
     }
 
     /**
@@ -179,9 +183,9 @@ public final class NexusSeriesWriter {
         // the files where this sink puts them now; the recorded paths where those do not exist
         w.master = Hdf5FileWriter.resume(st.masterSnapshot, existing(SeriesPaths.inProgress(w.paths.master())));
         w.completed.addAll(st.undrained);
-        if (st.dataSnapshot != null) {
-            w.data = Hdf5FileWriter.resume(st.dataSnapshot,
-                    existing(SeriesPaths.inProgress(w.paths.dataFile(st.dataFileIndex))));
+        w.dataFiles.resume(st.dataSnapshot);
+        if (st.shapeKnown) {
+            w.table = ReductionTable.open(w.master, st.roiNames, st.radialBins);
         }
         return w;
     }
@@ -198,7 +202,7 @@ public final class NexusSeriesWriter {
     public byte[] snapshot() throws IOException {
         drain(true);
         s.masterSnapshot = master.snapshot();
-        s.dataSnapshot = data == null ? null : data.snapshot();
+        s.dataSnapshot = dataFiles.snapshot();
         s.undrained = new ArrayList<>(completed);
         byte[] bytes = NexusSeriesStateCodec.encode(s);
         s.masterSnapshot = null;
@@ -330,12 +334,7 @@ public final class NexusSeriesWriter {
      */
     public void discardOpenDataFile() {
         inFlight.clear();
-        if (data != null) {
-            data.abort();
-            data = null;
-            s.framesInDataFile = 0;
-            s.dataFileIndex--;
-        }
+        dataFiles.discard();
         long lost = s.framesStored - s.framesInClosedFiles;
         if (lost > 0) {
             s.framesStored -= lost;
@@ -370,43 +369,7 @@ public final class NexusSeriesWriter {
         FrameFeatures f = r.features == null ? new FrameFeatures() : r.features;
         s.roiNames = new ArrayList<>(f.roiSums.keySet());
         s.radialBins = f.radialProfile.length;
-        String g = "/entry/reduction";
-        scalar(g + "/frame_number", H5Type.INT64);
-        scalar(g + "/acquisition_time_ns", H5Type.INT64);
-        scalar(g + "/receive_time_ns", H5Type.INT64);
-        scalar(g + "/sum", H5Type.FLOAT64);
-        scalar(g + "/max", H5Type.FLOAT64);
-        scalar(g + "/mean", H5Type.FLOAT64);
-        scalar(g + "/saturated_pixels", H5Type.INT64);
-        scalar(g + "/decision", H5Type.string(DECISION_BYTES));
-        scalar(g + "/rule_name", H5Type.string(RULE_NAME_BYTES));
-        scalar(g + "/rule_version", H5Type.INT64);
-        scalar(g + "/pixels_stored", H5Type.UINT8);
-        scalar(g + "/data_file", H5Type.INT32);
-        scalar(g + "/incomplete", H5Type.UINT8);
-        scalar(g + "/peak_count", H5Type.INT32);
-        scalar(g + "/peak_start", H5Type.INT64);
-        if (!s.roiNames.isEmpty()) {
-            array(g + "/roi_sums", H5Type.FLOAT64, s.roiNames.size());
-        }
-        if (s.radialBins > 0) {
-            array(g + "/radial_profile", H5Type.FLOAT32, s.radialBins);
-        }
-        for (String p : new String[] {"frame_number"}) {
-            master.chunkedDataset(g + "/peaks/" + p, H5Type.INT64, new long[0], MAX_ROWS_PER_CHUNK, Compression.DEFLATE);
-        }
-        for (String p : new String[] {"x", "y", "intensity"}) {
-            master.chunkedDataset(g + "/peaks/" + p, H5Type.FLOAT32, new long[0], MAX_ROWS_PER_CHUNK, Compression.DEFLATE);
-        }
-    }
-
-    private void scalar(String path, H5Type type) {
-        master.chunkedDataset(path, type, new long[0], MAX_ROWS_PER_CHUNK, Compression.DEFLATE);
-    }
-
-    private void array(String path, H5Type type, int n) {
-        int rows = (int) Math.max(1, Math.min(MAX_ROWS_PER_CHUNK, REDUCTION_CHUNK_BYTES / ((long) n * type.size())));
-        master.chunkedDataset(path, type, new long[] {n}, rows, Compression.DEFLATE);
+        table = ReductionTable.create(master, s.roiNames, s.radialBins);
     }
 
     private void storePixels(FrameResult r) throws IOException {
@@ -437,38 +400,8 @@ public final class NexusSeriesWriter {
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IOException("compressing frame " + f.frameNumber + " failed: " + e.getCause(), e.getCause());
             }
-            writeEncoded(c, f.frameNumber);
+            dataFiles.write(c, f.frameNumber);
             compressor.recycle(c);
-        }
-    }
-
-    private void writeEncoded(FrameCompressor.EncodedChunk c, long frameNumber) throws IOException {
-        if (data == null) {
-            int index = s.dataFileIndex + 1;
-            Hdf5FileWriter created = Hdf5FileWriter.create(SeriesPaths.inProgress(paths.dataFile(index)));
-            try {
-                created.group("/entry/data");
-                created.chunkedDataset("/entry/data/data", H5Type.of(s.pixelType), new long[] {s.height, s.width}, 1,
-                        settings.compression());
-                created.chunkedDataset("/entry/data/frame_number", H5Type.INT64, new long[0],
-                        Math.min(MAX_ROWS_PER_CHUNK, settings.framesPerFile()), Compression.NONE);
-            } catch (RuntimeException e) {
-                created.abort();
-                throw e;
-            }
-            data = created;
-            s.dataFileIndex = index; // the master links only data files that exist
-            s.framesInDataFile = 0;
-            s.dataFirstFrame = frameNumber;
-        }
-        data.appendEncodedChunk(data.chunked("/entry/data/data"), c.data, 0, c.length);
-        s.storedBytes += c.length;
-        s.rawBytes += c.rawLength;
-        data.appendRows(data.chunked("/entry/data/frame_number"), le8(frameNumber), 0, 1);
-        s.dataLastFrame = frameNumber;
-        s.framesInDataFile++;
-        if (s.framesInDataFile >= settings.framesPerFile()) {
-            closeDataFile();
         }
     }
 
@@ -476,112 +409,12 @@ public final class NexusSeriesWriter {
     private record InFlight(java.util.concurrent.CompletableFuture<FrameCompressor.EncodedChunk> chunk, long frameNumber) {
     }
 
-    private void closeDataFile() throws IOException {
-        if (data == null) {
-            return;
-        }
-        data.attribute("/entry", "NX_class", "NXentry");
-        data.attribute("/entry/data", "NX_class", "NXdata");
-        data.attribute("/entry/data", "signal", "data");
-        data.attribute("/entry/data/data", "image_nr_low", s.dataFirstFrame);
-        data.attribute("/entry/data/data", "image_nr_high", s.dataLastFrame);
-        data.attribute("/entry/data/data", "compression", settings.compression().configName());
-        Path temp = data.path();
-        data.close();
-        data = null;
-        s.framesInClosedFiles += s.framesInDataFile;
-        s.closedFileFrames.add(s.framesInDataFile);
-        completed.add(new Hdf5Committable(s.seriesId, temp.toString(),
-                paths.dataFile(s.dataFileIndex).toString(), Files.size(temp)));
-    }
-
     private void appendReduction(FrameResult r, boolean stored) throws IOException {
-        String g = "/entry/reduction";
         FrameFeatures f = r.features == null ? new FrameFeatures() : r.features;
-        row(g + "/frame_number", le8(r.frameNumber));
-        row(g + "/acquisition_time_ns", le8(r.acquisitionTimeNs));
-        row(g + "/receive_time_ns", le8(r.receiveTimeNs));
-        row(g + "/sum", le8(Double.doubleToLongBits(f.sum)));
-        row(g + "/max", le8(Double.doubleToLongBits(f.max)));
-        row(g + "/mean", le8(Double.doubleToLongBits(f.mean)));
-        row(g + "/saturated_pixels", le8(f.saturatedPixels));
-        textRow(g + "/decision", r.decision == null ? "" : r.decision.name());
-        textRow(g + "/rule_name", r.ruleName == null ? "" : r.ruleName);
-        row(g + "/rule_version", le8(r.ruleVersion));
-        row(g + "/pixels_stored", new byte[] {(byte) (stored ? 1 : 0)});
-        row(g + "/data_file", le4(stored ? (int) ((s.framesStored - 1) / settings.framesPerFile()) + 1 : 0));
-        row(g + "/incomplete", new byte[] {(byte) (r.incomplete ? 1 : 0)});
-        int peaks = Math.min(f.peakX.length, Math.min(f.peakY.length, f.peakIntensity.length));
-        if (peaks != f.peakX.length || peaks != f.peakY.length || peaks != f.peakIntensity.length) {
-            s.featureMismatches++;
-        }
-        row(g + "/peak_count", le4(peaks));
-        row(g + "/peak_start", le8(s.peaksTotal));
-        if (peaks > 0) {
-            ByteBuffer fn = ByteBuffer.allocate(8 * peaks).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer x = ByteBuffer.allocate(4 * peaks).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer y = ByteBuffer.allocate(4 * peaks).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer in = ByteBuffer.allocate(4 * peaks).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < peaks; i++) {
-                fn.putLong(r.frameNumber);
-                x.putFloat(f.peakX[i]);
-                y.putFloat(f.peakY[i]);
-                in.putFloat(f.peakIntensity[i]);
-            }
-            rows(g + "/peaks/frame_number", fn.array(), peaks);
-            rows(g + "/peaks/x", x.array(), peaks);
-            rows(g + "/peaks/y", y.array(), peaks);
-            rows(g + "/peaks/intensity", in.array(), peaks);
-            s.peaksTotal += peaks;
-        }
-        if (!s.roiNames.isEmpty()) {
-            ByteBuffer b = ByteBuffer.allocate(8 * s.roiNames.size()).order(ByteOrder.LITTLE_ENDIAN);
-            if (!f.roiSums.keySet().equals(new java.util.LinkedHashSet<>(s.roiNames))) {
-                s.featureMismatches++;
-            }
-            for (String name : s.roiNames) {
-                Double v = f.roiSums.get(name);
-                b.putDouble(v == null ? Double.NaN : v);
-            }
-            row(g + "/roi_sums", b.array());
-        }
-        if (s.radialBins > 0) {
-            ByteBuffer b = ByteBuffer.allocate(4 * s.radialBins).order(ByteOrder.LITTLE_ENDIAN);
-            if (f.radialProfile.length != s.radialBins) {
-                s.featureMismatches++;
-            }
-            for (int i = 0; i < s.radialBins; i++) {
-                b.putFloat(i < f.radialProfile.length ? f.radialProfile[i] : Float.NaN);
-            }
-            row(g + "/radial_profile", b.array());
-        }
-    }
-
-    private void row(String path, byte[] bytes) throws IOException {
-        master.appendRows(master.chunked(path), bytes, 0, 1);
-    }
-
-    private void rows(String path, byte[] bytes, int n) throws IOException {
-        master.appendRows(master.chunked(path), bytes, 0, n);
-    }
-
-    private byte[] le8(long v) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
-    }
-
-    private byte[] le4(int v) {
-        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
-    }
-
-    /** A string row sized by its column (series resumed from an earlier release keep their narrower columns). */
-    private void textRow(String path, String v) throws IOException {
-        Hdf5FileWriter.ChunkedDataset ds = master.chunked(path);
-        byte[] out = new byte[ds.rowBytes()];
-        byte[] b = v.getBytes(StandardCharsets.UTF_8);
-        // null-terminated where it fits; a value filling an earlier release's column exactly stays whole
-        int n = b.length == out.length ? b.length : Math.min(out.length - 1, b.length);
-        System.arraycopy(b, 0, out, 0, n);
-        master.appendRows(ds, out, 0, 1);
+        int peaks = ReductionTable.peakCount(f);
+        int dataFile = stored ? dataFiles.fileOfStoredFrame(s.framesStored) : 0;
+        s.featureMismatches += table.append(new ReductionTable.Frame(r, f, stored, dataFile, peaks, s.peaksTotal));
+        s.peaksTotal += peaks;
     }
 
     /**
@@ -594,7 +427,7 @@ public final class NexusSeriesWriter {
      */
     public void finish(long announcedFrames) throws IOException {
         drain(true);
-        closeDataFile();
+        dataFiles.close();
         writeMasterMetadata(announcedFrames);
         Path temp = master.path();
         master.close();
@@ -620,18 +453,14 @@ public final class NexusSeriesWriter {
     /** Closes the open files without finishing them; they stay for {@link #resume}. */
     public void release() {
         inFlight.clear();
-        if (data != null) {
-            data.release();
-        }
+        dataFiles.release();
         master.release();
     }
 
     /** Closes and deletes the in-progress files (used when a series is abandoned). */
     public void abort() {
         inFlight.clear();
-        if (data != null) {
-            data.abort();
-        }
+        dataFiles.abort();
         master.abort();
     }
 
@@ -666,13 +495,10 @@ public final class NexusSeriesWriter {
         }
         m.dataset("/entry/rule_versions", H5Type.INT64, new long[] {versions.length}, vb.array());
 
-        List<VirtualSource> files = new ArrayList<>();
-        for (int i = 0; i < s.closedFileFrames.size(); i++) {
-            files.add(new VirtualSource(paths.dataFileName(i + 1), "/entry/data/data",
-                    s.closedFileFrames.get(i)));
-        }
         new NxmxMasterLayout(m, meta, settings.detector(),
-                new NxmxMasterLayout.Series(s.width, s.height, s.pixelType, s.framesStored, files)).write();
+                new NxmxMasterLayout.Series(s.width, s.height, s.pixelType, s.framesStored, dataFiles.closedFiles(),
+                        PixelMask.of(settings.detector(), s.width, s.height)))
+                .write();
 
         String red = "/entry/reduction";
         m.attribute(red, "NX_class", "NXprocess");
@@ -707,39 +533,7 @@ public final class NexusSeriesWriter {
         if (!s.shapeKnown) {
             return;
         }
-        if (!s.roiNames.isEmpty()) {
-            m.attribute(red + "/roi_sums", "roi_names", String.join(",", s.roiNames));
-        }
-        if (s.radialBins > 0) {
-            double[] axis = new double[s.radialBins];
-            String units = "bin";
-            JsonNode ax = meta.get("radial_axis");
-            if (ax != null && ax.isArray() && ax.size() == s.radialBins) {
-                for (int i = 0; i < axis.length; i++) {
-                    axis[i] = ax.get(i).asDouble();
-                }
-                units = text(meta, "radial_axis_units", "");
-            } else {
-                for (int i = 0; i < axis.length; i++) {
-                    axis[i] = i;
-                }
-            }
-            ByteBuffer ab = ByteBuffer.allocate(8 * axis.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (double v : axis) {
-                ab.putDouble(v);
-            }
-            m.dataset(red + "/radial_axis", H5Type.FLOAT64, new long[] {axis.length}, ab.array());
-            m.attribute(red + "/radial_axis", "units", units);
-            m.attribute(red + "/radial_profile", "axes", "frame_number,radial_axis");
-        }
-        m.attribute(red + "/acquisition_time_ns", "units", "ns");
-        m.attribute(red + "/receive_time_ns", "units", "ns");
-        m.attribute(red + "/peak_start", "description", "index of the frame's first peak in peaks/*");
-    }
-
-    private static String text(JsonNode meta, String key, String fallback) {
-        JsonNode v = meta.get(key);
-        return v != null && v.isValueNode() ? v.asText() : fallback == null ? "" : fallback;
+        table.writeMetadata(meta);
     }
 
     /** @return counts for logs and summaries */

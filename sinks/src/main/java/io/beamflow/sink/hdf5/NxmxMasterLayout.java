@@ -12,7 +12,9 @@ import java.util.List;
  * DIALS (dxtbx), the XDS plugins (durin, neggia), fabio and h5py find the detector and its geometry:
  * {@code /entry/data/data} a virtual dataset over all data files; the detector with its {@code depends_on} chain
  * (distance translation along the beam), one {@code module} (NXdetector_module, McStas axes as DECTRIS writes
- * them: fast pixel direction -x, slow -y, origin offset so that the beam centre lies on the beam), pixel mask,
+ * them: fast pixel direction -x, slow -y, origin offset so that the beam centre lies on the beam) or, for a
+ * multi-module detector, {@code module_00 .. module_NN} (each with its image region and a {@code module_offset}),
+ * pixel mask ({@link PixelMask}),
  * saturation value, sensor, times and {@code detectorSpecific}; the sample with its omega axis; the beam's
  * wavelength. Values come from the series metadata (SIMPLON {@code dconfig} keys) and else from the sink's
  * detector configuration. Written once per series, at its end.
@@ -22,12 +24,14 @@ final class NxmxMasterLayout {
     static final String DISTANCE_AXIS = DETECTOR + "/transformations/translation";
     static final String OMEGA_AXIS = "/entry/sample/transformations/omega";
     /** What the bits of {@code pixel_mask} mean (DECTRIS). */
+    /** Bytes of a pixel mask chunk (whole rows). */
+    static final int MASK_CHUNK_BYTES = 1 << 20;
     static final String PIXEL_MASK_BITS = "bit 0 gap (pixel with no sensor), bit 1 dead, bit 2 under-responding,"
             + " bit 3 over-responding, bit 4 noisy, bits 5-30 reserved, bit 31 virtual pixel; 0: a good pixel";
 
     /** Series facts the layout needs besides the metadata. */
     record Series(int width, int height, PixelType pixelType, long framesStored,
-                  List<VirtualSource> dataFiles) {
+                  List<VirtualSource> dataFiles, PixelMask mask) {
     }
 
     private final Hdf5FileWriter m;
@@ -95,17 +99,27 @@ final class NxmxMasterLayout {
         m.scalarDataset(DISTANCE_AXIS, distance, "m");
         axis(DISTANCE_AXIS, "translation", ".", new double[] {0, 0, 1}, new double[] {0, 0, 0});
 
-        String mod = det + "/module";
-        m.group(mod).attribute(mod, "NX_class", "NXdetector_module");
-        m.dataset(mod + "/data_origin", H5Type.INT32, new long[] {2}, le4s(0, 0));
-        m.dataset(mod + "/data_size", H5Type.INT32, new long[] {2}, le4s(series.height(), series.width()));
-        m.dataset(mod + "/data_stride", H5Type.INT32, new long[] {2}, le4s(1, 1));
-        // the module origin (pixel 0,0) in McStas coordinates, such that the beam centre lies on the beam (z axis)
-        double[] origin = {bx * px, by * py, 0};
-        m.scalarDataset(mod + "/fast_pixel_direction", px, "m");
-        axis(mod + "/fast_pixel_direction", "translation", DISTANCE_AXIS, new double[] {-1, 0, 0}, origin);
-        m.scalarDataset(mod + "/slow_pixel_direction", py, "m");
-        axis(mod + "/slow_pixel_direction", "translation", DISTANCE_AXIS, new double[] {0, -1, 0}, origin);
+        List<Hdf5SinkSettings.Module> modules = series.mask().modules();
+        if (modules.size() <= 1) {
+            Hdf5SinkSettings.Module one = modules.isEmpty()
+                    ? new Hdf5SinkSettings.Module(0, 0, series.width(), series.height()) : modules.get(0);
+            // the module origin (its first pixel) in McStas coordinates, such that the beam centre lies on the beam
+            double[] origin = {(bx - one.x()) * px, (by - one.y()) * py, 0};
+            module(det + "/module", one, px, py, DISTANCE_AXIS, origin);
+        } else {
+            // one NXdetector_module per module; module_offset places each module's first pixel relative to the beam
+            for (int i = 0; i < modules.size(); i++) {
+                Hdf5SinkSettings.Module mo = modules.get(i);
+                String mod = det + String.format(java.util.Locale.ROOT, "/module_%02d", i);
+                double ox = (bx - mo.x()) * px;
+                double oy = (by - mo.y()) * py;
+                double length = Math.hypot(ox, oy);
+                double[] direction = length > 0 ? new double[] {ox / length, oy / length, 0} : new double[] {1, 0, 0};
+                module(mod, mo, px, py, mod + "/module_offset", new double[] {0, 0, 0});
+                m.scalarDataset(mod + "/module_offset", length, "m");
+                axis(mod + "/module_offset", "translation", DISTANCE_AXIS, direction, new double[] {0, 0, 0});
+            }
+        }
 
         String ds = det + "/detectorSpecific";
         m.group(ds).attribute(ds, "NX_class", "NXcollection");
@@ -118,9 +132,42 @@ final class NxmxMasterLayout {
         pixelMask(ds + "/pixel_mask");
     }
 
-    private void pixelMask(String path) {
-        m.zeroDataset(path, H5Type.UINT32, new long[] {series.height(), series.width()});
+    /** An NXdetector_module over a region of the image, its pixel directions depending on {@code dependsOn}. */
+    private void module(String mod, Hdf5SinkSettings.Module region, double px, double py, String dependsOn,
+                        double[] origin) throws IOException {
+        m.group(mod).attribute(mod, "NX_class", "NXdetector_module");
+        m.dataset(mod + "/data_origin", H5Type.INT32, new long[] {2}, le4s(region.y(), region.x()));
+        m.dataset(mod + "/data_size", H5Type.INT32, new long[] {2}, le4s(region.height(), region.width()));
+        m.dataset(mod + "/data_stride", H5Type.INT32, new long[] {2}, le4s(1, 1));
+        m.scalarDataset(mod + "/fast_pixel_direction", px, "m");
+        axis(mod + "/fast_pixel_direction", "translation", dependsOn, new double[] {-1, 0, 0}, origin);
+        m.scalarDataset(mod + "/slow_pixel_direction", py, "m");
+        axis(mod + "/slow_pixel_direction", "translation", dependsOn, new double[] {0, -1, 0}, origin);
+    }
+
+    /** The pixel mask: nothing stored when every pixel is good (readers get zeros), else deflated rows. */
+    private void pixelMask(String path) throws IOException {
+        long[] dims = {series.height(), series.width()};
+        int[] values = series.mask().values();
+        if (values == null) {
+            m.zeroDataset(path, H5Type.UINT32, dims);
+        } else {
+            int w = series.width();
+            int rowsPerChunk = Math.max(1, Math.min(series.height(), MASK_CHUNK_BYTES / (4 * w)));
+            ChunkedDataset ds = m.chunkedDataset(path, H5Type.UINT32, new long[] {w}, rowsPerChunk,
+                    Compression.DEFLATE);
+            ByteBuffer rows = ByteBuffer.allocate(4 * w * rowsPerChunk).order(ByteOrder.LITTLE_ENDIAN);
+            for (int y = 0; y < series.height(); y += rowsPerChunk) {
+                int n = Math.min(rowsPerChunk, series.height() - y);
+                rows.clear();
+                rows.asIntBuffer().put(values, y * w, n * w);
+                m.appendRows(ds, rows.array(), 0, n);
+            }
+        }
         m.attribute(path, "description", PIXEL_MASK_BITS);
+        if (series.mask().source() != null) {
+            m.attribute(path, "source", series.mask().source());
+        }
     }
 
     private void sample() throws IOException {

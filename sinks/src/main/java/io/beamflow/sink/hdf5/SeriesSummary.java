@@ -115,24 +115,55 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
         if (transformations == null) {
             return "none (master written before NXmx geometry)";
         }
-        Node fast = f.getByPath(det + "/module/fast_pixel_direction");
-        Node slow = f.getByPath(det + "/module/slow_pixel_direction");
+        List<String> modules = new ArrayList<>();
+        for (Map.Entry<String, Node> e : new TreeMap<>(((Group) f.getByPath(det)).getChildren()).entrySet()) {
+            Attribute cls = e.getValue().getAttribute("NX_class");
+            if (e.getValue().isGroup() && cls != null && "NXdetector_module".equals(String.valueOf(cls.getData()))) {
+                modules.add(e.getKey());
+            }
+        }
+        if (modules.isEmpty()) {
+            return "none (no NXdetector_module)";
+        }
+        String mod = det + "/" + modules.get(0);
+        Node fast = f.getByPath(mod + "/fast_pixel_direction");
+        Node slow = f.getByPath(mod + "/slow_pixel_direction");
         Dataset omega = (Dataset) f.getByPath(NxmxMasterLayout.OMEGA_AXIS);
         double[] om = (double[]) omega.getData();
         Dataset increment = (Dataset) optional(f, "/entry/sample/transformations/omega_increment_set");
         double px = num(f, det + "/x_pixel_size");
-        double[] off = (double[]) fast.getAttribute("offset").getData();
+        // the first module's first pixel relative to the beam: its axes' offset, plus its module_offset if any
+        double[] off = ((double[]) fast.getAttribute("offset").getData()).clone();
+        Node moduleOffset = optional(f, mod + "/module_offset");
+        int[] first = (int[]) ((Dataset) f.getByPath(mod + "/data_origin")).getData();
+        if (moduleOffset != null) {
+            double[] v = (double[]) moduleOffset.getAttribute("vector").getData();
+            double length = num(f, mod + "/module_offset");
+            for (int i = 0; i < 3; i++) {
+                off[i] += v[i] * length;
+            }
+        }
+        StringBuilder layout = new StringBuilder();
+        if (modules.size() > 1) {
+            layout.append(String.format(Locale.ROOT, "%n             %d modules (data_origin y,x + data_size):",
+                    modules.size()));
+            for (String m : modules) {
+                int[] o = (int[]) ((Dataset) f.getByPath(det + "/" + m + "/data_origin")).getData();
+                int[] n = (int[]) ((Dataset) f.getByPath(det + "/" + m + "/data_size")).getData();
+                layout.append(String.format(Locale.ROOT, " %s %d,%d+%dx%d", m, o[0], o[1], n[0], n[1]));
+            }
+        }
         return String.format(Locale.ROOT, "sensor %s %.0f um, saturation %s, wavelength %.5f A%n"
                         + "             detector depends_on %s: %.4f m along %s%n"
                         + "             module fast %s slow %s, origin (%.3f, %.3f) mm: beam centre (%.1f, %.1f) px"
-                        + " on the beam%n"
+                        + " on the beam%s%n"
                         + "             sample omega about %s from %.3f deg, %.3f deg/frame, %d frames",
                 str(f, det + "/sensor_material"), 1e6 * num(f, det + "/sensor_thickness"),
                 ((Dataset) f.getByPath(det + "/saturation_value")).getData(),
                 num(f, "/entry/instrument/beam/incident_wavelength"), str(f, det + "/depends_on"),
                 num(f, NxmxMasterLayout.DISTANCE_AXIS), vector(f.getByPath(NxmxMasterLayout.DISTANCE_AXIS)),
-                vector(fast), vector(slow), 1e3 * off[0], 1e3 * off[1], off[0] / px,
-                off[1] / num(f, det + "/y_pixel_size"), vector(omega), om.length > 0 ? om[0] : 0.0,
+                vector(fast), vector(slow), 1e3 * off[0], 1e3 * off[1], first[1] + off[0] / px,
+                first[0] + off[1] / num(f, det + "/y_pixel_size"), layout, vector(omega), om.length > 0 ? om[0] : 0.0,
                 increment == null ? 0.0 : ((Number) increment.getData()).doubleValue(), om.length);
     }
 

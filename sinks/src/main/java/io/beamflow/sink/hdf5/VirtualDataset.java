@@ -3,7 +3,7 @@ package io.beamflow.sink.hdf5;
 import java.util.List;
 
 /** A virtual dataset in the writer's model: rows of source datasets in other files, stacked along the first dimension. */
-final class VirtualDataset extends Hdf5FileWriter.Node {
+final class VirtualDataset extends Hdf5FileModel.Node {
     private static final long serialVersionUID = 1L;
     final H5Type type;
     /** Dimensions of the virtual dataset (first: rows of all sources together). */

@@ -28,9 +28,9 @@ class Hdf5FileWriterTest {
     private void writeFrames(Path file, Compression c, int frames, int w, int h) throws Exception {
         try (Hdf5FileWriter wr = Hdf5FileWriter.create(file)) {
             wr.group("/entry/data").attribute("/entry", "NX_class", "NXentry");
-            Hdf5FileWriter.ChunkedDataset ds = wr.chunkedDataset("/entry/data/data", H5Type.UINT16,
+            ChunkedDataset ds = wr.chunkedDataset("/entry/data/data", H5Type.UINT16,
                     new long[] {h, w}, 1, c);
-            Hdf5FileWriter.ChunkedDataset nr = wr.chunkedDataset("/entry/data/frame_number", H5Type.INT64,
+            ChunkedDataset nr = wr.chunkedDataset("/entry/data/frame_number", H5Type.INT64,
                     new long[0], 7, Compression.NONE);
             for (int i = 0; i < frames; i++) {
                 byte[] f = frame(i, w, h);
@@ -101,6 +101,32 @@ class Hdf5FileWriterTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("DEFLATE"), out);
+    }
+
+    @Test
+    void shouldResumeFromASnapshotTakenAfterScalarAttributesAndDatasetsWereAdded() throws Exception {
+        Path f = dir.resolve("scalars.h5");
+        Hdf5FileWriter wr = Hdf5FileWriter.create(f);
+        wr.group("/entry/data").attribute("/entry", "NX_class", "NXentry").attribute("/entry", "count", 3L);
+        wr.stringDataset("/entry/definition", "NXmx");
+        wr.scalarDataset("/entry/distance", 0.25, "m");
+        ChunkedDataset nr = wr.chunkedDataset("/entry/data/frame_number", H5Type.INT64, new long[0], 7,
+                Compression.NONE);
+        wr.appendRows(nr, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1).array(), 0, 1);
+        byte[] snapshot = wr.snapshot();
+        wr.release();
+        Hdf5FileWriter resumed = Hdf5FileWriter.resume(snapshot);
+        resumed.appendRows(resumed.chunked("/entry/data/frame_number"),
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(2).array(), 0, 1);
+        resumed.close();
+        String out = DebianPython.run(String.join("\n",
+                "import sys, h5py",
+                "f = h5py.File(sys.argv[1], 'r')",
+                "print(f['/entry'].attrs['NX_class'].decode(), int(f['/entry'].attrs['count']),",
+                "      f['/entry/definition'][()].decode(), float(f['/entry/distance'][()]),",
+                "      f['/entry/distance'].attrs['units'].decode(), list(f['/entry/data/frame_number'][:]))"),
+                120, f.toString()).orThrow();
+        assertEquals("NXentry 3 NXmx 0.25 m [1, 2]", out.strip());
     }
 
     @Test

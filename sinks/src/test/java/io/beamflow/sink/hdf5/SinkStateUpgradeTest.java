@@ -79,7 +79,7 @@ class SinkStateUpgradeTest {
         assertEquals(8, a.framesReceived);
         assertEquals(2, a.dataFileIndex);
         assertEquals(a.framesStored - a.framesInDataFile, a.framesInClosedFiles);
-        Hdf5FileWriter.State master = Hdf5FileStateCodec.decode(a.masterSnapshot);
+        Hdf5FileModel.State master = Hdf5FileStateCodec.decode(a.masterSnapshot);
         assertArrayEquals(a.masterSnapshot, Hdf5FileStateCodec.encode(master), "file state round trip");
         w.release();
     }

@@ -27,7 +27,7 @@ class VirtualDatasetTest {
         for (int i = 0; i < rows.length; i++) {
             String name = String.format("src_%06d.h5", i + 1);
             try (Hdf5FileWriter wr = Hdf5FileWriter.create(dir.resolve(name))) {
-                Hdf5FileWriter.ChunkedDataset ds = wr.chunkedDataset("/entry/data/data", H5Type.UINT32,
+                ChunkedDataset ds = wr.chunkedDataset("/entry/data/data", H5Type.UINT32,
                         new long[] {H, W}, 1, Compression.DEFLATE);
                 for (int r = 0; r < rows[i]; r++) {
                     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * W * H).order(java.nio.ByteOrder.LITTLE_ENDIAN);
