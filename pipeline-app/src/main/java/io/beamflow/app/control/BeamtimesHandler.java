@@ -3,6 +3,7 @@ package io.beamflow.app.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.beamflow.app.control.auth.AccessPolicy;
 import io.beamflow.core.beamtime.Beamtime;
 import io.beamflow.core.beamtime.BeamtimeStore;
 import io.beamflow.core.beamtime.BeamtimeValidator;
@@ -19,22 +20,24 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes. Every
- * request needs the operator token (a beamtime names people); changes are recorded in the audit log; a candidate is validated (fields, no overlap on its
+ * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes. Without
+ * OIDC every request needs the operator token (a beamtime names people); with OIDC a request shows only the
+ * beamtimes its sender may read (another's is answered 404, as one that does not exist), and opening or closing one
+ * needs an operator of its beamline (or an admin, or the operator token); changes are recorded in the audit log; a candidate is validated (fields, no overlap on its
  * beamline) and its group and accounts must exist on this host. Without {@code sink.beamtimeStore} every request
  * is answered 409: the sink then writes every series under {@code sink.beamtime}.
  */
 final class BeamtimesHandler extends JsonHandler {
     private final BeamtimeStore store;
-    private final OperatorAuth auth;
+    private final RequestAccess access;
     private final AuditLog audit;
     private final int maxRequestBytes;
 
-    BeamtimesHandler(BeamtimeStore store, OperatorAuth auth, AuditLog audit, int maxRequestBytes,
+    BeamtimesHandler(BeamtimeStore store, RequestAccess access, AuditLog audit, int maxRequestBytes,
             MeterRegistry registry) {
         super(registry, audit);
         this.store = store;
-        this.auth = auth;
+        this.access = access;
         this.audit = audit;
         this.maxRequestBytes = maxRequestBytes;
     }
@@ -47,11 +50,11 @@ final class BeamtimesHandler extends JsonHandler {
         }
         // every request, reads too: participants' account names and commercial beamtimes are personal or
         // confidential data, not status for anyone who reaches the port
-        auth.require(ex);
+        AccessPolicy policy = access.oidc() ? access.requireAuthenticated(ex) : access.requireOperate(ex, "");
         String rest = path.substring("/api/beamtimes".length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (method.equals("GET")) {
-                HttpJson.send(ex, 200, Map.of("beamtimes", store.list()));
+                HttpJson.send(ex, 200, Map.of("beamtimes", store.list().stream().filter(policy::canRead).toList()));
             } else if (method.equals("POST")) {
                 open(ex);
             } else {
@@ -68,7 +71,7 @@ final class BeamtimesHandler extends JsonHandler {
             if (!method.equals("GET")) {
                 throw methodNotAllowed(method, path, "GET");
             }
-            HttpJson.send(ex, 200, store.find(id).orElseThrow(() -> noBeamtime(id)));
+            HttpJson.send(ex, 200, store.find(id).filter(policy::canRead).orElseThrow(() -> noBeamtime(id)));
         } else if (parts.length == 2 && parts[1].equals("close")) {
             if (!method.equals("POST")) {
                 throw methodNotAllowed(method, path, "POST");
@@ -91,6 +94,7 @@ final class BeamtimesHandler extends JsonHandler {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw HttpJson.badJson(e);
         }
+        access.requireOperate(ex, candidate.beamline());
         List<String> problems = new ArrayList<>();
         if (author.isBlank()) {
             problems.add("author: is required");
@@ -122,6 +126,9 @@ final class BeamtimesHandler extends JsonHandler {
         if (author.isBlank()) {
             throw new ApiException(400, "bad_request", "field 'author' is required");
         }
+        AccessPolicy policy = access.policy(ex);
+        Beamtime b = store.find(id).filter(policy::canRead).orElseThrow(() -> noBeamtime(id));
+        access.requireOperate(ex, b.beamline());
         Beamtime closed;
         try {
             closed = store.close(id, Instant.now());

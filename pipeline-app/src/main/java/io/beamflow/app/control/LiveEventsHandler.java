@@ -7,16 +7,21 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 
-/** {@code /api/live/events}: the server-sent event stream the dashboard listens to. */
+/**
+ * {@code /api/live/events}: the server-sent event stream the dashboard listens to; each client gets the events of the
+ * beamtimes its sender may read (with OIDC, valid credentials are needed).
+ */
 final class LiveEventsHandler extends JsonHandler {
     private static final long KEEPALIVE_MS = 10_000;
 
     private final SseHub hub;
+    private final RequestAccess access;
     private volatile boolean open = true;
 
-    LiveEventsHandler(SseHub hub, MeterRegistry registry) {
+    LiveEventsHandler(SseHub hub, RequestAccess access, MeterRegistry registry) {
         super(registry);
         this.hub = hub;
+        this.access = access;
     }
 
     void shutdown() {
@@ -29,7 +34,8 @@ final class LiveEventsHandler extends JsonHandler {
         if (!method.equals("GET")) {
             throw methodNotAllowed(method, path, "GET");
         }
-        BlockingQueue<String> q = hub.register();
+        io.beamflow.app.control.auth.AccessPolicy policy = access.requireAuthenticated(ex);
+        BlockingQueue<String> q = hub.register(policy::canRead);
         if (q == null) {
             throw new ApiException(503, "too_many_clients", "too many live-event clients connected");
         }

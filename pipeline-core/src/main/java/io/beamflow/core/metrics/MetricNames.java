@@ -60,6 +60,8 @@ public final class MetricNames {
     public static final String CHECKPOINT_AGE = "beamflow.checkpoint.age";
     /** Control API requests refused (tag: reason). */
     public static final String CONTROL_REJECTED = "beamflow.control.rejected";
+    /** Bearer tokens (OIDC JWTs) refused by the control API (tag: reason, e.g. expired, wrong_audience). */
+    public static final String CONTROL_TOKEN_REJECTED = "beamflow.control.token.rejected";
     /** Rule versions activated through the control API (tag: action). */
     public static final String RULE_ACTIVATIONS = "beamflow.rules.activations";
     /** Bytes written to archive targets. */
