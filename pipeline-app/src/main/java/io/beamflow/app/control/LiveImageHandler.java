@@ -34,6 +34,7 @@ final class LiveImageHandler extends JsonHandler {
         ex.getResponseHeaders().set("X-Image-Height", Integer.toString(img.height()));
         ex.getResponseHeaders().set("X-Image-Seq", Long.toString(img.seq()));
         ex.getResponseHeaders().set("X-Frame-Number", Long.toString(img.frame()));
+        ex.getResponseHeaders().set("X-Series-Id", img.series());
         ex.getResponseHeaders().set("X-Image-Dtype", "float32");
         HttpJson.sendBytes(ex, 200, "application/octet-stream", img.bytes());
     }
