@@ -84,7 +84,7 @@ final class BeamtimesHandler extends JsonHandler {
 
     private void open(HttpExchange ex) throws IOException {
         JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
-        String author = text(req, "author");
+        String author = RequestAccess.author(access.policy(ex), text(req, "author"));
         ObjectNode fields = ((ObjectNode) req).deepCopy();
         fields.remove("author");
         fields.remove("comment");
@@ -122,7 +122,7 @@ final class BeamtimesHandler extends JsonHandler {
 
     private void close(HttpExchange ex, String id) throws IOException {
         JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
-        String author = text(req, "author");
+        String author = RequestAccess.author(access.policy(ex), text(req, "author"));
         if (author.isBlank()) {
             throw new ApiException(400, "bad_request", "field 'author' is required");
         }

@@ -131,6 +131,16 @@ final class RequestAccess {
         }
     }
 
+    /**
+     * @param p       the sender's policy
+     * @param claimed the author the request names
+     * @return who is recorded as the author: the token's account for an OIDC principal (not what the request claims),
+     *         else the request's author
+     */
+    static String author(AccessPolicy p, String claimed) {
+        return p.principal().kind() == Principal.Kind.OIDC ? p.principal().describe() : claimed;
+    }
+
     private ApiException refusal(HttpExchange ex, AccessPolicy p, String why) {
         if (!p.authenticated()) {
             return unauthenticated(ex);

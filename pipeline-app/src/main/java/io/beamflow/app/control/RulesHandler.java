@@ -2,6 +2,7 @@ package io.beamflow.app.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.beamflow.app.control.auth.AccessPolicy;
 import io.beamflow.core.metrics.MetricNames;
 import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.RuleDocumentCodec;
@@ -56,8 +57,11 @@ final class RulesHandler extends JsonHandler {
                 HttpJson.send(ex, 200, listing(new RuleVisibility(store.versions(), access.requireAuthenticated(ex),
                         access)));
             } else if (method.equals("PUT") || method.equals("POST")) {
-                access.requireOperateHere(ex);
-                RuleDocument candidate = parseDocument(HttpJson.readBody(ex, maxRequestBytes));
+                AccessPolicy policy = access.requireOperateHere(ex);
+                RuleDocument parsed = parseDocument(HttpJson.readBody(ex, maxRequestBytes));
+                RuleDocument candidate = new RuleDocument(parsed.version(),
+                        RequestAccess.author(policy, parsed.author()), parsed.timestampMs(), parsed.comment(),
+                        parsed.rules(), parsed.defaultAction());
                 respondToChange(ex, store.activate(candidate), "activate");
             } else {
                 throw methodNotAllowed(method, path, "GET, PUT");
@@ -74,13 +78,13 @@ final class RulesHandler extends JsonHandler {
             HttpJson.send(ex, 200, body);
         } else if (rest.equals("/rollback")) {
             requireMethod(method, path, "POST");
-            access.requireOperateHere(ex);
+            AccessPolicy policy = access.requireOperateHere(ex);
             JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
             JsonNode v = req.get("version");
             if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
                 throw new ApiException(400, "bad_request", "field 'version' (integer) is required");
             }
-            String author = text(req, "author");
+            String author = RequestAccess.author(policy, text(req, "author"));
             if (author.isBlank()) {
                 throw new ApiException(400, "bad_request", "field 'author' is required");
             }

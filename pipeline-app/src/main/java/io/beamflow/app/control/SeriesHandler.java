@@ -46,10 +46,10 @@ final class SeriesHandler extends JsonHandler {
         if (!method.equals("POST")) {
             throw methodNotAllowed(method, path, "POST");
         }
-        access.requireOperateHere(ex);
+        io.beamflow.app.control.auth.AccessPolicy policy = access.requireOperateHere(ex);
         JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
         String seriesId = seriesId(req);
-        String author = req.hasNonNull("author") ? req.get("author").asText() : "operator";
+        String author = RequestAccess.author(policy, req.hasNonNull("author") ? req.get("author").asText() : "operator");
         SeriesStatus after;
         try {
             switch (command) {

@@ -246,7 +246,16 @@ class OidcAccessTest {
         assertEquals(403, send("POST", "/api/series/start", "{\"seriesId\":\"sX\",\"frames\":5}", dave()).statusCode());
         assertEquals(200, send("POST", "/api/series/start", "{\"seriesId\":\"sB\",\"frames\":5}", carol()).statusCode());
         assertEquals(List.of("start sB 5 0.0"), series.calls);
-        assertEquals(200, send("GET", "/api/audit", null, carol()).statusCode());
+        HttpResponse<String> audit = send("GET", "/api/audit", null, carol());
+        assertEquals(200, audit.statusCode());
+        List<String> activations = new ArrayList<>();
+        json(audit).get("entries").forEach(e -> {
+            if (e.get("action").asText().equals("ACTIVATE")) {
+                activations.add(e.get("author").asText());
+            }
+        });
+        assertEquals(List.of("oidc:carol", "oidc:u-admin", "alice"), activations,
+                "an OIDC token's account is recorded, not the document's author (alice)");
         assertEquals(403, send("GET", "/api/audit", null, bob()).statusCode(), "the audit log is the operators'");
 
         // beamtimes: an operator of p21 closes p21's, not p11's (which it cannot even see)
