@@ -374,6 +374,15 @@ class OidcAccessTest {
     }
 
     @Test
+    void shouldAnswer503WhenTheIssuersKeysCannotBeFetched() throws Exception {
+        idp.serve("{\"keys\":[],\"padding\":\"" + "x".repeat(100_000) + "\"}");
+        HttpResponse<String> r = send("GET", "/api/series", null, alice());
+        assertEquals(503, r.statusCode(), r.body());
+        assertTrue(r.body().contains("the issuer's keys cannot be fetched"), r.body());
+        assertEquals(200, send("GET", "/api/series", null, TOKEN).statusCode(), "the operator token needs no keys");
+    }
+
+    @Test
     void shouldRefuseWrongOidcSettingsBeforeStarting() {
         OidcConfig o = new OidcConfig();
         o.issuer = "http://login.facility.example/realms/users";

@@ -41,6 +41,8 @@ final class TestIssuer implements AutoCloseable {
     private final HttpServer http;
     final AtomicInteger fetches = new AtomicInteger();
     private volatile String override;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean hang;
 
     TestIssuer() throws JOSEException, IOException {
         rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
@@ -48,8 +50,20 @@ final class TestIssuer implements AutoCloseable {
         published.add(rsa.toPublicJWK());
         published.add(ec.toPublicJWK());
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        http.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-issuer");
+            t.setDaemon(true);
+            return t;
+        }));
         http.createContext("/jwks", ex -> {
             fetches.incrementAndGet();
+            if (hang) {
+                try {
+                    released.await(); // an identity provider that accepts the connection and never answers
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String body = override != null ? override : new JWKSet(List.copyOf(published)).toString();
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -107,8 +121,14 @@ final class TestIssuer implements AutoCloseable {
         return jwt.serialize();
     }
 
+    /** Makes the key-set endpoint accept requests and never answer them (until closed). */
+    void hang() {
+        hang = true;
+    }
+
     @Override
     public void close() {
+        released.countDown();
         http.stop(0);
     }
 }
