@@ -71,8 +71,9 @@ public final class ControlServer implements AutoCloseable {
         this.reporter = new PipelineStatusReporter(registry, () -> rules.active().version(), series);
         String subscribeTo = c.dashboardSubscribeEndpoint == null || c.dashboardSubscribeEndpoint.isBlank()
                 ? c.liveViewEndpoint : c.dashboardSubscribeEndpoint;
-        this.subscriber = subscribeTo == null || subscribeTo.isBlank() ? null
-                : new LiveViewSubscriber(subscribeTo, feed);
+        this.subscriber = subscribeTo == null || subscribeTo.isBlank() ? null : oidc == null
+                ? new LiveViewSubscriber(subscribeTo, feed)
+                : new LiveViewSubscriber(subscribeTo, feed, LiveViewAccess.DASHBOARD_USER, LiveViewAccess.dashboardPassword());
         hub.greeting(mayRead -> {
             List<String> g = new ArrayList<>();
             if (mayRead.test(seriesBeamtimes.current())) {

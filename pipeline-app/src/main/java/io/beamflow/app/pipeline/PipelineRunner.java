@@ -1,6 +1,7 @@
 package io.beamflow.app.pipeline;
 
 import io.beamflow.app.control.ControlServer;
+import io.beamflow.app.control.LiveViewAccess;
 import io.beamflow.app.control.SeriesControl;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.reduce.flink.ReductionJob;
@@ -171,7 +172,8 @@ public final class PipelineRunner implements AutoCloseable {
                 new ChunkPrecompression(config.sink, recordPathImages));
         results.record().sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
         if (liveView) {
-            LiveViewSink.attach(results.record(), results.live(), config.control);
+            LiveViewSink.attach(results.record(), results.live(), config.control,
+                    LiveViewAccess.authenticator(config));
         }
     }
 

@@ -22,6 +22,7 @@ import io.beamflow.core.config.OidcConfig;
 import io.beamflow.core.result.FrameResult;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.live.LiveViewPublisher;
+import io.beamflow.sink.live.LiveViewSubscriber;
 import io.beamflow.testing.Await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -86,7 +87,11 @@ class OidcAccessTest {
     void start() throws Exception {
         idp = new TestIssuer();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        publisher = new LiveViewPublisher("tcp://127.0.0.1:*", 0, 64, registry);
+        BeamflowConfig withOidc = ControlApiTest.config(dir, TOKEN);
+        withOidc.control.oidc.issuer = TestIssuer.ISSUER;
+        // what the pipeline's job does with OIDC: the PUB socket lets in the dashboard and operator-token holders
+        publisher = new LiveViewPublisher("tcp://127.0.0.1:*", 0, 64, false, LiveViewAccess.authenticator(withOidc),
+                registry);
         BeamtimeStore store = new BeamtimeStore(dir.resolve("beamtimes.jsonl"));
         assertEquals(List.of(), store.open(new Beamtime(A, "p11", "PETRA III", "I-1", "alice", List.of("alice"), "bta",
                 now.minus(3, ChronoUnit.HOURS).toString(), now.minus(1, ChronoUnit.HOURS).toString(), true, "", "")));
@@ -314,6 +319,16 @@ class OidcAccessTest {
                 throw new IllegalStateException(e);
             }
         });
+        // the raw PUB stream (every beamtime) lets in the operator token, not anonymous subscribers
+        try (LiveViewSubscriber anonymous = new LiveViewSubscriber(publisher.boundEndpoint(), m -> { });
+                LiveViewSubscriber operator = new LiveViewSubscriber(publisher.boundEndpoint(), m -> { },
+                        LiveViewAccess.OPERATOR_USER, TOKEN)) {
+            Await.until("the operator-token subscriber receives", () -> {
+                publish("sB", now, 7);
+                return operator.received() >= 4;
+            });
+            assertEquals(0, anonymous.received());
+        }
         HttpResponse<String> img = send("GET", "/api/live/image", null, alice());
         assertEquals(200, img.statusCode());
         assertEquals("3", img.headers().firstValue("X-Frame-Number").orElse(""));

@@ -46,6 +46,8 @@ public final class MetricNames {
     public static final String LIVE_SKIPPED = "beamflow.live.skipped";
     /** Counter: attempts to bind the live-view endpoint that failed (the record path goes on without it). */
     public static final String LIVE_BIND_FAILURES = "beamflow.live.bind.failures";
+    /** Live-view subscribers refused by ZAP (tag: reason: unknown_user, wrong_password, not_plain). */
+    public static final String LIVE_AUTH_REFUSED = "beamflow.live.auth.refused";
     /** Time from ingest receive to a stage, per frame (tag: stage); a distribution (histogram). */
     public static final String PIPELINE_LATENCY = "beamflow.pipeline.latency";
     /** Gauge: frames of the series shown on the live view not yet through the record path. */
