@@ -9,7 +9,8 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * {@code /api/live/events}: the server-sent event stream the dashboard listens to; each client gets the events of the
- * beamtimes its sender may read (with OIDC, valid credentials are needed).
+ * beamtimes its sender may read (with OIDC, valid credentials are needed). A stream opened with an OIDC token ends
+ * when the token expires (an {@code expired} event, then the end): the browser reconnects with a fresh one.
  */
 final class LiveEventsHandler extends JsonHandler {
     private static final long KEEPALIVE_MS = 10_000;
@@ -47,8 +48,18 @@ final class LiveEventsHandler extends JsonHandler {
             OutputStream os = ex.getResponseBody();
             os.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
             os.flush();
+            long untilMs = policy.principal().expiresAtMs();
             while (open) {
-                String e = SseHub.poll(q, KEEPALIVE_MS);
+                long leftMs = untilMs == 0 ? KEEPALIVE_MS : untilMs - System.currentTimeMillis();
+                if (leftMs <= 0) {
+                    os.write(SseHub.format("expired", "{\"reason\":\"token expired\"}").getBytes(StandardCharsets.UTF_8));
+                    os.flush();
+                    break;
+                }
+                String e = SseHub.poll(q, Math.min(KEEPALIVE_MS, leftMs));
+                if (e == null && untilMs != 0 && System.currentTimeMillis() >= untilMs) {
+                    continue; // expired while waiting: said above
+                }
                 if (SseHub.CLOSE.equals(e)) {
                     break;
                 }

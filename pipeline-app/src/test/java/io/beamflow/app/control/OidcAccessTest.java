@@ -389,6 +389,24 @@ class OidcAccessTest {
     }
 
     @Test
+    void shouldEndALiveEventStreamWhenItsTokenExpires() throws Exception {
+        server.close();
+        BeamflowConfig c = config();
+        c.control.oidc.clockSkewSeconds = 0;
+        server = ControlServer.start(c, registry, new RuleCompiler(), series);
+        String shortLived = idp.token("u-bob", b -> b.claim("roles", List.of("beamflow-beamtime:" + B))
+                .expirationTime(new Date(System.currentTimeMillis() + 2500)));
+        HttpResponse<Stream<String>> events = http.send(HttpRequest.newBuilder(server.url().resolve("/api/live/events"))
+                .header("Authorization", "Bearer " + shortLived).build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, events.statusCode());
+        List<String> lines = new ArrayList<>();
+        events.body().forEach(lines::add); // returns when the server ends the stream
+        assertTrue(lines.contains("event: history"), "it was open: " + lines);
+        assertTrue(lines.contains("event: expired"), String.join("\n", lines));
+        assertEquals(401, send("GET", "/api/live/events", null, shortLived).statusCode());
+    }
+
+    @Test
     void shouldAnswer503WhenTheIssuersKeysCannotBeFetched() throws Exception {
         idp.serve("{\"keys\":[],\"padding\":\"" + "x".repeat(100_000) + "\"}");
         HttpResponse<String> r = send("GET", "/api/series", null, alice());

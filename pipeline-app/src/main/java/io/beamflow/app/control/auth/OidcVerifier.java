@@ -204,7 +204,8 @@ public final class OidcVerifier {
         }
         List<String> user = values(all, c.usernameClaim);
         return new Principal(Principal.Kind.OIDC, all.getSubject(), user.isEmpty() ? "" : user.get(0),
-                roles.contains(c.adminRole), operatorOf, participantOf, groups);
+                roles.contains(c.adminRole), operatorOf, participantOf, groups,
+                all.getExpirationTime().getTime() + c.clockSkewSeconds * 1000L);
     }
 
     /** A claim's strings: an array of strings, or one string (split at spaces); dotted names reach into objects. */

@@ -14,9 +14,11 @@ import java.util.Set;
  * @param participantOf beamtime ids named in its roles
  * @param groups       its groups (a beamtime's Unix group among them makes it a participant), without a leading
  *                     {@code /}
+ * @param expiresAtMs  when its credentials stop being accepted (token expiry plus the clock skew), ms since the
+ *                     epoch; 0: never (the operator token, nobody)
  */
 public record Principal(Kind kind, String subject, String username, boolean admin, Set<String> operatorOf,
-                        Set<String> participantOf, Set<String> groups) {
+                        Set<String> participantOf, Set<String> groups, long expiresAtMs) {
     /** How a principal was authenticated. */
     public enum Kind {
         /** No credentials. */
@@ -34,6 +36,12 @@ public record Principal(Kind kind, String subject, String username, boolean admi
         operatorOf = Set.copyOf(operatorOf);
         participantOf = Set.copyOf(participantOf);
         groups = Set.copyOf(groups);
+    }
+
+    /** A principal whose credentials do not expire. */
+    public Principal(Kind kind, String subject, String username, boolean admin, Set<String> operatorOf,
+            Set<String> participantOf, Set<String> groups) {
+        this(kind, subject, username, admin, operatorOf, participantOf, groups, 0);
     }
 
     /** Nobody. */
