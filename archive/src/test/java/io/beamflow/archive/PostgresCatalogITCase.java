@@ -18,7 +18,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The same catalog schema and upserts on a real PostgreSQL server (the shared-deployment dialect). */
+/**
+ * The same catalog schema and upserts on a real PostgreSQL server (the shared-deployment dialect), the series
+ * catalog and the in-place upgrades from schema versions 1 and 2 included.
+ */
 class PostgresCatalogITCase {
     @TempDir
     Path tmp;
@@ -33,9 +36,17 @@ class PostgresCatalogITCase {
                 st.execute("SET search_path TO legacy");
                 CatalogSchemaMigrationTest.exerciseMigration(pg.jdbcUrl() + "&currentSchema=legacy", raw);
             }
+            // a version-2 catalog gets the series catalog in place
+            try (java.sql.Connection raw = java.sql.DriverManager.getConnection(pg.jdbcUrl());
+                 java.sql.Statement st = raw.createStatement()) {
+                st.execute("CREATE SCHEMA v2");
+                st.execute("SET search_path TO v2");
+                CatalogSchemaMigrationTest.exerciseMigrationFrom2(pg.jdbcUrl() + "&currentSchema=v2", raw);
+            }
             MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
             try (ArchiveCatalog c = ArchiveCatalog.open(pg.jdbcUrl(), clock)) {
                 ArchiveCatalogTest.exerciseUpserts(c, clock, tmp);
+                SeriesCatalogTest.exerciseSeries(c, clock);
             }
             try (ArchiveCatalog a = ArchiveCatalog.open(pg.jdbcUrl(), clock);
                  ArchiveCatalog b = ArchiveCatalog.open(pg.jdbcUrl(), clock)) {
@@ -52,8 +63,9 @@ class PostgresCatalogITCase {
                 assertEquals(0, new ArchiveMigrator(new SeriesScanner(beamline), c, targets, Throttle.NONE)
                         .migrate(null, ProgressReporter.NONE).copiesWritten());
                 // + bt/s1/s1_master.h5 (1 copy, marked purged) from exerciseUpserts; assertLockIsExclusive then
-                // archived bt/s1/s1_data_000001.h5 (1 copy) and skipped that already purged master
-                assertArrayEquals(new long[] {2 + files.size(), 2 + 2L * files.size()}, c.rowCounts());
+                // archived bt/s1/s1_data_000001.h5 (1 copy) and skipped that already purged master; exerciseSeries
+                // recorded 1 copy of a series-catalog file
+                assertArrayEquals(new long[] {2 + files.size(), 3 + 2L * files.size()}, c.rowCounts());
                 PurgeReport p = new ArchivePurger(c, targets, new ArchivePolicy(2, 0), beamline, clock, true).purge("s9", false);
                 assertEquals(files.size(), p.filesPurged(), p.refusals().toString());
                 RestoreReport rr = new ArchiveRestorer(c, targets, Throttle.NONE).restore("bt/s9", tmp.resolve("back"), ProgressReporter.NONE);

@@ -28,17 +28,24 @@ import java.util.Optional;
  * its copy on each target. JDBC over an embedded SQLite file by default ({@code jdbc:sqlite:path}), or a
  * PostgreSQL server ({@code jdbc:postgresql://...}) for shared deployments; both use the same portable
  * schema ({@code catalog-schema.sql}, version {@value #SCHEMA_VERSION}). A catalog written by an older
- * Beamflow is migrated in place, in one transaction, when opened (version 1: SHA-256 was mandatory); every
- * row stays readable. Writes are idempotent upserts keyed by (path) and (path, target), so a migration that
+ * Beamflow is migrated in place, in one transaction, when opened (version 1: SHA-256 was mandatory; version 2:
+ * no series catalog); every row stays readable. Besides the archive's files and copies it holds the series
+ * catalog: every series the HDF5 sink committed, with its accounting and its files' sizes and ADLER32
+ * ({@link #recordSeries}). Writes are idempotent upserts keyed by (path) and (path, target), so a migration that
  * is killed and rerun never creates duplicate entries. Each copy records how it was last verified.
  */
 public final class ArchiveCatalog implements AutoCloseable {
     private static final String SCHEMA = "catalog-schema.sql";
     private static final String MIGRATE_1_TO_2 = "catalog-migrate-1-to-2.sql";
     /** The schema version this code writes (see {@code catalog-schema.sql}). */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     /** Advisory lock key of migration and purge passes on PostgreSQL ("BFAR"). */
     private static final long PG_LOCK_KEY = 0x42464152L;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper RULES_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>> RULES_TYPE =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
     private final Connection conn;
     private final Clock clock;
@@ -71,6 +78,7 @@ public final class ArchiveCatalog implements AutoCloseable {
                     }
                 }
             }
+            loadDriver(jdbcUrl);
             Connection c = DriverManager.getConnection(jdbcUrl);
             if (jdbcUrl.startsWith("jdbc:sqlite:")) {
                 try (Statement st = c.createStatement()) {
@@ -88,6 +96,22 @@ public final class ArchiveCatalog implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers the driver through this class's loader: in a Flink task manager Beamflow's jars are user code, which
+     * the JDBC service lookup of the system class loader does not see.
+     */
+    private static void loadDriver(String jdbcUrl) {
+        String driver = jdbcUrl.startsWith("jdbc:sqlite:") ? "org.sqlite.JDBC"
+                : jdbcUrl.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : null;
+        if (driver != null) {
+            try {
+                Class.forName(driver, true, ArchiveCatalog.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                // DriverManager names the missing driver
+            }
+        }
+    }
+
     /** @return the JDBC URL */
     public String url() {
         return url;
@@ -99,29 +123,29 @@ public final class ArchiveCatalog implements AutoCloseable {
             throw new SQLException("catalog schema version " + version + " is newer than this Beamflow understands ("
                     + SCHEMA_VERSION + "); use a newer Beamflow");
         }
-        if (version == 1) {
-            boolean auto = conn.getAutoCommit();
-            conn.setAutoCommit(false);
-            try {
-                run(MIGRATE_1_TO_2);
-                run(SCHEMA);
-                try (Statement st = conn.createStatement()) {
-                    st.executeUpdate("INSERT INTO archive_schema (version) VALUES (" + SCHEMA_VERSION + ")");
-                }
-                conn.commit();
-            } catch (SQLException | IOException | RuntimeException e) {
-                conn.rollback();
-                throw e;
-            } finally {
-                conn.setAutoCommit(auto);
-            }
+        if (version == SCHEMA_VERSION) {
+            run(SCHEMA); // idempotent: creates nothing
             return;
         }
-        run(SCHEMA);
-        if (version == 0) {
+        // a new catalog, or one of an older Beamflow: upgraded in place, in one transaction (every row kept)
+        boolean auto = conn.getAutoCommit();
+        conn.setAutoCommit(false);
+        try {
+            if (version == 1) {
+                run(MIGRATE_1_TO_2);
+            }
+            // 2 -> 3 adds the series catalog (catalog_series, catalog_series_file): the schema's CREATE ... IF NOT
+            // EXISTS statements create what is missing and leave the archive's tables and rows as they are
+            run(SCHEMA);
             try (Statement st = conn.createStatement()) {
                 st.executeUpdate("INSERT INTO archive_schema (version) VALUES (" + SCHEMA_VERSION + ")");
             }
+            conn.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            conn.rollback();
+            throw e;
+        } finally {
+            conn.setAutoCommit(auto);
         }
     }
 
@@ -367,6 +391,166 @@ public final class ArchiveCatalog implements AutoCloseable {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw fail("mark purged " + path, e);
+        }
+    }
+
+    /**
+     * Records a committed series and its files (upserts keyed by series key and file path): recording the same
+     * series again, as a commit replayed after a Flink restart does, leaves one row with the same values and keeps
+     * when it was first recorded. One transaction: a reader sees the series with all its files or not at all.
+     *
+     * @param s     the series ({@code committedMs} and {@code recordedMs} are set from the clock)
+     * @param files its files (their copies are ignored: they come from the archive's tables)
+     * @return whether the series was new to the catalog
+     */
+    public synchronized boolean recordSeries(CatalogSeries s, List<CatalogSeriesFile> files) {
+        long now = clock.millis();
+        String series = "INSERT INTO catalog_series (series_key, beamtime, series_id, start_time, end_time, detector,"
+                + " status, frames_received, frames_kept, frames_reduced_only, frames_vetoed, frames_rejected,"
+                + " frames_missing, rule_versions, size_bytes, file_count, committed_ms, recorded_ms)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_key) DO UPDATE SET"
+                + " beamtime = excluded.beamtime, series_id = excluded.series_id, start_time = excluded.start_time,"
+                + " end_time = excluded.end_time, detector = excluded.detector, status = excluded.status,"
+                + " frames_received = excluded.frames_received, frames_kept = excluded.frames_kept,"
+                + " frames_reduced_only = excluded.frames_reduced_only, frames_vetoed = excluded.frames_vetoed,"
+                + " frames_rejected = excluded.frames_rejected, frames_missing = excluded.frames_missing,"
+                + " rule_versions = excluded.rule_versions, size_bytes = excluded.size_bytes,"
+                + " file_count = excluded.file_count, recorded_ms = excluded.recorded_ms";
+        String file = "INSERT INTO catalog_series_file (path, series_key, size_bytes, adler32) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (path) DO UPDATE SET series_key = excluded.series_key,"
+                + " size_bytes = excluded.size_bytes, adler32 = excluded.adler32";
+        try {
+            boolean auto = conn.getAutoCommit();
+            conn.setAutoCommit(false);
+            try {
+                boolean existed = seriesRecord(s.key()).isPresent();
+                try (PreparedStatement ps = conn.prepareStatement(series)) {
+                    int i = 1;
+                    ps.setString(i++, s.key());
+                    ps.setString(i++, s.beamtime());
+                    ps.setString(i++, s.seriesId());
+                    ps.setString(i++, s.startTime());
+                    ps.setString(i++, s.endTime());
+                    ps.setString(i++, s.detector());
+                    ps.setString(i++, s.status());
+                    ps.setLong(i++, s.framesReceived());
+                    ps.setLong(i++, s.framesKept());
+                    ps.setLong(i++, s.framesReducedOnly());
+                    ps.setLong(i++, s.framesVetoed());
+                    ps.setLong(i++, s.framesRejected());
+                    ps.setLong(i++, s.framesMissing());
+                    ps.setString(i++, RULES_JSON.writeValueAsString(new java.util.TreeMap<>(s.ruleVersions())));
+                    ps.setLong(i++, s.sizeBytes());
+                    ps.setInt(i++, s.fileCount());
+                    ps.setLong(i++, now);
+                    ps.setLong(i, now);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = conn.prepareStatement(file)) {
+                    for (CatalogSeriesFile f : files) {
+                        ps.setString(1, f.path());
+                        ps.setString(2, s.key());
+                        ps.setLong(3, f.sizeBytes());
+                        ps.setString(4, f.adler32());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                conn.commit();
+                return !existed;
+            } catch (SQLException | RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw fail("record series " + s.key(), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ArchiveException("cannot encode the rule versions of " + s.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Recorded series, by start time.
+     *
+     * @param beamtime a beamtime id; null or empty for every series
+     * @return its series
+     */
+    public synchronized List<CatalogSeries> series(String beamtime) {
+        if (beamtime == null || beamtime.isEmpty()) {
+            return querySeries("SELECT * FROM catalog_series ORDER BY start_time, series_key");
+        }
+        return querySeries("SELECT * FROM catalog_series WHERE beamtime = ? ORDER BY start_time, series_key", beamtime);
+    }
+
+    /**
+     * @param selection a series key, or a series id (unique in the catalog)
+     * @return the series, if recorded
+     * @throws ArchiveException when a series id names several series (give the key)
+     */
+    public synchronized Optional<CatalogSeries> seriesRecord(String selection) {
+        List<CatalogSeries> l = querySeries("SELECT * FROM catalog_series WHERE series_key = ?", selection);
+        if (l.isEmpty()) {
+            l = querySeries("SELECT * FROM catalog_series WHERE series_id = ? ORDER BY series_key", selection);
+        }
+        if (l.size() > 1) {
+            throw new ArchiveException("series id '" + selection + "' names " + l.size() + " series ("
+                    + l.stream().map(CatalogSeries::key).toList() + "); give the series key", null);
+        }
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    /**
+     * @param seriesKey a series key
+     * @return its committed files by path, each with its archive copies
+     */
+    public synchronized List<CatalogSeriesFile> seriesFiles(String seriesKey) {
+        Map<String, List<CatalogCopy>> copies = new LinkedHashMap<>();
+        for (CatalogCopy c : queryCopies("SELECT c.* FROM archive_copy c JOIN catalog_series_file f ON f.path = c.path"
+                + " WHERE f.series_key = ? ORDER BY c.path, c.target", seriesKey)) {
+            copies.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+        }
+        String sql = "SELECT * FROM catalog_series_file WHERE series_key = ? ORDER BY path";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setString(1, seriesKey);
+            List<CatalogSeriesFile> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String path = rs.getString("path");
+                    out.add(new CatalogSeriesFile(path, rs.getString("series_key"), rs.getLong("size_bytes"),
+                            rs.getString("adler32").trim(), copies.getOrDefault(path, List.of())));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("query the files of series " + seriesKey, e);
+        }
+    }
+
+    private List<CatalogSeries> querySeries(String sql, String... params) {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<CatalogSeries> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Long> rules = RULES_JSON.readValue(rs.getString("rule_versions"), RULES_TYPE);
+                    out.add(new CatalogSeries(rs.getString("series_key"), rs.getString("beamtime"),
+                            rs.getString("series_id"), rs.getString("start_time"), rs.getString("end_time"),
+                            rs.getString("detector"), rs.getString("status"), rs.getLong("frames_received"),
+                            rs.getLong("frames_kept"), rs.getLong("frames_reduced_only"), rs.getLong("frames_vetoed"),
+                            rs.getLong("frames_rejected"), rs.getLong("frames_missing"), rules,
+                            rs.getLong("size_bytes"), rs.getInt("file_count"), rs.getLong("committed_ms"),
+                            rs.getLong("recorded_ms")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("query series", e);
+        } catch (IOException e) {
+            throw new ArchiveException("archive catalog " + url + ": unreadable rule_versions: " + e.getMessage(), e);
         }
     }
 

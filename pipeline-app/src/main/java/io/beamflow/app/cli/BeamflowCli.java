@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             RulesCommand.class,
             BeamtimeCommand.class,
+            CatalogCommand.class,
         })
 public final class BeamflowCli implements Runnable {
 

@@ -18,12 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /**
- * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes. Without
- * OIDC every request needs the operator token (a beamtime names people); with OIDC a request shows only the
- * beamtimes its sender may read (another's is answered 404, as one that does not exist), and opening or closing one
- * needs an operator of its beamline (or an admin, or the operator token); changes are recorded in the audit log; a candidate is validated (fields, no overlap on its
+ * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes, and a
+ * beamtime's series from the catalog ({@code GET /{id}/series}: accounting, rule versions, files with sizes, ADLER32
+ * and archive copies). Without OIDC every request needs the operator token (a beamtime names people); with OIDC a
+ * request shows only the beamtimes its sender may read (another's is answered 404, as one that does not exist), a
+ * beamtime's series only to those who may read it ({@link RequestAccess#requireRead}), and opening or closing one
+ * needs an operator of its beamline (or an admin, or the operator token); changes are recorded in the audit log; a
+ * candidate is validated (fields, no overlap on its
  * beamline) and its group and accounts must exist on this host. Without {@code sink.beamtimeStore} every request
  * is answered 409: the sink then writes every series under {@code sink.beamtime}.
  */
@@ -32,14 +36,17 @@ final class BeamtimesHandler extends JsonHandler {
     private final RequestAccess access;
     private final AuditLog audit;
     private final int maxRequestBytes;
+    /** A beamtime's series from the catalog; null when there is no catalog. */
+    private final Function<String, List<Map<String, Object>>> catalogSeries;
 
     BeamtimesHandler(BeamtimeStore store, RequestAccess access, AuditLog audit, int maxRequestBytes,
-            MeterRegistry registry) {
+            MeterRegistry registry, Function<String, List<Map<String, Object>>> catalogSeries) {
         super(registry, audit);
         this.store = store;
         this.access = access;
         this.audit = audit;
         this.maxRequestBytes = maxRequestBytes;
+        this.catalogSeries = catalogSeries;
     }
 
     @Override
@@ -72,6 +79,11 @@ final class BeamtimesHandler extends JsonHandler {
                 throw methodNotAllowed(method, path, "GET");
             }
             HttpJson.send(ex, 200, store.find(id).filter(policy::canRead).orElseThrow(() -> noBeamtime(id)));
+        } else if (parts.length == 2 && parts[1].equals("series")) {
+            if (!method.equals("GET")) {
+                throw methodNotAllowed(method, path, "GET");
+            }
+            series(ex, id, policy);
         } else if (parts.length == 2 && parts[1].equals("close")) {
             if (!method.equals("POST")) {
                 throw methodNotAllowed(method, path, "POST");
@@ -80,6 +92,28 @@ final class BeamtimesHandler extends JsonHandler {
         } else {
             throw new ApiException(404, "not_found", "no such resource: " + path);
         }
+    }
+
+    /**
+     * {@code GET /api/beamtimes/{id}/series}: the series the catalog recorded for the beamtime, for those who may
+     * read it (a beamtime they may not read is answered as one that does not exist).
+     */
+    private void series(HttpExchange ex, String id, AccessPolicy policy) throws IOException {
+        Beamtime b = store.find(id).filter(policy::canRead).orElseThrow(() -> noBeamtime(id));
+        access.requireRead(ex, b.id()); // the one access check of a beamtime's series, files and checksums
+        if (catalogSeries == null) {
+            throw new ApiException(409, "no_catalog", "no catalog: archive.catalogUrl is not set");
+        }
+        List<Map<String, Object>> series;
+        try {
+            series = catalogSeries.apply(id);
+        } catch (io.beamflow.archive.ArchiveException e) {
+            throw new ApiException(503, "catalog_unavailable", "the catalog cannot be read: " + e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("beamtime", id);
+        body.put("series", series);
+        HttpJson.send(ex, 200, body);
     }
 
     private void open(HttpExchange ex) throws IOException {

@@ -1,8 +1,10 @@
 package io.beamflow.app.control;
 
 import com.sun.net.httpserver.HttpServer;
+import io.beamflow.app.catalog.SeriesCatalogJson;
 import io.beamflow.app.control.auth.OidcSettings;
 import io.beamflow.app.control.auth.OidcVerifier;
+import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.core.beamtime.BeamtimeStore;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.ControlConfig;
@@ -55,7 +57,8 @@ public final class ControlServer implements AutoCloseable {
     private final URI url;
 
     private ControlServer(ControlConfig c, Path rulesDirectory, PrometheusMeterRegistry registry,
-            RuleValidator validator, SeriesControl series, String beamtimeStore, String beamline) throws IOException {
+            RuleValidator validator, SeriesControl series, String beamtimeStore, String beamline, String catalogUrl)
+            throws IOException {
         OidcVerifier oidc = c.oidc != null && c.oidc.enabled() ? new OidcVerifier(OidcSettings.of(c.oidc, beamline)) : null;
         AuditLog audit = new AuditLog(Path.of(c.ruleStoreDirectory));
         this.rules = new RuleStore(Path.of(c.ruleStoreDirectory), rulesDirectory, validator, audit,
@@ -100,7 +103,12 @@ public final class ControlServer implements AutoCloseable {
         guarded(guard, "/api/rules", rulesHandler);
         guarded(guard, "/api/audit", rulesHandler);
         guarded(guard, "/api/series", new SeriesHandler(series, access, audit, c.maxRequestBytes, registry));
-        guarded(guard, "/api/beamtimes", new BeamtimesHandler(beamtimes, access, audit, c.maxRequestBytes, registry));
+        guarded(guard, "/api/beamtimes", new BeamtimesHandler(beamtimes, access, audit, c.maxRequestBytes, registry,
+                catalogUrl == null || catalogUrl.isBlank() ? null : beamtime -> {
+                    try (ArchiveCatalog catalog = ArchiveCatalog.open(catalogUrl, java.time.Clock.systemUTC())) {
+                        return SeriesCatalogJson.seriesOf(catalog, beamtime);
+                    }
+                }));
         guarded(guard, "/api/status", new StatusHandler(policy -> {
             Map<String, Object> status = statusWithLiveView(feed, hub);
             return policy.canRead(seriesBeamtime(status)) ? status : redacted(status);
@@ -136,7 +144,8 @@ public final class ControlServer implements AutoCloseable {
      * Starts the server.
      *
      * @param config    configuration ({@code control.*}; {@code reduction.rulesDirectory} for the active rules;
-     *                  {@code sink.beamtimeStore} for {@code /api/beamtimes})
+     *                  {@code sink.beamtimeStore} for {@code /api/beamtimes}, {@code archive.catalogUrl} for a
+     *                  beamtime's series)
      * @param registry  registry holding the meters of all stages, scraped at {@code /metrics}
      * @param validator the job's rule compiler
      * @param series    acquisition control ({@link SeriesControl#NONE} when there is none)
@@ -148,7 +157,7 @@ public final class ControlServer implements AutoCloseable {
             SeriesControl series) {
         try {
             return new ControlServer(config.control, Path.of(config.reduction.rulesDirectory), registry, validator,
-                    series, config.sink.beamtimeStore, config.sink.beamline);
+                    series, config.sink.beamtimeStore, config.sink.beamline, config.archive.catalogUrl);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the control server on " + config.control.bindAddress + ":"
                     + config.control.httpPort + ": " + e.getMessage(), e);

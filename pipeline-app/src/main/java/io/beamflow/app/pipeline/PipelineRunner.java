@@ -1,5 +1,6 @@
 package io.beamflow.app.pipeline;
 
+import io.beamflow.app.catalog.CatalogRecording;
 import io.beamflow.app.control.ControlServer;
 import io.beamflow.app.control.LiveViewAccess;
 import io.beamflow.app.control.SeriesControl;
@@ -8,6 +9,7 @@ import io.beamflow.reduce.flink.ReductionJob;
 import io.beamflow.reduce.rules.RuleCompiler;
 import io.beamflow.sink.hdf5.ChunkPrecompression;
 import io.beamflow.sink.hdf5.Hdf5Sink;
+import io.beamflow.sink.hdf5.Hdf5SinkSettings;
 import io.beamflow.sink.live.LiveViewEndpoints;
 import io.beamflow.sink.live.LiveViewSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -152,7 +154,8 @@ public final class PipelineRunner implements AutoCloseable {
     }
 
     /**
-     * Adds Beamflow's whole job to an environment: the reduction ({@link ReductionJob}), the HDF5 sink and,
+     * Adds Beamflow's whole job to an environment: the reduction ({@link ReductionJob}), the HDF5 sink (recording
+     * each committed series in the catalog unless {@code archive.recordSeries} is off) and,
      * when {@code control.liveViewEndpoint} is set, the live view with its own live path (fresh frames at about
      * twice the live view's rate, reduced apart from the record path, so that the live view stays fresh when the
      * record path lags).
@@ -170,7 +173,9 @@ public final class PipelineRunner implements AutoCloseable {
         boolean recordPathImages = liveView && !ReductionJob.supportsLivePath(config);
         ReductionJob.Streams results = ReductionJob.build(env, config, liveRate,
                 new ChunkPrecompression(config.sink, recordPathImages));
-        results.record().sinkTo(new Hdf5Sink(config.sink)).name("hdf5-sink").uid("hdf5-sink");
+        // every committed series is recorded in the catalog by the committer's listener, off the frame path
+        results.record().sinkTo(new Hdf5Sink(Hdf5SinkSettings.of(config.sink), CatalogRecording.of(config)))
+                .name("hdf5-sink").uid("hdf5-sink");
         if (liveView) {
             LiveViewSink.attach(results.record(), results.live(), config.control,
                     LiveViewAccess.authenticator(config));

@@ -73,6 +73,7 @@ class OidcAccessTest {
         BeamflowConfig c = ControlApiTest.config(dir, TOKEN);
         c.sink.beamline = "p11";
         c.sink.beamtimeStore = dir.resolve("beamtimes.jsonl").toString();
+        c.archive.catalogUrl = "jdbc:sqlite:" + dir.resolve("catalog.db");
         c.control.dashboardSubscribeEndpoint = publisher.boundEndpoint();
         OidcConfig o = c.control.oidc;
         o.issuer = TestIssuer.ISSUER;
@@ -281,6 +282,14 @@ class OidcAccessTest {
         assertEquals(List.of(A, B, C), ids(send("GET", "/api/beamtimes", null, TOKEN)));
         assertEquals(404, send("GET", "/api/beamtimes/" + B, null, alice()).statusCode());
         assertEquals(200, send("GET", "/api/beamtimes/" + A, null, alice()).statusCode());
+        // the catalog of a beamtime's series: the same check
+        HttpResponse<String> catalog = send("GET", "/api/beamtimes/" + A + "/series", null, alice());
+        assertEquals(200, catalog.statusCode(), catalog.body());
+        assertEquals(A, json(catalog).get("beamtime").asText());
+        assertEquals(200, send("GET", "/api/beamtimes/" + A + "/series", null, carol()).statusCode());
+        assertEquals(404, send("GET", "/api/beamtimes/" + A + "/series", null, bob()).statusCode());
+        assertEquals(404, send("GET", "/api/beamtimes/" + A + "/series", null, dave()).statusCode());
+        assertEquals(401, send("GET", "/api/beamtimes/" + A + "/series", null, null).statusCode());
 
         // rules: version 1 was made during B; A had ended by then
         assertEquals(201, send("PUT", "/api/rules", ControlApiTest.GOOD_RULES, carol()).statusCode());

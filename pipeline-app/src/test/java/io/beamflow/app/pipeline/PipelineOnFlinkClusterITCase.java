@@ -62,8 +62,17 @@ class PipelineOnFlinkClusterITCase {
         config.sink.framesPerFile = 30;
         config.control.liveViewEndpoint = "";
         config.control.ruleStoreDirectory = work.resolve("rule-store").toString();
+        config.archive.catalogUrl = "jdbc:sqlite:" + work.resolve("catalog.db");
         // What the distribution's lib/ holds (the test class path has 170 MB of test tools on top)
-        List<Path> jars = JobJars.shippable(Files.readString(Path.of("target/runtime-classpath.txt")).strip());
+        List<Path> jars = new java.util.ArrayList<>(
+                JobJars.shippable(Files.readString(Path.of("target/runtime-classpath.txt")).strip()));
+        // and pipeline-app's own jar (lib/ has it; built in the package phase, before this test): the job's catalog
+        // recording (io.beamflow.app.catalog) runs in the committer
+        try (java.util.stream.Stream<Path> built = Files.list(Path.of("target"))) {
+            built.filter(p -> p.getFileName().toString().matches("pipeline-app-[^-]+(-SNAPSHOT)?\\.jar"))
+                    .map(Path::toAbsolutePath).forEach(jars::add);
+        }
+        assertTrue(jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("pipeline-app-")), jars.toString());
         assertTrue(jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("reducers-")), jars.toString());
         config.reduction.jobJars = jars.stream().map(Path::toString).toList();
 
@@ -97,6 +106,18 @@ class PipelineOnFlinkClusterITCase {
                 assertEquals(0, out.framesMissing());
                 assertEquals(3, out.dataFiles().size());
                 assertEquals(90, node.framesJournaled());
+                // recorded by the committer on the TaskManager, whose class path lacks Beamflow and its JDBC drivers
+                try {
+                    Await.until(Duration.ofSeconds(60), () -> "series remote-1 in the catalog", () -> {
+                        try (io.beamflow.archive.catalog.ArchiveCatalog c = io.beamflow.archive.catalog.ArchiveCatalog
+                                .open(config.archive.catalogUrl, java.time.Clock.systemUTC())) {
+                            return c.seriesRecord("bt/remote-1").map(r -> r.framesKept() == 90 && r.fileCount() == 4)
+                                    .orElse(false);
+                        }
+                    });
+                } catch (AssertionError e) {
+                    fail("series not catalogued; cluster logs:\n" + cluster.logTails(), e);
+                }
                 assertTrue(cluster.get("/jobs/" + runner.jobId()).contains("\"RUNNING\""),
                         "the job runs on the cluster");
             } finally {

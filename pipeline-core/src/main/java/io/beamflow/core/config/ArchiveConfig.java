@@ -30,6 +30,16 @@ public final class ArchiveConfig {
     public boolean purgeInService = false;
     /** Whether purge re-reads the counted archive copies right before deleting the beamline file. */
     public boolean reverifyBeforePurge = true;
+    /**
+     * Whether the pipeline records every series the HDF5 sink commits in the catalog ({@link #catalogUrl}):
+     * beamtime, times, detector, frame accounting, rule versions, files with sizes and ADLER32.
+     */
+    public boolean recordSeries = true;
+    /**
+     * Years a non-commercial beamtime's data stay under embargo after its end when the beamtime names no embargo
+     * end (what {@code beamflow catalog export} writes for a facility catalog); commercial data are never released.
+     */
+    public int embargoYears = 3;
     /** Timeout of WebDAV requests without a body transfer, and of connecting. */
     public long httpTimeoutMs = 30_000;
 }

@@ -22,10 +22,23 @@ public final class Hdf5Committer implements Committer<Hdf5Committable> {
 
     private final Counter filesCommitted;
     private final Counter commitRetries;
+    private final Counter listenerErrors;
+    private final SeriesCommitListener listener;
 
     Hdf5Committer(MetricGroup metrics) {
+        this(metrics, null);
+    }
+
+    /**
+     * @param metrics  metric group
+     * @param listener told of each committed series (master file committed, or already committed on a replay);
+     *                 null: none
+     */
+    Hdf5Committer(MetricGroup metrics, SeriesCommitListener listener) {
         this.filesCommitted = metrics.counter("hdf5FilesCommitted");
         this.commitRetries = metrics.counter("hdf5CommitRetries");
+        this.listenerErrors = metrics.counter("hdf5CommitListenerErrors");
+        this.listener = listener;
     }
 
     @Override
@@ -42,6 +55,9 @@ public final class Hdf5Committer implements Committer<Hdf5Committable> {
                     filesCommitted.inc();
                     LOG.debug("committed {}", c.finalPath());
                 }
+                if (c.isMaster()) {
+                    seriesCommitted(c);
+                }
             } catch (IOException e) {
                 if (!java.nio.file.Files.exists(c.temp()) || r.getNumberOfRetries() >= MAX_RETRIES) {
                     LOG.error("HDF5 commit of {} failed: {}", c.finalPath(), e.getMessage());
@@ -56,7 +72,24 @@ public final class Hdf5Committer implements Committer<Hdf5Committable> {
         }
     }
 
+    /** Tells the listener; a replayed commit (already committed) tells it again, it is idempotent. */
+    private void seriesCommitted(Hdf5Committable c) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.seriesCommitted(c.seriesId(), c.target());
+        } catch (RuntimeException e) {
+            listenerErrors.inc();
+            LOG.error("series {}: the commit listener failed ({}); the series stays committed", c.seriesId(),
+                    e.toString(), e);
+        }
+    }
+
     @Override
     public void close() {
+        if (listener != null) {
+            listener.close();
+        }
     }
 }

@@ -33,6 +33,7 @@ public final class Hdf5Sink implements Sink<FrameResult>, SupportsCommitter<Hdf5
     private static final long serialVersionUID = 1L;
 
     private final Hdf5SinkSettings settings;
+    private final SeriesCommitListener.Factory commitListener;
 
     /**
      * @param config the {@code sink} section of the configuration
@@ -44,7 +45,17 @@ public final class Hdf5Sink implements Sink<FrameResult>, SupportsCommitter<Hdf5
 
     /** @param settings sink settings */
     public Hdf5Sink(Hdf5SinkSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param settings       sink settings
+     * @param commitListener creates, in each committer, the listener told of every committed series (e.g. the
+     *                       series catalog); null: none
+     */
+    public Hdf5Sink(Hdf5SinkSettings settings, SeriesCommitListener.Factory commitListener) {
         this.settings = settings;
+        this.commitListener = commitListener;
     }
 
     /** @return the settings */
@@ -71,7 +82,8 @@ public final class Hdf5Sink implements Sink<FrameResult>, SupportsCommitter<Hdf5
 
     @Override
     public Committer<Hdf5Committable> createCommitter(CommitterInitContext context) {
-        return new Hdf5Committer(context.metricGroup());
+        return new Hdf5Committer(context.metricGroup(),
+                commitListener == null ? null : commitListener.create(context.metricGroup()));
     }
 
     @Override
