@@ -1,5 +1,6 @@
 package io.beamflow.app.cli;
 
+import io.beamflow.app.control.auth.OidcSettings;
 import io.beamflow.core.beamtime.BeamtimeValidator;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.ConfigKeyLocator;
@@ -92,6 +93,9 @@ final class StartupChecks {
         detector(c);
         if (controlServer) {
             port("control.httpPort", c.control.bindAddress, c.control.httpPort);
+            for (OidcSettings.Problem p : OidcSettings.problems(c.control.oidc, c.sink.beamline)) {
+                throw bad(p.key(), p.message());
+            }
         }
         if (c.control.liveViewEndpoint != null && !c.control.liveViewEndpoint.isBlank()) {
             // the job's live-view publisher binds it: here with the embedded cluster, on a TaskManager's host

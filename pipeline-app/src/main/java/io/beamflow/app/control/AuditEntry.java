@@ -4,7 +4,7 @@ package io.beamflow.app.control;
  * One line of the audit log.
  *
  * @param timestampMs when, ms since the epoch
- * @param author      who (operator name given with the request)
+ * @param author      who: the operator name given with the request, or with an OIDC token its account ({@code oidc:carol})
  * @param action      what: {@code ACTIVATE}, {@code ROLLBACK}, {@code REFUSED}, {@code REFUSED_REQUEST}, {@code IMPORT},
  *                    {@code SERIES_START}, {@code SERIES_STOP}, {@code SERIES_ABORT}
  * @param version     rule version created or concerned (-1 when none)

@@ -3,6 +3,7 @@ package io.beamflow.app.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.beamflow.app.control.auth.AccessPolicy;
 import io.beamflow.core.beamtime.Beamtime;
 import io.beamflow.core.beamtime.BeamtimeStore;
 import io.beamflow.core.beamtime.BeamtimeValidator;
@@ -22,24 +23,27 @@ import java.util.function.Function;
 /**
  * {@code /api/beamtimes}: list, show, open ({@code POST}) and close ({@code POST /{id}/close}) beamtimes, and a
  * beamtime's series from the catalog ({@code GET /{id}/series}: accounting, rule versions, files with sizes, ADLER32
- * and archive copies). Every
- * request needs the operator token (a beamtime names people); changes are recorded in the audit log; a candidate is validated (fields, no overlap on its
+ * and archive copies). Without OIDC every request needs the operator token (a beamtime names people); with OIDC a
+ * request shows only the beamtimes its sender may read (another's is answered 404, as one that does not exist), a
+ * beamtime's series only to those who may read it ({@link RequestAccess#requireRead}), and opening or closing one
+ * needs an operator of its beamline (or an admin, or the operator token); changes are recorded in the audit log; a
+ * candidate is validated (fields, no overlap on its
  * beamline) and its group and accounts must exist on this host. Without {@code sink.beamtimeStore} every request
  * is answered 409: the sink then writes every series under {@code sink.beamtime}.
  */
 final class BeamtimesHandler extends JsonHandler {
     private final BeamtimeStore store;
-    private final OperatorAuth auth;
+    private final RequestAccess access;
     private final AuditLog audit;
     private final int maxRequestBytes;
     /** A beamtime's series from the catalog; null when there is no catalog. */
     private final Function<String, List<Map<String, Object>>> catalogSeries;
 
-    BeamtimesHandler(BeamtimeStore store, OperatorAuth auth, AuditLog audit, int maxRequestBytes,
+    BeamtimesHandler(BeamtimeStore store, RequestAccess access, AuditLog audit, int maxRequestBytes,
             MeterRegistry registry, Function<String, List<Map<String, Object>>> catalogSeries) {
         super(registry, audit);
         this.store = store;
-        this.auth = auth;
+        this.access = access;
         this.audit = audit;
         this.maxRequestBytes = maxRequestBytes;
         this.catalogSeries = catalogSeries;
@@ -53,11 +57,11 @@ final class BeamtimesHandler extends JsonHandler {
         }
         // every request, reads too: participants' account names and commercial beamtimes are personal or
         // confidential data, not status for anyone who reaches the port
-        auth.require(ex);
+        AccessPolicy policy = access.oidc() ? access.requireAuthenticated(ex) : access.requireOperate(ex, "");
         String rest = path.substring("/api/beamtimes".length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (method.equals("GET")) {
-                HttpJson.send(ex, 200, Map.of("beamtimes", store.list()));
+                HttpJson.send(ex, 200, Map.of("beamtimes", store.list().stream().filter(policy::canRead).toList()));
             } else if (method.equals("POST")) {
                 open(ex);
             } else {
@@ -74,12 +78,12 @@ final class BeamtimesHandler extends JsonHandler {
             if (!method.equals("GET")) {
                 throw methodNotAllowed(method, path, "GET");
             }
-            HttpJson.send(ex, 200, store.find(id).orElseThrow(() -> noBeamtime(id)));
+            HttpJson.send(ex, 200, store.find(id).filter(policy::canRead).orElseThrow(() -> noBeamtime(id)));
         } else if (parts.length == 2 && parts[1].equals("series")) {
             if (!method.equals("GET")) {
                 throw methodNotAllowed(method, path, "GET");
             }
-            series(ex, id);
+            series(ex, id, policy);
         } else if (parts.length == 2 && parts[1].equals("close")) {
             if (!method.equals("POST")) {
                 throw methodNotAllowed(method, path, "POST");
@@ -91,17 +95,12 @@ final class BeamtimesHandler extends JsonHandler {
     }
 
     /**
-     * The one access check of a beamtime's series, files and checksums (today the operator token, as every
-     * beamtime request; a per-principal check of the beamtime's people goes here).
+     * {@code GET /api/beamtimes/{id}/series}: the series the catalog recorded for the beamtime, for those who may
+     * read it (a beamtime they may not read is answered as one that does not exist).
      */
-    private void requireSeriesAccess(HttpExchange ex, Beamtime beamtime) {
-        auth.require(ex);
-    }
-
-    /** {@code GET /api/beamtimes/{id}/series}: the series the catalog recorded for the beamtime. */
-    private void series(HttpExchange ex, String id) throws IOException {
-        Beamtime b = store.find(id).orElseThrow(() -> noBeamtime(id));
-        requireSeriesAccess(ex, b);
+    private void series(HttpExchange ex, String id, AccessPolicy policy) throws IOException {
+        Beamtime b = store.find(id).filter(policy::canRead).orElseThrow(() -> noBeamtime(id));
+        access.requireRead(ex, b.id()); // the one access check of a beamtime's series, files and checksums
         if (catalogSeries == null) {
             throw new ApiException(409, "no_catalog", "no catalog: archive.catalogUrl is not set");
         }
@@ -119,7 +118,7 @@ final class BeamtimesHandler extends JsonHandler {
 
     private void open(HttpExchange ex) throws IOException {
         JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
-        String author = text(req, "author");
+        String author = RequestAccess.author(access.policy(ex), text(req, "author"));
         ObjectNode fields = ((ObjectNode) req).deepCopy();
         fields.remove("author");
         fields.remove("comment");
@@ -129,6 +128,7 @@ final class BeamtimesHandler extends JsonHandler {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw HttpJson.badJson(e);
         }
+        access.requireOperate(ex, candidate.beamline());
         List<String> problems = new ArrayList<>();
         if (author.isBlank()) {
             problems.add("author: is required");
@@ -156,10 +156,13 @@ final class BeamtimesHandler extends JsonHandler {
 
     private void close(HttpExchange ex, String id) throws IOException {
         JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
-        String author = text(req, "author");
+        String author = RequestAccess.author(access.policy(ex), text(req, "author"));
         if (author.isBlank()) {
             throw new ApiException(400, "bad_request", "field 'author' is required");
         }
+        AccessPolicy policy = access.policy(ex);
+        Beamtime b = store.find(id).filter(policy::canRead).orElseThrow(() -> noBeamtime(id));
+        access.requireOperate(ex, b.beamline());
         Beamtime closed;
         try {
             closed = store.close(id, Instant.now());

@@ -2,6 +2,8 @@ package io.beamflow.app.control;
 
 import com.sun.net.httpserver.HttpServer;
 import io.beamflow.app.catalog.SeriesCatalogJson;
+import io.beamflow.app.control.auth.OidcSettings;
+import io.beamflow.app.control.auth.OidcVerifier;
 import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.core.beamtime.BeamtimeStore;
 import io.beamflow.core.config.BeamflowConfig;
@@ -35,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code GET /api/series}, {@code POST /api/series/start|stop|abort};</li>
  * <li>{@code GET /api/status} pipeline status; {@code GET /metrics} Prometheus scrape endpoint.</li>
  * </ul>
- * Mutations need the operator token ({@code Authorization: Bearer}). The dashboard's live data comes
+ * Mutations need the operator token or, with {@code control.oidc}, an OIDC access token of an operator
+ * ({@code Authorization: Bearer}); with OIDC, reads of data need a token too and show only the beamtimes its holder
+ * may read ({@link RequestAccess}, {@link io.beamflow.app.control.auth.AccessPolicy}). The dashboard's live data comes
  * from the live-view ZeroMQ stream, so the server also works next to a remote Flink cluster.
  */
 public final class ControlServer implements AutoCloseable {
@@ -49,26 +53,39 @@ public final class ControlServer implements AutoCloseable {
     private final LiveEventsHandler events;
     private final RuleStore rules;
     private final PipelineStatusReporter reporter;
+    private final RequestAccess access;
     private final URI url;
 
     private ControlServer(ControlConfig c, Path rulesDirectory, PrometheusMeterRegistry registry,
-            RuleValidator validator, SeriesControl series, String beamtimeStore, String catalogUrl) throws IOException {
+            RuleValidator validator, SeriesControl series, String beamtimeStore, String beamline, String catalogUrl)
+            throws IOException {
+        OidcVerifier oidc = c.oidc != null && c.oidc.enabled() ? new OidcVerifier(OidcSettings.of(c.oidc, beamline)) : null;
         AuditLog audit = new AuditLog(Path.of(c.ruleStoreDirectory));
         this.rules = new RuleStore(Path.of(c.ruleStoreDirectory), rulesDirectory, validator, audit,
                 System::currentTimeMillis);
-        OperatorAuth auth = new OperatorAuth(OperatorAuth.resolveToken(c.operatorToken));
+        BeamtimeStore beamtimes = beamtimeStore == null || beamtimeStore.isBlank() ? null
+                : new BeamtimeStore(Path.of(beamtimeStore));
+        SeriesBeamtimes seriesBeamtimes = new SeriesBeamtimes(beamtimes, beamline);
+        RequestAccess access = new RequestAccess(new OperatorAuth(OperatorAuth.resolveToken(c.operatorToken)), oidc,
+                beamline, seriesBeamtimes, registry);
+        this.access = access;
         SseHub hub = new SseHub(MAX_SSE_CLIENTS);
-        DashboardFeed feed = new DashboardFeed(hub);
+        DashboardFeed feed = new DashboardFeed(hub, seriesBeamtimes);
         this.reporter = new PipelineStatusReporter(registry, () -> rules.active().version(), series);
         String subscribeTo = c.dashboardSubscribeEndpoint == null || c.dashboardSubscribeEndpoint.isBlank()
                 ? c.liveViewEndpoint : c.dashboardSubscribeEndpoint;
-        this.subscriber = subscribeTo == null || subscribeTo.isBlank() ? null
-                : new LiveViewSubscriber(subscribeTo, feed);
-        hub.greeting(() -> {
+        this.subscriber = subscribeTo == null || subscribeTo.isBlank() ? null : oidc == null
+                ? new LiveViewSubscriber(subscribeTo, feed)
+                : new LiveViewSubscriber(subscribeTo, feed, LiveViewAccess.DASHBOARD_USER, LiveViewAccess.dashboardPassword());
+        hub.greeting(mayRead -> {
             List<String> g = new ArrayList<>();
-            g.add(SseHub.format("rules", DashboardFeed.json(rulesEvent(rules.active()))));
-            g.add(SseHub.format("status", DashboardFeed.json(statusWithLiveView(feed, hub))));
-            g.addAll(feed.greeting());
+            if (mayRead.test(seriesBeamtimes.current())) {
+                g.add(SseHub.format("rules", DashboardFeed.json(rulesEvent(rules.active()))));
+            }
+            Map<String, Object> status = statusWithLiveView(feed, hub);
+            g.add(SseHub.format("status", DashboardFeed.json(mayRead.test(seriesBeamtime(status))
+                    ? status : redacted(status))));
+            g.addAll(feed.greeting(mayRead));
             return g;
         });
 
@@ -80,24 +97,25 @@ public final class ControlServer implements AutoCloseable {
             return t;
         });
         http.setExecutor(httpThreads);
-        RulesHandler rulesHandler = new RulesHandler(rules, auth, c.maxRequestBytes, registry,
-                doc -> hub.broadcast("rules", DashboardFeed.json(rulesEvent(doc))));
-        HttpGuard guard = new HttpGuard(c.allowedHosts, c.remoteReads, auth, registry);
+        RulesHandler rulesHandler = new RulesHandler(rules, access, c.maxRequestBytes, registry,
+                doc -> hub.broadcast("rules", seriesBeamtimes.current(), DashboardFeed.json(rulesEvent(doc)), null));
+        HttpGuard guard = new HttpGuard(c.allowedHosts, c.remoteReads, access, registry);
         guarded(guard, "/api/rules", rulesHandler);
         guarded(guard, "/api/audit", rulesHandler);
-        guarded(guard, "/api/series", new SeriesHandler(series, auth, audit, c.maxRequestBytes, registry));
-        BeamtimeStore beamtimes = beamtimeStore == null || beamtimeStore.isBlank() ? null
-                : new BeamtimeStore(Path.of(beamtimeStore));
-        guarded(guard, "/api/beamtimes", new BeamtimesHandler(beamtimes, auth, audit, c.maxRequestBytes, registry,
+        guarded(guard, "/api/series", new SeriesHandler(series, access, audit, c.maxRequestBytes, registry));
+        guarded(guard, "/api/beamtimes", new BeamtimesHandler(beamtimes, access, audit, c.maxRequestBytes, registry,
                 catalogUrl == null || catalogUrl.isBlank() ? null : beamtime -> {
                     try (ArchiveCatalog catalog = ArchiveCatalog.open(catalogUrl, java.time.Clock.systemUTC())) {
                         return SeriesCatalogJson.seriesOf(catalog, beamtime);
                     }
                 }));
-        guarded(guard, "/api/status", new StatusHandler(() -> statusWithLiveView(feed, hub), registry));
-        this.events = new LiveEventsHandler(hub, registry);
+        guarded(guard, "/api/status", new StatusHandler(policy -> {
+            Map<String, Object> status = statusWithLiveView(feed, hub);
+            return policy.canRead(seriesBeamtime(status)) ? status : redacted(status);
+        }, access, registry));
+        this.events = new LiveEventsHandler(hub, access, registry);
         guarded(guard, "/api/live/events", events);
-        guarded(guard, "/api/live/image", new LiveImageHandler(feed, registry));
+        guarded(guard, "/api/live/image", new LiveImageHandler(feed, access, registry));
         guarded(guard, "/metrics", new MetricsHandler(registry));
         guarded(guard, "/", new StaticResourceHandler(registry));
         http.start();
@@ -113,7 +131,9 @@ public final class ControlServer implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> {
             try {
                 reporter.sample();
-                hub.broadcast("status", DashboardFeed.json(statusWithLiveView(feed, hub)));
+                Map<String, Object> status = statusWithLiveView(feed, hub);
+                hub.broadcast("status", seriesBeamtime(status), DashboardFeed.json(status),
+                        DashboardFeed.json(redacted(status)));
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(ControlServer.class).warn("status sampling failed", e);
             }
@@ -130,13 +150,14 @@ public final class ControlServer implements AutoCloseable {
      * @param validator the job's rule compiler
      * @param series    acquisition control ({@link SeriesControl#NONE} when there is none)
      * @return the running server
-     * @throws UncheckedIOException when the port cannot be bound
+     * @throws UncheckedIOException     when the port cannot be bound
+     * @throws IllegalArgumentException when {@code control.oidc} is set but wrong (every problem named)
      */
     public static ControlServer start(BeamflowConfig config, PrometheusMeterRegistry registry, RuleValidator validator,
             SeriesControl series) {
         try {
             return new ControlServer(config.control, Path.of(config.reduction.rulesDirectory), registry, validator,
-                    series, config.sink.beamtimeStore, config.archive.catalogUrl);
+                    series, config.sink.beamtimeStore, config.sink.beamline, config.archive.catalogUrl);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the control server on " + config.control.bindAddress + ":"
                     + config.control.httpPort + ": " + e.getMessage(), e);
@@ -166,6 +187,24 @@ public final class ControlServer implements AutoCloseable {
     /** @return the status reporter */
     public PipelineStatusReporter status() {
         return reporter;
+    }
+
+    /** @return the beamtime of the series a status names ({@code ""} when it names none or it has none) */
+    private String seriesBeamtime(Map<String, Object> status) {
+        Object s = status.get("series");
+        if (s instanceof SeriesStatus st && st.seriesId() != null && !st.seriesId().isEmpty()) {
+            return access.beamtimes().beamtimeOf(st.seriesId(), 0);
+        }
+        return "";
+    }
+
+    /** @return the status without the name and counts of its series (for those who may not read its beamtime) */
+    private static Map<String, Object> redacted(Map<String, Object> status) {
+        Map<String, Object> r = new LinkedHashMap<>(status);
+        if (r.get("series") instanceof SeriesStatus st) {
+            r.put("series", new SeriesStatus(st.state(), "", 0, 0, ""));
+        }
+        return r;
     }
 
     private Map<String, Object> statusWithLiveView(DashboardFeed feed, SseHub hub) {

@@ -20,7 +20,7 @@ import java.util.Set;
  * machine's address (DNS rebinding) cannot read the API from a browser; accepted are IP literals
  * (a rebinding attack needs a DNS name), {@code localhost}, and the names in
  * {@code control.allowedHosts}. Unless {@code control.remoteReads} is set, a read (GET/HEAD) from
- * another host than this one needs the operator token (403 otherwise): the read endpoints stay on
+ * another host than this one needs valid credentials, the operator token or an OIDC token (403 otherwise): the read endpoints stay on
  * loopback even when the server is bound to a public address for operators. It adds to every response
  * headers that forbid framing the dashboard (clickjacking) and loading anything from elsewhere
  * ({@code Content-Security-Policy}).
@@ -33,18 +33,18 @@ final class HttpGuard extends Filter {
     private final Set<String> allowedHosts = new HashSet<>();
     private final MeterRegistry registry;
     private final boolean remoteReads;
-    private final OperatorAuth auth;
+    private final RequestAccess access;
 
     /**
      * @param configured  host names accepted besides IP literals and localhost ({@code control.allowedHosts})
      * @param remoteReads whether other hosts may read without the token ({@code control.remoteReads})
-     * @param auth        the operator token check
+     * @param access      who a request comes from (the operator token, or an OIDC token)
      * @param registry    where refusals are counted
      */
-    HttpGuard(List<String> configured, boolean remoteReads, OperatorAuth auth, MeterRegistry registry) {
+    HttpGuard(List<String> configured, boolean remoteReads, RequestAccess access, MeterRegistry registry) {
         this.registry = registry;
         this.remoteReads = remoteReads;
-        this.auth = auth;
+        this.access = access;
         allowedHosts.add("localhost");
         if (configured != null) {
             for (String h : configured) {
@@ -70,9 +70,9 @@ final class HttpGuard extends Filter {
         }
         String method = ex.getRequestMethod();
         InetAddress remote = ex.getRemoteAddress() == null ? null : ex.getRemoteAddress().getAddress();
-        if ((method.equals("GET") || method.equals("HEAD")) && !readAllowed(remote) && !auth.accepts(ex)) {
-            refuse(ex, 403, "remote_read", "reads from other hosts need the operator token unless "
-                    + "control.remoteReads is set");
+        if ((method.equals("GET") || method.equals("HEAD")) && !readAllowed(remote) && !access.authenticatedQuietly(ex)) {
+            refuse(ex, 403, "remote_read", "reads from other hosts need the operator token (or, with control.oidc, "
+                    + "an access token) unless control.remoteReads is set");
             return;
         }
         chain.doFilter(ex);

@@ -1,12 +1,12 @@
 package io.beamflow.app.control;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Checks the operator token of mutating requests ({@code Authorization: Bearer <token>}). Without a
- * configured token every mutation is refused: there is no built-in default.
+ * The static operator token ({@code control.operatorToken} or {@code $BEAMFLOW_OPERATOR_TOKEN}): the fallback for a
+ * beamline without an identity provider. Without a configured token it matches nothing: there is no built-in
+ * default. {@link RequestAccess} decides what a request may do.
  */
 public final class OperatorAuth {
     /** Environment variable that overrides {@code control.operatorToken}. */
@@ -14,7 +14,7 @@ public final class OperatorAuth {
 
     private final byte[] token;
 
-    /** @param token the operator token; {@code null} or blank: mutations disabled */
+    /** @param token the operator token; {@code null} or blank: none */
     public OperatorAuth(String token) {
         this.token = token == null || token.isBlank() ? null : token.trim().getBytes(StandardCharsets.UTF_8);
     }
@@ -34,38 +34,10 @@ public final class OperatorAuth {
     }
 
     /**
-     * @param ex a request
-     * @return whether it carries the configured operator token
+     * @param given a bearer token
+     * @return whether it is the configured operator token (compared in constant time)
      */
-    boolean accepts(HttpExchange ex) {
-        try {
-            require(ex);
-            return true;
-        } catch (ApiException e) {
-            ex.getResponseHeaders().remove("WWW-Authenticate");
-            return false;
-        }
-    }
-
-    /** Throws 401 (no credentials) or 403 (wrong token, or mutations disabled). */
-    void require(HttpExchange ex) {
-        if (token == null) {
-            throw new ApiException(403, "forbidden", "mutations are disabled: no operator token is configured "
-                    + "(set control.operatorToken or " + TOKEN_ENV + ")");
-        }
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (header == null || header.isBlank()) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"beamflow\"");
-            throw new ApiException(401, "unauthenticated", "operator token required: send 'Authorization: Bearer <token>'");
-        }
-        String prefix = "Bearer ";
-        if (!header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"beamflow\"");
-            throw new ApiException(401, "unauthenticated", "Authorization header must use the Bearer scheme");
-        }
-        byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
-            throw new ApiException(403, "forbidden", "operator token is not valid");
-        }
+    boolean matches(String given) {
+        return token != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
     }
 }

@@ -2,6 +2,7 @@ package io.beamflow.app.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.beamflow.app.control.auth.AccessPolicy;
 import io.beamflow.core.metrics.MetricNames;
 import io.beamflow.core.rules.RuleDocument;
 import io.beamflow.core.rules.RuleDocumentCodec;
@@ -17,20 +18,22 @@ import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
- * {@code /api/rules} and {@code /api/audit}: list, get, validate, put (activate), roll back, audit log.
+ * {@code /api/rules} and {@code /api/audit}: list, get, validate, put (activate), roll back, audit log. Changes need
+ * an operator of this server's beamline. With OIDC every request needs valid credentials, the audit log an operator,
+ * and a participant sees only the rule versions that were active during a beamtime it may read.
  */
 final class RulesHandler extends JsonHandler {
     private final RuleStore store;
-    private final OperatorAuth auth;
+    private final RequestAccess access;
     private final int maxRequestBytes;
     private final MeterRegistry registry;
     private final Consumer<RuleDocument> onActivated;
 
-    RulesHandler(RuleStore store, OperatorAuth auth, int maxRequestBytes, MeterRegistry registry,
+    RulesHandler(RuleStore store, RequestAccess access, int maxRequestBytes, MeterRegistry registry,
             Consumer<RuleDocument> onActivated) {
         super(registry, store.audit());
         this.store = store;
-        this.auth = auth;
+        this.access = access;
         this.maxRequestBytes = maxRequestBytes;
         this.registry = registry;
         this.onActivated = onActivated;
@@ -40,6 +43,9 @@ final class RulesHandler extends JsonHandler {
     void serve(HttpExchange ex, String method, String path) throws IOException {
         if (path.equals("/api/audit")) {
             requireMethod(method, path, "GET");
+            if (access.oidc()) {
+                access.requireOperateHere(ex); // who changed what, and refused requests: for the beamline's operators
+            }
             String limit = HttpJson.query(ex).getOrDefault("limit", "200");
             long n = HttpJson.parseLong(limit, "limit");
             HttpJson.send(ex, 200, Map.of("entries", store.audit().latest((int) Math.min(Math.max(n, 0), 100_000))));
@@ -48,17 +54,22 @@ final class RulesHandler extends JsonHandler {
         String rest = path.substring("/api/rules".length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (method.equals("GET")) {
-                HttpJson.send(ex, 200, listing());
+                HttpJson.send(ex, 200, listing(new RuleVisibility(store.versions(), access.requireAuthenticated(ex),
+                        access)));
             } else if (method.equals("PUT") || method.equals("POST")) {
-                auth.require(ex);
-                RuleDocument candidate = parseDocument(HttpJson.readBody(ex, maxRequestBytes));
+                AccessPolicy policy = access.requireOperateHere(ex);
+                RuleDocument parsed = parseDocument(HttpJson.readBody(ex, maxRequestBytes));
+                RuleDocument candidate = new RuleDocument(parsed.version(),
+                        RequestAccess.author(policy, parsed.author()), parsed.timestampMs(), parsed.comment(),
+                        parsed.rules(), parsed.defaultAction());
                 respondToChange(ex, store.activate(candidate), "activate");
             } else {
                 throw methodNotAllowed(method, path, "GET, PUT");
             }
         } else if (rest.equals("/validate")) {
             requireMethod(method, path, "POST");
-            HttpJson.requireJson(ex); // needs no token: keep web pages from calling it
+            HttpJson.requireJson(ex); // needs no token (without OIDC): keep web pages from calling it
+            access.requireAuthenticated(ex);
             RuleDocument candidate = parseDocument(HttpJson.readBody(ex, maxRequestBytes));
             List<RuleProblem> problems = store.validate(candidate);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -67,13 +78,13 @@ final class RulesHandler extends JsonHandler {
             HttpJson.send(ex, 200, body);
         } else if (rest.equals("/rollback")) {
             requireMethod(method, path, "POST");
-            auth.require(ex);
+            AccessPolicy policy = access.requireOperateHere(ex);
             JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
             JsonNode v = req.get("version");
             if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
                 throw new ApiException(400, "bad_request", "field 'version' (integer) is required");
             }
-            String author = text(req, "author");
+            String author = RequestAccess.author(policy, text(req, "author"));
             if (author.isBlank()) {
                 throw new ApiException(400, "bad_request", "field 'author' is required");
             }
@@ -86,12 +97,15 @@ final class RulesHandler extends JsonHandler {
             respondToChange(ex, change, "rollback");
         } else if (rest.equals("/active")) {
             requireMethod(method, path, "GET");
-            sendDocument(ex, store.active());
+            RuleDocument active = store.active();
+            new RuleVisibility(store.versions(), access.requireAuthenticated(ex), access).require(active);
+            sendDocument(ex, active);
         } else {
             requireMethod(method, path, "GET");
             long version = HttpJson.parseLong(rest.substring(1), "rule version");
             RuleDocument doc = store.find(version).orElseThrow(() -> new ApiException(404, "not_found",
                     "no rule version " + version));
+            new RuleVisibility(store.versions(), access.requireAuthenticated(ex), access).require(doc);
             sendDocument(ex, doc);
         }
     }
@@ -124,9 +138,12 @@ final class RulesHandler extends JsonHandler {
         return out;
     }
 
-    private Map<String, Object> listing() {
+    private Map<String, Object> listing(RuleVisibility visibility) {
         List<Map<String, Object>> versions = new ArrayList<>();
         for (RuleDocument d : store.versions()) {
+            if (!visibility.visible(d)) {
+                continue;
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("version", d.version());
             m.put("author", d.author());

@@ -6,22 +6,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.regex.Pattern;
 
-/** {@code /api/series}: status (GET), and start/stop/abort (POST, operator token). */
+/**
+ * {@code /api/series}: status (GET; the series named only to those who may read its beamtime), and start/stop/abort
+ * (POST, an operator of this server's beamline).
+ */
 final class SeriesHandler extends JsonHandler {
     private static final Pattern SERIES_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final long MAX_FRAMES = 1_000_000_000L;
     private static final double MAX_RATE_HZ = 1_000_000;
 
     private final SeriesControl control;
-    private final OperatorAuth auth;
+    private final RequestAccess access;
     private final AuditLog audit;
     private final int maxRequestBytes;
 
-    SeriesHandler(SeriesControl control, OperatorAuth auth, AuditLog audit, int maxRequestBytes,
+    SeriesHandler(SeriesControl control, RequestAccess access, AuditLog audit, int maxRequestBytes,
             MeterRegistry registry) {
         super(registry, audit);
         this.control = control;
-        this.auth = auth;
+        this.access = access;
         this.audit = audit;
         this.maxRequestBytes = maxRequestBytes;
     }
@@ -33,7 +36,7 @@ final class SeriesHandler extends JsonHandler {
             if (!method.equals("GET")) {
                 throw methodNotAllowed(method, path, "GET");
             }
-            HttpJson.send(ex, 200, control.status());
+            HttpJson.send(ex, 200, visible(control.status(), access.requireAuthenticated(ex), access));
             return;
         }
         String command = rest.substring(1);
@@ -43,10 +46,10 @@ final class SeriesHandler extends JsonHandler {
         if (!method.equals("POST")) {
             throw methodNotAllowed(method, path, "POST");
         }
-        auth.require(ex);
+        io.beamflow.app.control.auth.AccessPolicy policy = access.requireOperateHere(ex);
         JsonNode req = HttpJson.readObject(ex, maxRequestBytes);
         String seriesId = seriesId(req);
-        String author = req.hasNonNull("author") ? req.get("author").asText() : "operator";
+        String author = RequestAccess.author(policy, req.hasNonNull("author") ? req.get("author").asText() : "operator");
         SeriesStatus after;
         try {
             switch (command) {
@@ -69,6 +72,16 @@ final class SeriesHandler extends JsonHandler {
         audit.record(new AuditEntry(System.currentTimeMillis(), author, "SERIES_" + command.toUpperCase(java.util.Locale.ROOT),
                 -1, -1, req.hasNonNull("comment") ? req.get("comment").asText() : "", "series " + seriesId));
         HttpJson.send(ex, 200, after);
+    }
+
+    /**
+     * @return the status as the sender may see it: a series of a beamtime it may not read is not named, nor counted
+     */
+    static SeriesStatus visible(SeriesStatus s, io.beamflow.app.control.auth.AccessPolicy policy, RequestAccess access) {
+        if (s.seriesId() == null || s.seriesId().isEmpty() || policy.canRead(access.beamtimes().beamtimeOf(s.seriesId(), 0))) {
+            return s;
+        }
+        return new SeriesStatus(s.state(), "", 0, 0, "");
     }
 
     private static String seriesId(JsonNode req) {

@@ -3,16 +3,22 @@ package io.beamflow.app.control;
 import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import io.beamflow.app.control.auth.AccessPolicy;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** {@code /api/status}: the latest pipeline status sample. */
+/**
+ * {@code /api/status}: the latest pipeline status sample; the current series is named only to those who may read
+ * its beamtime (with OIDC, valid credentials are needed).
+ */
 final class StatusHandler extends JsonHandler {
-    private final Supplier<Map<String, Object>> status;
+    private final Function<AccessPolicy, Map<String, Object>> status;
+    private final RequestAccess access;
 
-    StatusHandler(Supplier<Map<String, Object>> status, MeterRegistry registry) {
+    StatusHandler(Function<AccessPolicy, Map<String, Object>> status, RequestAccess access, MeterRegistry registry) {
         super(registry);
         this.status = status;
+        this.access = access;
     }
 
     @Override
@@ -23,6 +29,6 @@ final class StatusHandler extends JsonHandler {
         if (!path.equals("/api/status")) {
             throw notFound(path);
         }
-        HttpJson.send(ex, 200, status.get());
+        HttpJson.send(ex, 200, status.apply(access.requireAuthenticated(ex)));
     }
 }

@@ -2,6 +2,7 @@ package io.beamflow.app.pipeline;
 
 import io.beamflow.app.catalog.CatalogRecording;
 import io.beamflow.app.control.ControlServer;
+import io.beamflow.app.control.LiveViewAccess;
 import io.beamflow.app.control.SeriesControl;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.reduce.flink.ReductionJob;
@@ -176,7 +177,8 @@ public final class PipelineRunner implements AutoCloseable {
         results.record().sinkTo(new Hdf5Sink(Hdf5SinkSettings.of(config.sink, config.reduction.assembly), CatalogRecording.of(config)))
                 .name("hdf5-sink").uid("hdf5-sink");
         if (liveView) {
-            LiveViewSink.attach(results.record(), results.live(), config.control);
+            LiveViewSink.attach(results.record(), results.live(), config.control,
+                    LiveViewAccess.authenticator(config));
         }
     }
 

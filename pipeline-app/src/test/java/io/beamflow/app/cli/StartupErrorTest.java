@@ -70,6 +70,23 @@ class StartupErrorTest {
     }
 
     @Test
+    void shouldRefuseAnOidcConfigurationThatWouldAcceptForgeableTokens() throws IOException {
+        Path f = yaml("sink:\n  beamline: p11\ncontrol:\n  httpPort: 0\n  oidc:\n"
+                + "    issuer: https://login.facility.example/realms/users\n    audience: beamflow-p11\n"
+                + "    jwksUrl: https://login.facility.example/certs\n    algorithms: [RS256, HS256]\n");
+        Outcome o = run("pipeline", "--config", f.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.line().startsWith("beamflow pipeline: " + f + ":9: control.oidc.algorithms has 'HS256'"), o.err());
+        Path http = yaml("sink:\n  beamline: p11\ncontrol:\n  httpPort: 0\n  oidc:\n"
+                + "    issuer: https://login.facility.example/realms/users\n    audience: beamflow-p11\n"
+                + "    jwksUrl: http://login.facility.example/certs\n");
+        Outcome h = run("pipeline", "--config", http.toString());
+        assertEquals(2, h.code(), h.err());
+        assertTrue(h.line().contains(":8: control.oidc.jwksUrl is 'http://login.facility.example/certs'; allowed: an "
+                + "https:// URL"), h.err());
+    }
+
+    @Test
     void shouldNameTheKeyOfAValueOfTheWrongTypeOrAnUnknownKey() throws IOException {
         Path f = yaml("ingest:\n  endpoints: [\"tcp://127.0.0.1:*\"]\ncontrol:\n  httpPort: eighty\n");
         Outcome o = run("pipeline", "--config", f.toString());

@@ -213,7 +213,8 @@ class ControlAbuseTest {
 
     @Test
     void shouldKeepReadsOnLoopbackUnlessRemoteReadsAreConfigured() throws IOException {
-        OperatorAuth auth = new OperatorAuth(ControlApiTest.TOKEN);
+        RequestAccess auth = new RequestAccess(new OperatorAuth(ControlApiTest.TOKEN), null, "",
+                new SeriesBeamtimes(null, ""), registry);
         HttpGuard closed = new HttpGuard(List.of(), false, auth, registry);
         assertTrue(closed.readAllowed(java.net.InetAddress.getByName("127.0.0.1")));
         assertTrue(closed.readAllowed(java.net.InetAddress.getByName("::1")));

@@ -35,6 +35,8 @@ public final class ControlConfig {
     public String dashboardSubscribeEndpoint = "";
     /** Directory of the rule store: every version and the audit log, as JSON-lines files. */
     public String ruleStoreDirectory = "data/rules-store";
+    /** OpenID Connect bearer tokens (off unless {@code control.oidc.issuer} is set). */
+    public OidcConfig oidc = new OidcConfig();
     /** Largest accepted HTTP request body in bytes. */
     public int maxRequestBytes = 1 << 20;
 }

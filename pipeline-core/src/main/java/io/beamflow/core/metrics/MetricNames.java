@@ -46,6 +46,8 @@ public final class MetricNames {
     public static final String LIVE_SKIPPED = "beamflow.live.skipped";
     /** Counter: attempts to bind the live-view endpoint that failed (the record path goes on without it). */
     public static final String LIVE_BIND_FAILURES = "beamflow.live.bind.failures";
+    /** Live-view subscribers refused by ZAP (tag: reason: unknown_user, wrong_password, not_plain). */
+    public static final String LIVE_AUTH_REFUSED = "beamflow.live.auth.refused";
     /** Time from ingest receive to a stage, per frame (tag: stage); a distribution (histogram). */
     public static final String PIPELINE_LATENCY = "beamflow.pipeline.latency";
     /** Gauge: frames of the series shown on the live view not yet through the record path. */
@@ -60,6 +62,8 @@ public final class MetricNames {
     public static final String CHECKPOINT_AGE = "beamflow.checkpoint.age";
     /** Control API requests refused (tag: reason). */
     public static final String CONTROL_REJECTED = "beamflow.control.rejected";
+    /** Bearer tokens (OIDC JWTs) refused by the control API (tag: reason, e.g. expired, wrong_audience). */
+    public static final String CONTROL_TOKEN_REJECTED = "beamflow.control.token.rejected";
     /** Rule versions activated through the control API (tag: action). */
     public static final String RULE_ACTIVATIONS = "beamflow.rules.activations";
     /** Bytes written to archive targets. */

@@ -202,6 +202,8 @@ public final class LiveViewComposer {
         h.type = r.kind == FrameResult.Kind.SERIES_START ? "series_start" : "series_end";
         h.series = r.seriesId;
         h.frame = r.frameNumber;
+        h.acquisitionTimeNs = r.acquisitionTimeNs;
+        h.receiveTimeNs = r.receiveTimeNs; // when the series started: readers place it in its beamtime
         h.publishTimeNs = System.currentTimeMillis() * 1_000_000L;
         h.metadata = r.metadataJson;
         return h;

@@ -32,6 +32,7 @@ public final class LiveViewPublisher implements AutoCloseable {
     private final Counter skipped;
     private final Timer latency;
     private final Timer recordLatency;
+    private ZapHandler zap;
     private final boolean livePath;
     /** The latest record-path lag of this JVM's live view (a restarted job's publisher takes over the gauges). */
     private static final AtomicReference<LiveViewHeader.RecordPath> RECORD_PATH =
@@ -61,6 +62,22 @@ public final class LiveViewPublisher implements AutoCloseable {
      */
     public LiveViewPublisher(String endpoint, double maxRateHz, int maxEdge, boolean livePath,
             MeterRegistry registry) {
+        this(endpoint, maxRateHz, maxEdge, livePath, null, registry);
+    }
+
+    /**
+     * Binds the PUB socket; with an authenticator, as a ZeroMQ PLAIN server whose subscribers are checked (ZAP)
+     * before they receive anything.
+     *
+     * @param endpoint      ZeroMQ endpoint to bind, e.g. {@code tcp://127.0.0.1:9998} ({@code :*} picks a free port)
+     * @param maxRateHz     largest rate of frame messages; {@code <= 0}: every frame
+     * @param maxEdge       longest edge of published images
+     * @param livePath      whether a live path gives the frames shown ({@link LiveViewComposer})
+     * @param authenticator who may subscribe, or {@code null}: anyone who can connect
+     * @param registry      where to count messages ({@code null}: Micrometer's global registry)
+     */
+    public LiveViewPublisher(String endpoint, double maxRateHz, int maxEdge, boolean livePath,
+            LiveViewAuthenticator authenticator, MeterRegistry registry) {
         this.composer = new LiveViewComposer(maxRateHz, maxEdge, livePath);
         this.livePath = livePath;
         MeterRegistry r = registry == null ? Metrics.globalRegistry : registry;
@@ -89,13 +106,19 @@ public final class LiveViewPublisher implements AutoCloseable {
         this.endpoint = endpoint;
         this.context = new ZContext(1);
         try {
+            this.zap = authenticator == null ? null : new ZapHandler(context, authenticator, r);
             this.socket = context.createSocket(SocketType.PUB);
+            if (authenticator != null) {
+                socket.setZapDomain("beamflow-live");
+                socket.setPlainServer(true);
+            }
             socket.setSndHWM(SEND_HIGH_WATER_MARK);
             socket.setLinger(0);
             socket.bind(endpoint);
             this.boundEndpoint = socket.getLastEndpoint();
             LiveViewEndpoints.bound(endpoint, boundEndpoint);
         } catch (RuntimeException e) {
+            closeZap();
             context.close();
             throw new IllegalStateException("cannot bind live-view endpoint " + endpoint + ": " + e.getMessage(), e);
         }
@@ -139,6 +162,14 @@ public final class LiveViewPublisher implements AutoCloseable {
     @Override
     public synchronized void close() {
         LiveViewEndpoints.released(endpoint, boundEndpoint);
+        closeZap();
         ZmqContexts.close(context); // also when called from a cancelled (interrupted) Flink task
+    }
+
+    private void closeZap() {
+        if (zap != null) {
+            zap.close();
+            zap = null;
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class LiveViewSink implements Sink<FrameResult> {
     private final double maxRateHz;
     private final int maxEdge;
     private final boolean livePath;
+    private final LiveViewAuthenticator authenticator;
 
     /**
      * @param endpoint  PUB endpoint to bind
@@ -45,6 +46,19 @@ public final class LiveViewSink implements Sink<FrameResult> {
      * @param livePath  whether a live path gives the frames shown
      */
     public LiveViewSink(String endpoint, double maxRateHz, int maxEdge, boolean livePath) {
+        this(endpoint, maxRateHz, maxEdge, livePath, null);
+    }
+
+    /**
+     * @param endpoint      PUB endpoint to bind
+     * @param maxRateHz     largest rate of frame messages
+     * @param maxEdge       longest edge of published images
+     * @param livePath      whether a live path gives the frames shown
+     * @param authenticator who may subscribe ({@code null}: anyone who can connect)
+     */
+    public LiveViewSink(String endpoint, double maxRateHz, int maxEdge, boolean livePath,
+            LiveViewAuthenticator authenticator) {
+        this.authenticator = authenticator;
         this.endpoint = endpoint;
         this.maxRateHz = maxRateHz;
         this.maxEdge = maxEdge;
@@ -74,6 +88,20 @@ public final class LiveViewSink implements Sink<FrameResult> {
      */
     public static DataStreamSink<FrameResult> attach(DataStream<FrameResult> results, DataStream<FrameResult> live,
             ControlConfig control) {
+        return attach(results, live, control, null);
+    }
+
+    /**
+     * As {@link #attach(DataStream, DataStream, ControlConfig)}, with subscribers checked by an authenticator.
+     *
+     * @param results       the job's record path
+     * @param live          the job's live path, or {@code null}: images come from the record path
+     * @param control       control settings (endpoint, rate, image size)
+     * @param authenticator who may subscribe ({@code null}: anyone who can connect)
+     * @return the sink, or {@code null} when the live view is off
+     */
+    public static DataStreamSink<FrameResult> attach(DataStream<FrameResult> results, DataStream<FrameResult> live,
+            ControlConfig control, LiveViewAuthenticator authenticator) {
         if (control.liveViewEndpoint == null || control.liveViewEndpoint.isBlank()) {
             return null;
         }
@@ -85,12 +113,12 @@ public final class LiveViewSink implements Sink<FrameResult> {
             toView = toView.union(live);
         }
         return toView.sinkTo(new LiveViewSink(control.liveViewEndpoint, control.liveViewMaxRateHz,
-                control.liveViewMaxEdge, live != null)).name("live-view").uid("live-view").setParallelism(1);
+                control.liveViewMaxEdge, live != null, authenticator)).name("live-view").uid("live-view").setParallelism(1);
     }
 
     @Override
     public SinkWriter<FrameResult> createWriter(WriterInitContext context) throws IOException {
-        return new Writer(endpoint, () -> new LiveViewPublisher(endpoint, maxRateHz, maxEdge, livePath, null),
+        return new Writer(endpoint, () -> new LiveViewPublisher(endpoint, maxRateHz, maxEdge, livePath, authenticator, null),
                 System::nanoTime, Metrics.globalRegistry);
     }
 

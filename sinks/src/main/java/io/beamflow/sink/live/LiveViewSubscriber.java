@@ -36,9 +36,26 @@ public final class LiveViewSubscriber implements AutoCloseable {
      * @param consumer called on the receive thread for every message
      */
     public LiveViewSubscriber(String endpoint, Consumer<LiveViewMessage> consumer) {
+        this(endpoint, consumer, null, null);
+    }
+
+    /**
+     * Connects with ZeroMQ PLAIN credentials (for a publisher with a {@link LiveViewAuthenticator}) and starts
+     * receiving.
+     *
+     * @param endpoint PUB endpoint to connect to
+     * @param consumer called on the receive thread for every message
+     * @param username PLAIN user name, or {@code null}: none (NULL mechanism)
+     * @param password PLAIN password (at most 255 bytes)
+     */
+    public LiveViewSubscriber(String endpoint, Consumer<LiveViewMessage> consumer, String username, String password) {
         this.endpoint = endpoint;
         this.consumer = consumer;
         ZMQ.Socket socket = context.createSocket(SocketType.SUB);
+        if (username != null) {
+            socket.setPlainUsername(username);
+            socket.setPlainPassword(password == null ? "" : password);
+        }
         socket.setRcvHWM(4);
         socket.setLinger(0);
         socket.setReceiveTimeOut(POLL_TIMEOUT_MS);

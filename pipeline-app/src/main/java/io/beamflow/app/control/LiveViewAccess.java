@@ -1,0 +1,58 @@
+package io.beamflow.app.control;
+
+import io.beamflow.core.config.BeamflowConfig;
+import io.beamflow.sink.live.LiveViewAuthenticator;
+import io.beamflow.sink.live.LiveViewPasswords;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Who may subscribe to the live-view PUB socket. Without OIDC, anyone who can connect (as before; it binds loopback).
+ * With {@code control.oidc} set the stream is closed to anonymous subscribers, since it carries every beamtime's
+ * frames: it becomes a ZeroMQ PLAIN server (ZAP) that lets in this process's own dashboard (user
+ * {@value #DASHBOARD_USER}, a random password made at start and shared with the job it submits) and holders of the
+ * operator token (user {@value #OPERATOR_USER}, password the token; at most 255 bytes, ZMTP's limit). Participants
+ * use the dashboard's filtered endpoints instead. An OIDC access token cannot be the PLAIN password: ZMTP PLAIN
+ * carries at most 255 bytes, a JWT is longer.
+ */
+public final class LiveViewAccess {
+    /** PLAIN user name of the control server's own subscriber. */
+    public static final String DASHBOARD_USER = "beamflow-dashboard";
+    /** PLAIN user name of operator-token holders (beamline GUIs). */
+    public static final String OPERATOR_USER = "operator";
+
+    private static final String DASHBOARD_PASSWORD = randomPassword();
+
+    private LiveViewAccess() {
+    }
+
+    private static String randomPassword() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /**
+     * @param config the configuration
+     * @return who may subscribe to the live view this process's job publishes, or {@code null}: anyone (OIDC off)
+     */
+    public static LiveViewAuthenticator authenticator(BeamflowConfig config) {
+        if (config.control.oidc == null || !config.control.oidc.enabled()) {
+            return null;
+        }
+        Map<String, String> passwords = new HashMap<>();
+        passwords.put(DASHBOARD_USER, DASHBOARD_PASSWORD);
+        String token = OperatorAuth.resolveToken(config.control.operatorToken);
+        if (token != null && !token.isBlank()) {
+            passwords.put(OPERATOR_USER, token.trim());
+        }
+        return new LiveViewPasswords(passwords);
+    }
+
+    /** @return the password of this process's dashboard subscriber */
+    static String dashboardPassword() {
+        return DASHBOARD_PASSWORD;
+    }
+}
