@@ -37,6 +37,8 @@ final class CatalogCommitListener implements SeriesCommitListener {
     private long retryMs = FIRST_RETRY_MS;
     private ScheduledFuture<?> retry;
     private boolean failing;
+    /** Whether the committed series the catalog lacked at start have been queued; recorder thread only. */
+    private boolean caughtUp;
 
     CatalogCommitListener(CatalogRecording recording, Path root, Clock clock, MetricGroup metrics) {
         this.recording = recording;
@@ -52,6 +54,8 @@ final class CatalogCommitListener implements SeriesCommitListener {
         this.failures = metrics.counter("catalogRecordFailures");
         this.unreadable = metrics.counter("catalogSeriesUnreadable");
         metrics.gauge("catalogSeriesPending", (Gauge<Integer>) this::pendingCount);
+        // series still pending when an earlier process ended (killed while the catalog was unreachable)
+        thread.execute(this::drain);
     }
 
     @Override
@@ -69,6 +73,9 @@ final class CatalogCommitListener implements SeriesCommitListener {
 
     /** Records every pending series; on a catalog failure keeps them and schedules a retry. Recorder thread. */
     private void drain() {
+        if (!caughtUp && !catchUp()) {
+            return;
+        }
         while (true) {
             Map.Entry<Path, String> next;
             synchronized (this) {
@@ -118,6 +125,46 @@ final class CatalogCommitListener implements SeriesCommitListener {
                 scheduleRetry();
                 return;
             }
+        }
+    }
+
+    /**
+     * Queues the committed series under the root that the catalog lacks. Recorder thread.
+     *
+     * @return false when the catalog cannot be reached (a retry is scheduled)
+     */
+    private boolean catchUp() {
+        try {
+            if (catalog == null) {
+                catalog = ArchiveCatalog.open(recording.catalogUrl(), clock);
+            }
+            List<Path> missing = CatalogSync.missing(catalog, root, LOG::warn);
+            if (!missing.isEmpty()) {
+                LOG.warn("{} committed series under {} are not in the catalog (their process ended before it "
+                        + "recorded them): recording them now", missing.size(), root);
+            }
+            synchronized (this) {
+                for (Path m : missing) {
+                    String name = m.getFileName().toString();
+                    pending.putIfAbsent(m, name.substring(0, name.length() - "_master.h5".length()));
+                }
+            }
+            caughtUp = true;
+            return true;
+        } catch (IOException e) {
+            LOG.error("cannot look for unrecorded series under {}: {}", root, e.getMessage());
+            caughtUp = true; // the root itself cannot be walked; commits are still recorded
+            return true;
+        } catch (RuntimeException e) { // ArchiveException: the catalog cannot be opened or read
+            failures.inc();
+            closeCatalog();
+            if (!failing) {
+                LOG.error("the catalog {} cannot be read ({}); retried in {} ms and at the next commit; the job goes "
+                        + "on", recording.catalogUrl(), e.getMessage(), retryMs);
+            }
+            failing = true;
+            scheduleRetry();
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beamflow.app.catalog.CatalogExport;
 import io.beamflow.app.catalog.CatalogRecording;
+import io.beamflow.app.catalog.CatalogSync;
 import io.beamflow.app.catalog.SeriesCatalogJson;
 import io.beamflow.app.catalog.SeriesCatalogRecorder;
 import io.beamflow.archive.ArchiveException;
@@ -14,14 +15,10 @@ import io.beamflow.core.beamtime.BeamtimeStore;
 import io.beamflow.core.config.BeamflowConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -194,31 +191,12 @@ public final class CatalogCommand implements Runnable {
 
         @Override
         int execute(BeamflowConfig config, ArchiveCatalog catalog, Path root, PrintWriter out) throws IOException {
-            List<Path> masters = new ArrayList<>();
-            if (Files.isDirectory(root)) {
-                // links are not followed: a series is what the sink wrote under the root
-                Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && file.getFileName().toString().endsWith("_master.h5")) {
-                            masters.add(file);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        spec.commandLine().getErr().println("cannot read " + file + ": " + e.getMessage());
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            }
-            masters.sort(null);
+            List<Path> masters = CatalogSync.committedMasters(root, spec.commandLine().getErr()::println);
             int recorded = 0;
             int failed = 0;
             Path absRoot = root.toAbsolutePath().normalize();
             for (Path m : masters) {
-                String key = absRoot.relativize(m.toAbsolutePath().normalize().getParent()).toString().replace('\\', '/');
+                String key = CatalogSync.key(absRoot, m);
                 if (!all && catalog.seriesRecord(key).isPresent()) {
                     continue;
                 }

@@ -192,12 +192,16 @@ class SeriesCatalogITCase {
         assertEquals(1, ((Number) down.gauges.get("catalogSeriesPending").getValue()).intValue());
         assertEquals(0, down.count("catalogSeriesRecorded"));
         Files.delete(blocker);
-        Await.until("the pending series is recorded once the catalog is back",
-                () -> down.count("catalogSeriesRecorded") == 1);
+        // once back: the pending series, and the one committed before this recorder started that the catalog lacks
+        // (as after a process killed while series were pending) are recorded
+        Await.until("the pending series and the one the catalog lacked are recorded once the catalog is back",
+                () -> down.count("catalogSeriesRecorded") == 2);
         assertEquals(0, ((Number) down.gauges.get("catalogSeriesPending").getValue()).intValue());
         unreachable.close();
         try (ArchiveCatalog c = ArchiveCatalog.open(downUrl, Clock.systemUTC())) {
             assertFiles(onDisk, c.seriesFiles(key), key);
+            assertEquals(5, c.seriesRecord("early").map(CatalogSeries::framesKept).orElseThrow(),
+                    "a committed series the catalog lacked is recorded when a recorder starts");
         }
 
         // GET /api/beamtimes/{id}/series: the beamtime's series with files and checksums, behind the access check
