@@ -37,8 +37,6 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[NativeHeaderFlyweight.FIXED_LENGTH
             + FrameHeader.MAX_SERIES_ID_LENGTH]);
     private final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
-    private String expectedSeries;
-    private long expectedFrames = -1;
 
     /**
      * @param writer  journal writer of the stream
@@ -151,6 +149,7 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
                             + ": must be integers from 0 to " + Integer.MAX_VALUE);
                 }
                 frames = nimages * Math.max(1, ntrigger); // both below 2^31: no overflow
+                meta.put("announced_frames", frames);
             }
         }
         if (required == 8) {
@@ -163,13 +162,15 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
                 meta.put(h.path("htype").asText("part" + i).replace("-1.0", "") + "_bytes", parts.part(i + 1).length);
             }
         }
-        expectedSeries = seriesId;
-        expectedFrames = frames;
         byte[] json = JsonParts.toBytes(meta);
         int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.SERIES_START, seriesId, 0, 0, 1,
                 Math.max(width, 0), Math.max(height, 0), type, 0, 0, json.length);
         body.wrap(json);
-        return writer.write(header, hl, seriesId, body, 0, json.length);
+        boolean written = writer.write(header, hl, seriesId, body, 0, json.length);
+        if (written && frames >= 0) {
+            writer.accounting().seriesAnnounced(seriesId, frames); // journaled as announced_frames: survives a restart
+        }
+        return written;
     }
 
     private boolean onImage(JsonNode msg, MessageParts parts) {
@@ -257,8 +258,8 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
             return writer.reject(RejectReason.WRONG_PART_COUNT, seriesId, -1, "dseries_end-1.0 with "
                     + parts.count() + " parts, expected 1");
         }
-        long reported = seriesId.equals(expectedSeries) && expectedFrames >= 0 ? expectedFrames
-                : writer.accounting().framesInSeries(seriesId);
+        long announced = writer.accounting().announcedFrames(seriesId);
+        long reported = announced >= 0 ? announced : writer.accounting().framesInSeries(seriesId);
         int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.SERIES_END, seriesId, 0, 0, 1, 0, 0, null, 0, 0,
                 reported);
         return writer.write(header, hl, seriesId, null, 0, 0);
