@@ -9,6 +9,7 @@ import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.core.wire.RejectReason;
+import io.beamflow.core.wire.SeriesArrays;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.ingest.protocol.CborReader.CborException;
 import io.beamflow.ingest.receive.MessageParts;
@@ -35,7 +36,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * SIMPLON names the NXmx master reads (rationals {@code [num, den]} as numbers), the goniometer's omega
  * start and increment, the channel's {@code threshold_energy}, {@code user_data}, {@code series_unique_id},
  * the announced frame count ({@code number_of_images}) and the whole start message with every typed array
- * replaced by a description of it (dtype, shape, bytes, compression). Pixel decoding goes through the same
+ * replaced by a description of it (dtype, shape, bytes, compression). The channel's {@code pixel_mask} and
+ * {@code flatfield} and the {@code countrate_correction_lookup_table} travel decompressed as
+ * {@link SeriesArrays} after the metadata JSON of the SERIES_START record, within the frame limit (named in
+ * {@code series_arrays}, or in {@code series_arrays_omitted} when left out). Pixel decoding goes through the same
  * {@link SimplonImageDecoder} as stream v1 (bitshuffle+LZ4 as {@code bsNN-lz4<}), so that a change to how
  * v1 journals compressed frames applies here at {@link #journalImage}.
  */
@@ -50,6 +54,9 @@ public final class Stream2ProtocolAdapter implements ProtocolAdapter {
     static final int MAX_CHANNELS = 8;
     /** Largest series metadata journaled; beyond it {@code user_data} and the start message copy are left out. */
     static final int MAX_METADATA_BYTES = 1 << 20;
+    /** Start-message arrays carried to the master ({@link SeriesArrays}), in the order they get the budget. */
+    static final List<String> SERIES_ARRAY_NAMES = List.of("pixel_mask", "flatfield",
+            "countrate_correction_lookup_table");
 
     private final IngestRecordWriter writer;
     private final WireLimits limits;
@@ -166,11 +173,21 @@ public final class Stream2ProtocolAdapter implements ProtocolAdapter {
         boolean all = true;
         for (String channel : channels) {
             String id = seriesIdOf(series, channel, channels);
-            byte[] json = JsonParts.toBytes(metadata(series, msg, described, channel, channels, announced));
+            List<String> omitted = new ArrayList<>();
+            List<SeriesArrays.NamedArray> arrays = seriesArrays(msg, channel, omitted);
+            ObjectNode meta = metadata(series, msg, described, channel, channels, announced);
+            ArrayNode names = meta.putArray("series_arrays");
+            arrays.forEach(a -> names.add(a.name()));
+            if (!omitted.isEmpty()) {
+                ArrayNode o = meta.putArray("series_arrays_omitted");
+                omitted.forEach(o::add);
+            }
+            byte[] json = JsonParts.toBytes(meta);
+            byte[] start = SeriesArrays.startBody(json, arrays.isEmpty() ? null : SeriesArrays.encode(arrays));
             int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.SERIES_START, id, 0, 0, 1,
-                    (int) Math.max(0, width), (int) Math.max(0, height), type, 0, 0, json.length);
-            body.wrap(json);
-            boolean ok = writer.write(header, hl, id, body, 0, json.length);
+                    (int) Math.max(0, width), (int) Math.max(0, height), type, 0, 0, start.length);
+            body.wrap(start);
+            boolean ok = writer.write(header, hl, id, body, 0, start.length);
             if (ok && announced >= 0) {
                 writer.accounting().seriesAnnounced(id, announced);
             }
@@ -179,6 +196,57 @@ public final class Stream2ProtocolAdapter implements ProtocolAdapter {
         startedSeries = series;
         startedChannels = channels.size() == 1 && channels.get(0).isEmpty() ? List.of() : channels;
         return all;
+    }
+
+    /**
+     * The start message's pixel mask and flat field of {@code channel} and its count-rate table, decompressed,
+     * for the master file; arrays of a type Beamflow does not store, or beyond the frame limit together, are
+     * left out and named in {@code omitted}.
+     */
+    private List<SeriesArrays.NamedArray> seriesArrays(CborItem msg, String channel, List<String> omitted)
+            throws CborException {
+        List<SeriesArrays.NamedArray> out = new ArrayList<>();
+        // the record stays about as large as the largest frame (the journal's block size is sized for frames)
+        long budget = Math.max(limits.maxFrameBytes() / 2, limits.maxFrameBytes() - 2L * MAX_METADATA_BYTES);
+        for (String name : SERIES_ARRAY_NAMES) {
+            CborItem item = msg.get(name);
+            if (item != null && item.isMap()) {
+                item = item.get(channel.isEmpty() && item.map().size() == 1 ? item.map().keySet().iterator().next()
+                        : channel);
+            }
+            if (item == null || item.kind() == CborItem.Kind.NULL) {
+                continue;
+            }
+            Stream2Array a = Stream2Array.parse(item, name, limits);
+            if (a.pixelType() == null || a.rawLength() < 0 || a.rawLength() > budget) {
+                omitted.add(name);
+                continue;
+            }
+            byte[] data = decompress(a, name);
+            budget -= data.length;
+            out.add(new SeriesArrays.NamedArray(name, a.pixelType(), a.dims(), data));
+        }
+        return out;
+    }
+
+    private byte[] decompress(Stream2Array a, String what) throws CborException {
+        int raw = (int) a.rawLength();
+        if (a.compression() == null) {
+            return a.bytes();
+        }
+        if (a.compression().equals("lz4")) {
+            RejectReason bad = lz4.decode(a.bytes(), raw);
+            if (bad != null) {
+                throw new CborException(bad, what + ": " + lz4.error());
+            }
+            return java.util.Arrays.copyOf(lz4.output(), raw);
+        }
+        RejectReason bad = decoder.decode("bs" + (8 * a.pixelType().bytes()) + "-lz4<", a.bytes(), raw,
+                a.pixelType().bytes());
+        if (bad != null) {
+            throw new CborException(bad, what + ": " + decoder.error());
+        }
+        return java.util.Arrays.copyOf(decoder.output(), raw);
     }
 
     private ObjectNode metadata(long series, CborItem msg, ObjectNode described, String channel, List<String> channels,

@@ -30,7 +30,11 @@ public final class JournalRecovery {
         if (len <= 2) {
             return -1;
         }
-        byte[] json = new byte[len];
+        int jsonLength = 0;
+        while (jsonLength < len && rec.getByte(off + jsonLength) != 0) {
+            jsonLength++; // series arrays may follow the JSON after a NUL (SeriesArrays): not read here
+        }
+        byte[] json = new byte[jsonLength];
         rec.getBytes(off, json);
         try {
             JsonNode n = JSON.readTree(json);

@@ -15,6 +15,7 @@ import io.beamflow.core.journal.FrameJournal;
 import io.beamflow.core.journal.JournalConfig;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.RejectReason;
+import io.beamflow.core.wire.SeriesArrays;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.ingest.accounting.RejectLog;
 import io.beamflow.ingest.accounting.StreamAccounting;
@@ -245,7 +246,8 @@ class Stream2ProtocolAdapterTest {
         List<Rec> all = JournalRecords.readAll(tmp.resolve("j"));
         assertEquals(MessageType.SERIES_START, all.get(0).type());
         assertEquals("7", all.get(0).seriesId());
-        JsonNode meta = new ObjectMapper().readTree(all.get(0).body());
+        byte[] startBody = all.get(0).body();
+        JsonNode meta = new ObjectMapper().readTree(Arrays.copyOf(startBody, SeriesArrays.jsonLength(startBody)));
         assertEquals("dectris-stream-v2", meta.get("source").asText());
         assertEquals("uid-7", meta.get("series_unique_id").asText());
         assertEquals(W, meta.get("x_pixels_in_detector").asInt());
@@ -261,6 +263,14 @@ class Stream2ProtocolAdapterTest {
         assertEquals("uint32", mask.get("dtype").asText());
         assertEquals(List.of(H, W), List.of(mask.get("shape").get(0).asInt(), mask.get("shape").get(1).asInt()));
         assertEquals(100, meta.get("stream2_start").get("countrate_correction_lookup_table").get("shape").get(0).asInt());
+        // the arrays themselves follow the JSON, decompressed, for the master
+        List<SeriesArrays.NamedArray> arrays = SeriesArrays.decode(SeriesArrays.splitStartBody(startBody), 1 << 20);
+        assertEquals(List.of("pixel_mask", "countrate_correction_lookup_table"),
+                arrays.stream().map(SeriesArrays.NamedArray::name).toList());
+        assertEquals(1, arrays.get(0).data()[4 * 7]);
+        assertArrayEquals(new long[] {H, W}, arrays.get(0).dims());
+        assertEquals(PixelType.UINT32, arrays.get(0).type());
+        assertEquals("[\"pixel_mask\",\"countrate_correction_lookup_table\"]", meta.get("series_arrays").toString());
 
         List<Rec> frames = JournalRecords.frames(all);
         assertEquals(3, frames.size());
@@ -293,8 +303,9 @@ class Stream2ProtocolAdapterTest {
         assertEquals(List.of("9", "9_threshold_2"), frames.stream().map(Rec::seriesId).toList());
         assertArrayEquals(a, frames.get(0).body());
         assertArrayEquals(b, frames.get(1).body());
-        JsonNode second = new ObjectMapper().readTree(all.stream().filter(r -> r.type() == MessageType.SERIES_START
-                && r.seriesId().equals("9_threshold_2")).findFirst().orElseThrow().body());
+        byte[] secondBody = all.stream().filter(r -> r.type() == MessageType.SERIES_START
+                && r.seriesId().equals("9_threshold_2")).findFirst().orElseThrow().body();
+        JsonNode second = new ObjectMapper().readTree(Arrays.copyOf(secondBody, SeriesArrays.jsonLength(secondBody)));
         assertEquals("threshold_2", second.get("channel").asText());
         assertEquals(9000.0, second.get("threshold_energy").asDouble());
         assertEquals(2, all.stream().filter(r -> r.type() == MessageType.SERIES_END).count());

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * thresholds (raw, bslz4 and lz4 images), uint32 with one (raw and bslz4); bad messages in between (truncated
  * CBOR, an unknown tag, a size mismatch, huge declared dimensions) are rejected with their reasons while the
  * next series still gets through. h5py reads every frame back bit-exact through the masters' NXdata signal,
- * and the start message's fields from the masters.
+ * and the start message's fields from the masters, with each threshold's pixel mask (one sent bslz4) and flat
+ * field and the count-rate table as sent.
  */
 class Stream2EndToEndITCase {
     private static final int W = 64;
@@ -68,7 +69,17 @@ class Stream2EndToEndITCase {
                 s.send(cbor2.dumps(CBORTag(55799, msg)))
             rng = np.random.default_rng(11)
             def series(sid, dtype, channels, n, encodings):
-                mask = {c: md(np.zeros((H, W), '<u4'), 'raw') for c in channels}
+                masks, flats = {}, {}
+                for k, c in enumerate(channels):
+                    m = np.zeros((H, W), '<u4')
+                    m[:, 30:32] = 1          # a gap between chips
+                    m[3 + k, 9] = 2          # a dead pixel, per threshold
+                    m[40, 50] = 16           # noisy
+                    masks[c] = m
+                    flats[c] = (1.0 + rng.random((H, W)) * 0.1).astype('<f4')
+                    np.save(os.path.join(outdir, ('%d' % sid if k == 0 else '%d_%s' % (sid, c)) + '_mask.npy'), m)
+                    np.save(os.path.join(outdir, ('%d' % sid if k == 0 else '%d_%s' % (sid, c)) + '_flat.npy'), flats[c])
+                mask = {c: md(masks[c], 'bslz4' if k == 1 else 'raw') for k, c in enumerate(channels)}
                 send({'type': 'start', 'series_id': sid, 'series_unique_id': 'uid-%d' % sid, 'arm_date': '2026-11-26T02:00:00Z',
                       'channels': channels, 'image_size_x': W, 'image_size_y': H, 'number_of_images': n,
                       'pixel_size_x': 7.5e-5, 'pixel_size_y': 7.5e-5, 'beam_center_x': 31.5, 'beam_center_y': 22.0,
@@ -77,7 +88,7 @@ class Stream2EndToEndITCase {
                       'saturation_value': 65000, 'detector_description': 'Dectris EIGER2 Si 500K',
                       'detector_serial_number': 'E-32-0123', 'goniometer': {'omega': {'start': 12.5, 'increment': 0.25}},
                       'threshold_energy': {c: 6000.0 + 3000.0 * i for i, c in enumerate(channels)},
-                      'pixel_mask': mask, 'flatfield': {c: md(np.ones((H, W), '<f4'), 'raw') for c in channels},
+                      'pixel_mask': mask, 'flatfield': {c: md(flats[c], 'raw') for c in channels},
                       'countrate_correction_lookup_table': CBORTag(70, np.arange(100, dtype='<u4').tobytes()),
                       'user_data': {'sample': 'lysozyme', 'shots': 3}})
                 expected = {c: [] for c in channels}
@@ -127,6 +138,12 @@ class Stream2EndToEndITCase {
                     f['/entry/instrument/beam/incident_wavelength'][()],
                     f['/entry/sample/transformations/omega'][0], meta['omega_increment'],
                     det['detectorSpecific/nimages'][()]))
+                mask, flat = np.load(os.path.join(expected, sid + '_mask.npy')), np.load(os.path.join(expected, sid + '_flat.npy'))
+                out.append('%s pixel_mask=%s detectorSpecific=%s flatfield=%s countrate=%s' % (sid,
+                    np.array_equal(det['pixel_mask'][()], mask) and det['pixel_mask'].dtype == np.uint32,
+                    np.array_equal(det['detectorSpecific/pixel_mask'][()], mask),
+                    np.array_equal(det['flatfield'][()], flat) and det['flatfield'].dtype == np.float32,
+                    np.array_equal(det['countrate_correction_lookup_table'][()], np.arange(100, dtype='<u4'))))
                 out.append('%s uid=%s threshold=%.0f user=%s channel=%s mask=%s' % (sid, meta['series_unique_id'],
                     meta['threshold_energy'], meta['user_data']['sample'], meta.get('channel'),
                     meta['stream2_start']['pixel_mask'][meta.get('channel')]['shape']))
@@ -204,12 +221,15 @@ class Stream2EndToEndITCase {
         String want = String.join("\n",
                 "21 frames=6 dtype=uint16 bitexact=True",
                 "21 sensor=Si distance=0.155 wavelength=0.9537 omega=12.50/0.25 nimages=6",
+                "21 pixel_mask=True detectorSpecific=True flatfield=True countrate=True",
                 "21 uid=uid-21 threshold=6000 user=lysozyme channel=threshold_1 mask=[48, 64]",
                 "21_threshold_2 frames=6 dtype=uint16 bitexact=True",
                 "21_threshold_2 sensor=Si distance=0.155 wavelength=0.9537 omega=12.50/0.25 nimages=6",
+                "21_threshold_2 pixel_mask=True detectorSpecific=True flatfield=True countrate=True",
                 "21_threshold_2 uid=uid-21 threshold=9000 user=lysozyme channel=threshold_2 mask=[48, 64]",
                 "22 frames=5 dtype=uint32 bitexact=True",
                 "22 sensor=Si distance=0.155 wavelength=0.9537 omega=12.50/0.25 nimages=5",
+                "22 pixel_mask=True detectorSpecific=True flatfield=True countrate=True",
                 "22 uid=uid-22 threshold=6000 user=lysozyme channel=threshold_1 mask=[48, 64]");
         assertEquals(want, out.strip());
     }

@@ -156,6 +156,22 @@ public final class Hdf5FileWriter implements Closeable {
     }
 
     /**
+     * @param objectPath absolute path
+     * @return whether a group, dataset or link of that path exists
+     */
+    public boolean exists(String objectPath) {
+        GroupNode g = state.root;
+        for (String part : split(objectPath)) {
+            Object child = g == null ? null : g.children.get(part);
+            if (child == null) {
+                return false;
+            }
+            g = child instanceof GroupNode sub ? sub : null;
+        }
+        return true;
+    }
+
+    /**
      * Sets a string attribute on a group or dataset.
      *
      * @param objectPath path of an existing group or dataset

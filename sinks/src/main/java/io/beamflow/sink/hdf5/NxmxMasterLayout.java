@@ -119,7 +119,9 @@ final class NxmxMasterLayout {
     }
 
     private void pixelMask(String path) {
-        m.zeroDataset(path, H5Type.UINT32, new long[] {series.height(), series.width()});
+        if (!m.exists(path)) { // else the sender's mask, written at the series start (StreamMetadataLayout)
+            m.zeroDataset(path, H5Type.UINT32, new long[] {series.height(), series.width()});
+        }
         m.attribute(path, "description", PIXEL_MASK_BITS);
     }
 
