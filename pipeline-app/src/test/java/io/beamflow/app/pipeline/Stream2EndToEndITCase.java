@@ -232,5 +232,10 @@ class Stream2EndToEndITCase {
                 "22 pixel_mask=True detectorSpecific=True flatfield=True countrate=True",
                 "22 uid=uid-22 threshold=6000 user=lysozyme channel=threshold_1 mask=[48, 64]");
         assertEquals(want, out.strip());
+        // beamflow inspect shows the sender's mask with the geometry
+        String inspect = io.beamflow.sink.hdf5.SeriesSummary.read(work.resolve("raw/bt/21/21_master.h5")).format();
+        assertTrue(inspect.contains("pixel mask 98 pixels masked: gap 96, dead 1, under-responding 0, "
+                + "over-responding 0, noisy 1, other bits 0"), inspect);
+        assertTrue(inspect.contains("frames       6 received, 6 announced, 0 missing"), inspect);
     }
 }
