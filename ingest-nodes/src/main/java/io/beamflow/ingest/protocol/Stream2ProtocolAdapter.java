@@ -382,10 +382,21 @@ public final class Stream2ProtocolAdapter implements ProtocolAdapter {
     }
 
     private boolean onEnd(long series) throws CborException {
-        List<String> channels = series == startedSeries && !startedChannels.isEmpty() ? startedChannels : List.of("");
+        List<String> ids = new ArrayList<>();
+        if (series == startedSeries && !startedChannels.isEmpty()) {
+            for (String channel : startedChannels) {
+                ids.add(seriesIdOf(series, channel, startedChannels));
+            }
+        } else {
+            // channels unknown (no start since this node started): the series and every open channel series of it
+            ids.add(Long.toString(series));
+            String prefix = series + "_";
+            writer.accounting().summary().series().stream()
+                    .filter(s -> s.seriesId().startsWith(prefix) && s.started() && !s.ended())
+                    .forEach(s -> ids.add(s.seriesId()));
+        }
         boolean all = true;
-        for (String channel : channels) {
-            String id = seriesIdOf(series, channel, channels);
+        for (String id : ids) {
             long announced = writer.accounting().announcedFrames(id);
             long reported = announced >= 0 ? announced : writer.accounting().framesInSeries(id);
             int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.SERIES_END, id, 0, 0, 1, 0, 0, null, 0, 0,

@@ -365,6 +365,23 @@ class Stream2ProtocolAdapterTest {
     }
 
     @Test
+    void shouldEndEveryChannelSeriesWhenTheEndComesAfterANodeRestart() throws Exception {
+        assertTrue(send(start(12, 1, "threshold_1", "threshold_2")));
+        journal.close();
+        open(); // the node restarts: the start message's channel list is gone, the journal has both series
+        assertTrue(send(image(12, 0, g -> {
+            g.writeFieldName("threshold_1");
+            mdArray(g, new long[] {H, W}, 69, null, 0, pixels(1, 2));
+            g.writeFieldName("threshold_2");
+            mdArray(g, new long[] {H, W}, 69, null, 0, pixels(2, 2));
+        })));
+        assertTrue(send(end(12)));
+        var sum = acct.summary();
+        assertTrue(sum.series("12").ended() && sum.series("12_threshold_2").ended(), sum.toString());
+        assertEquals(1, sum.series("12_threshold_2").reportedFrames(), "number_of_images, restored from the journal");
+    }
+
+    @Test
     void shouldKeepAnnouncedCountAndFramesOfASeriesAcrossANodeRestart() throws Exception {
         assertTrue(send(start(11, 5, "threshold_1")));
         for (int i = 0; i < 3; i++) {

@@ -34,10 +34,9 @@ final class StreamMetadataLayout {
             switch (a.name()) {
                 case "pixel_mask" -> {
                     for (String path : List.of(DETECTOR + "/pixel_mask", DETECTOR + "/detectorSpecific/pixel_mask")) {
-                        if (!master.exists(path)) {
-                            master.dataset(path, type, a.dims(), a.data());
-                            master.attribute(path, "description", NxmxMasterLayout.PIXEL_MASK_BITS);
-                        }
+                        // its description attribute comes with the NXmx layout at the end: the checkpointed file
+                        // model (Hdf5FileStateCodec) holds no scalar attributes (dims null) in the middle of a series
+                        put(master, path, type, a);
                     }
                 }
                 case "flatfield", "countrate_correction_lookup_table" -> put(master, DETECTOR + "/" + a.name(), type, a);
