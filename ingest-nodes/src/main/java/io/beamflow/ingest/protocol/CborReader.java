@@ -181,8 +181,13 @@ final class CborReader {
             }
         }
         if (k != n) {
-            throw new CborException(RejectReason.UNKNOWN_CBOR_TAG, "unknown tag " + Integer.toUnsignedString(
-                    list.getFirstTag()) + " (known: 0, 1, 40, 55799, 56500, 64-87)");
+            int first = list.getFirstTag();
+            boolean firstKnown = false;
+            for (int i = 0; i < k; i++) {
+                firstKnown |= found[i] == first;
+            }
+            throw new CborException(RejectReason.UNKNOWN_CBOR_TAG, (firstKnown ? "an unknown tag beside tag " : "unknown tag ")
+                    + Integer.toUnsignedString(first) + " (known: 0, 1, 40, 55799, 56500, 64-87)");
         }
         return found;
     }
