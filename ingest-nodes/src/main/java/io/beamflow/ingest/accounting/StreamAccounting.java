@@ -143,16 +143,41 @@ public final class StreamAccounting {
     }
 
     /**
-     * Restores the frame-number state of a series and module from a record found in the journal at
-     * start-up (a restarted node then still rejects frames it journaled before); counters are not changed.
+     * Restores the frame-number state and the figures (frames, bytes, gaps) of a series and module from a
+     * record found in the journal at start-up, so that a restarted node still rejects frames it journaled
+     * before and its series summaries count them; the Micrometer counters (this process's traffic) are not
+     * changed.
      */
-    public synchronized void restoreFrame(String seriesId, int moduleIndex, long frameNumber, long index) {
+    public synchronized void restoreFrame(String seriesId, int moduleIndex, long frameNumber, long payloadBytes,
+            long index) {
         ModuleAccount m = seriesAccount(seriesId).module(moduleIndex);
+        if (m.last >= 0 && frameNumber > m.last + 1) {
+            m.gaps += frameNumber - m.last - 1;
+        }
         if (m.first < 0) {
             m.first = frameNumber;
         }
         m.last = Math.max(m.last, frameNumber);
+        m.frames++;
+        m.bytes += payloadBytes;
         lastIndex.set(index);
+    }
+
+    /**
+     * Records the frame count the sender announced for a series at its start (DECTRIS stream v1
+     * {@code nimages x ntrigger}, stream v2 {@code number_of_images}), journaled in the series metadata as
+     * {@code announced_frames} and restored from there after a node restart.
+     *
+     * @param frames frames announced ({@code >= 0})
+     */
+    public synchronized void seriesAnnounced(String seriesId, long frames) {
+        seriesAccount(seriesId).announcedFrames = frames;
+    }
+
+    /** @return the frame count announced at the series' start, or -1 when none was */
+    public synchronized long announcedFrames(String seriesId) {
+        SeriesAccount s = series.get(seriesId);
+        return s == null ? -1 : s.announcedFrames;
     }
 
     /** Restores the started/ended state of a series (module) from the journal at start-up. */
@@ -279,6 +304,7 @@ public final class StreamAccounting {
         final java.util.Set<Integer> startedModules = new java.util.HashSet<>();
         final java.util.Set<Integer> endedModules = new java.util.HashSet<>();
         long reportedFrames = -1;
+        long announcedFrames = -1;
 
         SeriesAccount(String id) {
             this.id = id;

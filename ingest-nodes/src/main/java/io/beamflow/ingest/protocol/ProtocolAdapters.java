@@ -8,7 +8,7 @@ public final class ProtocolAdapters {
     }
 
     /**
-     * @param protocol {@code native} or {@code dectris-stream-v1}
+     * @param protocol {@code native}, {@code dectris-stream-v1} or {@code dectris-stream-v2}
      * @return a new adapter writing through {@code writer}
      * @throws IllegalArgumentException for an unknown protocol
      */
@@ -18,8 +18,10 @@ public final class ProtocolAdapters {
             case NativeProtocolAdapter.NAME -> new NativeProtocolAdapter(writer, limits);
             case SimplonProtocolAdapter.NAME -> new SimplonProtocolAdapter(writer, limits,
                     new SimplonImageDecoder(BitshuffleSupport.decoder()));
+            case Stream2ProtocolAdapter.NAME -> new Stream2ProtocolAdapter(writer, limits,
+                    new SimplonImageDecoder(BitshuffleSupport.decoder()));
             default -> throw new IllegalArgumentException("unknown ingest protocol '" + protocol
-                    + "' (expected native or dectris-stream-v1)");
+                    + "' (expected native, dectris-stream-v1 or dectris-stream-v2)");
         };
     }
 }

@@ -1,14 +1,17 @@
 package io.beamflow.ingest.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamflow.core.frame.FrameHeader;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.core.wire.RejectReason;
+import io.beamflow.core.wire.SeriesArrays;
 import io.beamflow.core.wire.WireLimits;
 import io.beamflow.ingest.receive.MessageParts;
+import java.util.ArrayList;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -19,7 +22,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * mask and count-rate table, 8 parts), optionally followed by an appendix part. Image: 4 parts
  * ({@code dimage-1.0}, {@code dimage_d-1.0}, data, {@code dconfig-1.0}), optionally an appendix.
  * The journal receives native records: decoded little-endian pixels, and series metadata derived from
- * the detector configuration. The series id is the detector's series number in decimal.
+ * the detector configuration; with {@code all}, the flat field, pixel mask and count-rate table follow it as
+ * {@link SeriesArrays} for the master file. The series id is the detector's series number in decimal.
  */
 public final class SimplonProtocolAdapter implements ProtocolAdapter {
     /** Name of this protocol in configuration. */
@@ -37,8 +41,6 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[NativeHeaderFlyweight.FIXED_LENGTH
             + FrameHeader.MAX_SERIES_ID_LENGTH]);
     private final UnsafeBuffer body = new UnsafeBuffer(new byte[0]);
-    private String expectedSeries;
-    private long expectedFrames = -1;
 
     /**
      * @param writer  journal writer of the stream
@@ -151,25 +153,77 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
                             + ": must be integers from 0 to " + Integer.MAX_VALUE);
                 }
                 frames = nimages * Math.max(1, ntrigger); // both below 2^31: no overflow
+                meta.put("announced_frames", frames);
             }
         }
+        List<SeriesArrays.NamedArray> arrays = new ArrayList<>();
         if (required == 8) {
+            List<String> omitted = new ArrayList<>();
+            long budget = limits.maxFrameBytes();
             for (int i = 2; i < 8; i += 2) {
                 JsonNode h = jsonPart(parts.part(i));
                 if (h == null) {
                     return writer.reject(RejectReason.BAD_JSON, seriesId, -1, "header part " + i + ": "
                             + JsonParts.describe(parts.part(i)));
                 }
-                meta.put(h.path("htype").asText("part" + i).replace("-1.0", "") + "_bytes", parts.part(i + 1).length);
+                String htype = h.path("htype").asText("part" + i).replace("-1.0", "");
+                meta.put(htype + "_bytes", parts.part(i + 1).length);
+                SeriesArrays.NamedArray a = headerArray(htype, h, parts.part(i + 1), budget);
+                if (a != null) {
+                    arrays.add(a);
+                    budget -= a.data().length;
+                } else {
+                    omitted.add(htype);
+                }
+            }
+            ArrayNode names = meta.putArray("series_arrays");
+            arrays.forEach(a -> names.add(a.name()));
+            if (!omitted.isEmpty()) {
+                ArrayNode o = meta.putArray("series_arrays_omitted");
+                omitted.forEach(o::add);
             }
         }
-        expectedSeries = seriesId;
-        expectedFrames = frames;
-        byte[] json = JsonParts.toBytes(meta);
+        byte[] start = SeriesArrays.startBody(JsonParts.toBytes(meta), arrays.isEmpty() ? null
+                : SeriesArrays.encode(arrays));
         int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.SERIES_START, seriesId, 0, 0, 1,
-                Math.max(width, 0), Math.max(height, 0), type, 0, 0, json.length);
-        body.wrap(json);
-        return writer.write(header, hl, seriesId, body, 0, json.length);
+                Math.max(width, 0), Math.max(height, 0), type, 0, 0, start.length);
+        body.wrap(start);
+        boolean written = writer.write(header, hl, seriesId, body, 0, start.length);
+        if (written && frames >= 0) {
+            writer.accounting().seriesAnnounced(seriesId, frames); // journaled as announced_frames: survives a restart
+        }
+        return written;
+    }
+
+    /**
+     * @return the flat field, pixel mask or count-rate table of a {@code header_detail all} header as a named
+     *         array, or {@code null} when its JSON part does not describe its data part (shape {@code [x, y]} or
+     *         {@code [n]}, a stored type, the data exactly that size, within {@code budget})
+     */
+    private static SeriesArrays.NamedArray headerArray(String htype, JsonNode h, byte[] data, long budget) {
+        String name = switch (htype) {
+            case "dflatfield" -> "flatfield";
+            case "dpixelmask" -> "pixel_mask";
+            case "dcountrate_table" -> "countrate_correction_lookup_table";
+            default -> null;
+        };
+        PixelType type = PixelType.fromWireName(h.path("type").asText(""));
+        JsonNode shape = h.get("shape");
+        if (name == null || type == null || shape == null || !shape.isArray() || shape.size() < 1 || shape.size() > 2
+                || data.length > budget) {
+            return null;
+        }
+        long[] dims = new long[shape.size()];
+        long n = type.bytes();
+        for (int k = 0; k < dims.length; k++) {
+            long d = SenderNumbers.integer(shape.get(dims.length - 1 - k), 1, Integer.MAX_VALUE); // [x, y] -> [y, x]
+            if (d == SenderNumbers.INVALID || n > Integer.MAX_VALUE / d) {
+                return null;
+            }
+            dims[k] = d;
+            n *= d;
+        }
+        return n == data.length ? new SeriesArrays.NamedArray(name, type, dims, data) : null;
     }
 
     private boolean onImage(JsonNode msg, MessageParts parts) {
@@ -257,8 +311,8 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
             return writer.reject(RejectReason.WRONG_PART_COUNT, seriesId, -1, "dseries_end-1.0 with "
                     + parts.count() + " parts, expected 1");
         }
-        long reported = seriesId.equals(expectedSeries) && expectedFrames >= 0 ? expectedFrames
-                : writer.accounting().framesInSeries(seriesId);
+        long announced = writer.accounting().announcedFrames(seriesId);
+        long reported = announced >= 0 ? announced : writer.accounting().framesInSeries(seriesId);
         int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.SERIES_END, seriesId, 0, 0, 1, 0, 0, null, 0, 0,
                 reported);
         return writer.write(header, hl, seriesId, null, 0, 0);

@@ -93,9 +93,19 @@ class SimplonProtocolAdapterTest {
         assertTrue(send(utf8("{\"htype\":\"dseries_end-1.0\",\"series\":3}")));
         List<JournalRecords.Rec> recs = JournalRecords.readAll(tmp.resolve("j"));
         assertEquals(4, recs.size());
-        JsonNode meta = new ObjectMapper().readTree(recs.get(0).body());
+        byte[] startBody = recs.get(0).body();
+        JsonNode meta = new ObjectMapper().readTree(java.util.Arrays.copyOf(startBody,
+                io.beamflow.core.wire.SeriesArrays.jsonLength(startBody)));
         assertEquals("EIGER2 X 4M", meta.get("detector_description").asText());
         assertEquals(4800, meta.get("dpixelmask_bytes").asInt());
+        // the header's arrays travel to the master after the JSON, [x, y] shapes as [y, x]
+        var arrays = io.beamflow.core.wire.SeriesArrays.decode(io.beamflow.core.wire.SeriesArrays.splitStartBody(startBody),
+                1 << 20);
+        assertEquals(List.of("flatfield", "pixel_mask", "countrate_correction_lookup_table"),
+                arrays.stream().map(a -> a.name()).toList());
+        assertArrayEquals(new long[] {30, 40}, arrays.get(1).dims());
+        assertEquals(PixelType.UINT32, arrays.get(1).type());
+        assertArrayEquals(new long[] {1000, 2}, arrays.get(2).dims());
         assertEquals(40, recs.get(0).width());
         for (int f = 0; f < 2; f++) {
             assertEquals(PixelType.UINT32.code(), recs.get(1 + f).pixelType());

@@ -15,12 +15,15 @@ public final class IngestNodeProcessMain {
     }
 
     /**
-     * @param args endpoint, journal directory
+     * @param args endpoint, journal directory, optionally the protocol (default native)
      */
     public static void main(String[] args) throws InterruptedException {
         IngestConfig c = new IngestConfig();
         c.endpoints = List.of(args[0]);
         c.journalDirectory = args[1];
+        if (args.length > 2) {
+            c.protocol = args[2];
+        }
         c.journalBlockSizeBytes = 16L << 20;
         c.journalMinFreeBytes = 1L << 20;
         IngestNode node = IngestNode.start(c, new SimpleMeterRegistry());

@@ -27,7 +27,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--journal", description = "Override ingest.journalDirectory.")
     String journalDirectory;
 
-    @Option(names = "--protocol", description = "Override ingest.protocol: native or dectris-stream-v1.")
+    @Option(names = "--protocol", description = "Override ingest.protocol: native, dectris-stream-v1 or dectris-stream-v2.")
     String protocol;
 
     @Option(names = "--socket-mode", description = "Override ingest.socketMode: pull or sub.")

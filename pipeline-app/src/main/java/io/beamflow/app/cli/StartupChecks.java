@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code FILE:LINE: KEY ...: what is wrong; what is allowed}.
  */
 final class StartupChecks {
-    static final List<String> PROTOCOLS = List.of("native", "dectris-stream-v1");
+    static final List<String> PROTOCOLS = List.of("native", "dectris-stream-v1", "dectris-stream-v2");
     static final List<String> SOCKET_MODES = List.of("pull", "sub");
 
     private final Path file;

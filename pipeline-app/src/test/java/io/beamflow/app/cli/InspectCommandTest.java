@@ -67,6 +67,7 @@ class InspectCommandTest {
         assertTrue(out.contains("bslz4, ratio"), out);
         assertTrue(out.contains("geometry     sensor Si 450 um") && out.contains("module fast (-1, 0, 0) slow (0, -1, 0)")
                 && out.contains("sample omega about (-1, 0, 0)"), out);
+        assertTrue(out.contains("pixel mask empty (no pixel masked)"), out);
     }
 
     @Test

@@ -30,7 +30,7 @@ class StartupErrorProcessITCase {
             assertEquals(2, cli.awaitExit(120), cli.output());
             List<String> lines = cli.outputLines().stream().filter(l -> !l.isBlank()).toList();
             assertEquals(List.of("beamflow ingest: " + config + ":3: ingest.protocol is 'nativ'; allowed: native, "
-                    + "dectris-stream-v1"), lines, cli.output());
+                    + "dectris-stream-v1, dectris-stream-v2"), lines, cli.output());
             assertTrue(Files.notExists(dir.resolve("journal")), "nothing was started");
         }
     }

@@ -63,7 +63,7 @@ class StartupErrorTest {
         assertEquals(2, o.code(), o.err());
         String line = o.line();
         assertTrue(line.startsWith("beamflow ingest: " + f + ":4: ingest.protocol is 'dectris-v9'"), line);
-        assertTrue(line.contains("allowed: native, dectris-stream-v1"), line);
+        assertTrue(line.contains("allowed: native, dectris-stream-v1, dectris-stream-v2"), line);
         Outcome option = run("ingest", "--config", f.toString(), "--protocol", "zmtp");
         assertEquals(2, option.code());
         assertTrue(option.line().contains("--protocol (ingest.protocol) is 'zmtp'"), option.err());

@@ -7,7 +7,7 @@ import java.util.List;
 public final class IngestConfig {
     /** ZeroMQ endpoints the node binds, e.g. {@code tcp://127.0.0.1:9999}; one receive agent each. */
     public List<String> endpoints = new ArrayList<>(List.of("tcp://127.0.0.1:9999"));
-    /** Protocol spoken on the endpoints: {@code native} or {@code dectris-stream-v1}. */
+    /** Protocol spoken on the endpoints: {@code native}, {@code dectris-stream-v1} or {@code dectris-stream-v2}. */
     public String protocol = "native";
     /** Socket mode: {@code pull} (default) or {@code sub}. */
     public String socketMode = "pull";

@@ -84,6 +84,11 @@ public final class FrameResult implements Serializable {
     /** Series metadata JSON (SERIES_START only). */
     public String metadataJson;
     /**
+     * Named arrays the sender gave at the series start (pixel mask, flat field, count-rate table), encoded as
+     * {@link io.beamflow.core.wire.SeriesArrays}; SERIES_START only, {@code null} when none.
+     */
+    public byte[] seriesArrays;
+    /**
      * Why this result's series is quarantined (a frame whose reduction failed, or a SERIES_START whose metadata
      * could not be used); {@code null} for the normal case.
      */
@@ -151,6 +156,7 @@ public final class FrameResult implements Serializable {
         r.pixels = pixels;
         r.chunk = chunk;
         r.chunkCodec = chunkCodec;
+        r.seriesArrays = seriesArrays;
         r.incomplete = incomplete;
         r.decision = decision;
         r.ruleName = ruleName;

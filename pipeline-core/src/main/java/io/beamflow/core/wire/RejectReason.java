@@ -53,5 +53,12 @@ public enum RejectReason {
      * A multipart message had more parts or bytes than the node accepts; it was cut off while it
      * arrived (before ZeroMQ assembled it) and the rest of it was discarded.
      */
-    MESSAGE_TOO_LARGE
+    MESSAGE_TOO_LARGE,
+    /**
+     * A CBOR message (DECTRIS stream v2) does not decode: truncated, not well-formed, nested deeper or
+     * holding more items than the node accepts, or not the map a message must be.
+     */
+    BAD_CBOR,
+    /** A CBOR message carries a tag the node does not know (or one where the protocol does not allow it). */
+    UNKNOWN_CBOR_TAG
 }

@@ -20,7 +20,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class FrameResultSerializer extends ExplicitStateSerializer<FrameResult> {
     private static final long serialVersionUID = 1L;
     /** Format version written before each value. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     @Override
     public FrameResult createInstance() {
@@ -95,6 +95,10 @@ public final class FrameResultSerializer extends ExplicitStateSerializer<FrameRe
         }
         writeString(out, r.chunkCodec);
         writeString(out, r.quarantineReason);
+        out.writeInt(r.seriesArrays == null ? -1 : r.seriesArrays.length);
+        if (r.seriesArrays != null) {
+            out.write(r.seriesArrays);
+        }
     }
 
     @Override
@@ -154,6 +158,13 @@ public final class FrameResultSerializer extends ExplicitStateSerializer<FrameRe
         }
         if (version >= 3) {
             r.quarantineReason = readString(in);
+        }
+        if (version >= 4) {
+            int arrays = in.readInt();
+            if (arrays >= 0) {
+                r.seriesArrays = new byte[arrays];
+                in.readFully(r.seriesArrays);
+            }
         }
         return r;
     }

@@ -160,6 +160,7 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
                 quarantined.remove(r.seriesId);
                 FrameResult start = FrameResult.seriesStart(r.seriesId, seriesMetadata(r));
                 start.receiveTimeNs = r.receiveTimeNs; // when it started: the sink places it in that beamtime
+                start.seriesArrays = r.seriesArrays;
                 return start;
             }
             case SERIES_END -> {
@@ -196,6 +197,7 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         if (r.type == MessageType.SERIES_START) {
             FrameResult start = FrameResult.seriesStart(r.seriesId, r.metadataJson);
             start.receiveTimeNs = r.receiveTimeNs;
+            start.seriesArrays = r.seriesArrays;
             start.quarantineReason = reason;
             return start;
         }

@@ -135,6 +135,27 @@ class FrameResultSerializerTest {
     }
 
     @Test
+    void shouldCarrySeriesArraysOfASeriesStartAndReadVersion3WithoutThem() throws IOException {
+        FrameResultSerializer s = new FrameResultSerializer();
+        FrameResult start = FrameResult.seriesStart("s", "{}");
+        start.features = null;
+        start.seriesArrays = new byte[] {1, 2, 3, 4, 5};
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        s.serialize(start, out);
+        byte[] v4 = out.getCopyOfBuffer();
+        assertArrayEquals(start.seriesArrays, s.deserialize(new DataInputDeserializer(v4)).seriesArrays);
+        // version 3 is version 4 without the trailing arrays (length -1 and no bytes here)
+        out.clear();
+        start.seriesArrays = null;
+        s.serialize(start, out);
+        byte[] v3 = java.util.Arrays.copyOf(out.getCopyOfBuffer(), out.length() - 4);
+        v3[0] = 3;
+        FrameResult back = s.deserialize(new DataInputDeserializer(v3));
+        assertEquals(FrameResult.Kind.SERIES_START, back.kind);
+        assertEquals(null, back.seriesArrays);
+    }
+
+    @Test
     void shouldRefuseAnUnknownFormatVersion() {
         byte[] future = {99, 0};
         assertThrows(IOException.class, () -> new FrameResultSerializer().deserialize(new DataInputDeserializer(future)));

@@ -48,6 +48,22 @@ final class Hdf5FileModel {
         return g;
     }
 
+    /**
+     * @param objectPath absolute path
+     * @return whether a group, dataset or link of that path exists
+     */
+    boolean exists(String objectPath) {
+        GroupNode g = state.root;
+        for (String part : split(objectPath)) {
+            Object child = g == null ? null : g.children.get(part);
+            if (child == null) {
+                return false;
+            }
+            g = child instanceof GroupNode sub ? sub : null;
+        }
+        return true;
+    }
+
     /** @return the group or dataset at a path (the root for {@code /}) */
     Node resolve(String objectPath) {
         String[] parts = split(objectPath);

@@ -143,6 +143,14 @@ public final class Hdf5FileWriter implements Closeable {
     }
 
     /**
+     * @param objectPath absolute path
+     * @return whether a group, dataset or link of that path exists
+     */
+    public boolean exists(String objectPath) {
+        return model.exists(objectPath);
+    }
+
+    /**
      * Sets a string attribute on a group or dataset.
      *
      * @param objectPath path of an existing group or dataset

@@ -81,7 +81,11 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
         try {
             switch (r.kind) {
                 case SERIES_START:
+                    boolean wasOpen = open.containsKey(r.seriesId);
                     NexusSeriesWriter w = start(r.seriesId, r.metadataJson, r.receiveTimeNs);
+                    if (w != null && !wasOpen && r.seriesArrays != null) {
+                        seriesArrays(r.seriesId, w, r.seriesArrays);
+                    }
                     if (w != null && r.quarantineReason != null) {
                         quarantine(r.seriesId, w, r.quarantineReason);
                     }
@@ -222,6 +226,16 @@ public final class Hdf5SinkWriter implements StatefulSinkWriter<FrameResult, Hdf
                 compressor);
         open.put(seriesId, w);
         return w;
+    }
+
+    /** Writes the sender's series arrays into the new series' master; a malformed set is logged and left out. */
+    private void seriesArrays(String seriesId, NexusSeriesWriter w, byte[] encoded) throws IOException {
+        try {
+            List<String> names = StreamMetadataLayout.write(w.master(), encoded, encoded.length);
+            LOG.info("series {}: arrays from the sender in the master: {}", seriesId, names);
+        } catch (IllegalArgumentException e) {
+            LOG.error("series {}: series arrays left out of the master: {}", seriesId, e.getMessage());
+        }
     }
 
     /** Closes the series that has waited longest for a result as incomplete, to make room for a new one. */

@@ -162,6 +162,11 @@ public final class NexusSeriesWriter {
         return w;
     }
 
+    /** @return the series' master file while it is being written (for {@link StreamMetadataLayout}) */
+    Hdf5FileWriter master() {
+        return master;
+    }
+
     /**
      * Restores a series from {@link #snapshot()}, truncating its in-progress files to the snapshot.
      *

@@ -145,10 +145,19 @@ final class NxmxMasterLayout {
         axis(mod + "/slow_pixel_direction", "translation", dependsOn, new double[] {0, -1, 0}, origin);
     }
 
-    /** The pixel mask: nothing stored when every pixel is good (readers get zeros), else deflated rows. */
+    /**
+     * The pixel mask: the sender's when its start message carried one (written at the series start by
+     * {@link StreamMetadataLayout}), else the configured one with the module gaps; nothing stored when every pixel
+     * is good (readers get zeros), else deflated rows.
+     */
     private void pixelMask(String path) throws IOException {
         long[] dims = {series.height(), series.width()};
         int[] values = series.mask().values();
+        if (m.exists(path)) {
+            m.attribute(path, "description", PIXEL_MASK_BITS);
+            m.attribute(path, "source", "the detector's start message");
+            return;
+        }
         if (values == null) {
             m.zeroDataset(path, H5Type.UINT32, dims);
         } else {

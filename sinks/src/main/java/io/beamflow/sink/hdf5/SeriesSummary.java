@@ -164,7 +164,43 @@ public record SeriesSummary(String seriesId, String startTime, String endTime, l
                 num(f, NxmxMasterLayout.DISTANCE_AXIS), vector(f.getByPath(NxmxMasterLayout.DISTANCE_AXIS)),
                 vector(fast), vector(slow), 1e3 * off[0], 1e3 * off[1], first[1] + off[0] / px,
                 first[0] + off[1] / num(f, det + "/y_pixel_size"), layout, vector(omega), om.length > 0 ? om[0] : 0.0,
-                increment == null ? 0.0 : ((Number) increment.getData()).doubleValue(), om.length);
+                increment == null ? 0.0 : ((Number) increment.getData()).doubleValue(), om.length)
+                + String.format(Locale.ROOT, "%n             pixel mask %s", pixelMask(f, det + "/pixel_mask"));
+    }
+
+    /** @return how many pixels the master's pixel mask marks, by DECTRIS bit meaning */
+    static String pixelMask(HdfFile f, String path) {
+        Node n = optional(f, path);
+        if (!(n instanceof Dataset mask)) {
+            return "none";
+        }
+        long total = 0;
+        long[] bits = new long[5];
+        long other = 0;
+        try {
+            Object data = mask.getData();
+            if (data == null) {
+                return "empty (no pixel masked)"; // declared without storage: every pixel the fill value, 0
+            }
+            for (int y = 0; y < Array.getLength(data); y++) {
+                Object row = Array.get(data, y);
+                for (int x = 0; x < Array.getLength(row); x++) {
+                    long v = ((Number) Array.get(row, x)).longValue();
+                    if (v != 0) {
+                        total++;
+                        for (int b = 0; b < bits.length; b++) {
+                            bits[b] += (v >> b) & 1;
+                        }
+                        other += (v & ~0x1FL) != 0 ? 1 : 0;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            return "unreadable (" + e.getMessage() + ")";
+        }
+        return total == 0 ? "empty (no pixel masked)" : String.format(Locale.ROOT,
+                "%d pixels masked: gap %d, dead %d, under-responding %d, over-responding %d, noisy %d, other bits %d",
+                total, bits[0], bits[1], bits[2], bits[3], bits[4], other);
     }
 
     private static String vector(Node n) {

@@ -52,6 +52,8 @@ public final class JournalRecord {
     public long sequence;
     /** Series metadata (SERIES_START only). */
     public String metadataJson;
+    /** Named arrays of the series start ({@link io.beamflow.core.wire.SeriesArrays} encoding), or {@code null}. */
+    public byte[] seriesArrays;
 
     @Override
     public String toString() {

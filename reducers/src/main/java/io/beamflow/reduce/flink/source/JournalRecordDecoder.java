@@ -3,6 +3,7 @@ package io.beamflow.reduce.flink.source;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
+import io.beamflow.core.wire.SeriesArrays;
 import io.beamflow.core.wire.RejectReason;
 import io.beamflow.core.wire.WireLimits;
 import java.nio.charset.StandardCharsets;
@@ -91,9 +92,11 @@ public final class JournalRecordDecoder {
                 buffer.getBytes(offset + headerLength, r.payload);
             }
         } else if (r.type == MessageType.SERIES_START) {
-            byte[] json = new byte[Math.max(0, bodyLength)];
-            buffer.getBytes(offset + headerLength, json);
-            r.metadataJson = json.length == 0 ? "{}" : new String(json, StandardCharsets.UTF_8);
+            byte[] body = new byte[Math.max(0, bodyLength)];
+            buffer.getBytes(offset + headerLength, body);
+            int jsonLength = SeriesArrays.jsonLength(body); // named arrays may follow the JSON after a NUL
+            r.metadataJson = jsonLength == 0 ? "{}" : new String(body, 0, jsonLength, StandardCharsets.UTF_8);
+            r.seriesArrays = SeriesArrays.splitStartBody(body);
             r.moduleCount = Math.max(1, header.moduleCount());
         } else {
             r.frameNumber = header.payloadLength();
