@@ -19,7 +19,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
-import java.util.zip.Adler32;
 
 /**
  * Reads a source file once (never through a symbolic link) and feeds every byte to the ADLER32, to the
@@ -68,7 +67,7 @@ final class OneReadCopier {
             Throttle throttle, LongConsumer progress) throws IOException {
         Map<ArchiveTarget, ArchiveTarget.Upload> live = new LinkedHashMap<>(uploads);
         Map<ArchiveTarget, IOException> failed = new LinkedHashMap<>();
-        Adler32 adler = new Adler32();
+        SwarAdler32 adler = new SwarAdler32();
         ShaTask sha = algorithms.sha256() ? new ShaTask() : null;
         Future<String> shaResult = sha == null ? null : shaThreads.submit(sha::run);
         long total = 0;
