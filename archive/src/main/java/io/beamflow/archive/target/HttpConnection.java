@@ -182,10 +182,15 @@ final class HttpConnection implements AutoCloseable {
 
     /** Reads at least one more byte into {@link #in}, waiting up to {@code timeoutMs}. */
     private void fill(long timeoutMs, String what) throws IOException {
+        fill(System.nanoTime() + timeoutMs * 1_000_000L, timeoutMs, what);
+    }
+
+    /** Reads at least one more byte into {@link #in} before {@code deadlineNs} ({@code timeoutMs} after its start). */
+    private void fill(long deadlineNs, long timeoutMs, String what) throws IOException {
         if (in.limit() == in.capacity() && in.position() == 0) {
+            reusable = false;
             throw new IOException(what + " exceeds " + MAX_HEAD_BYTES + " bytes");
         }
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
             int n = fillNow();
             if (n > 0) {
@@ -195,9 +200,9 @@ final class HttpConnection implements AutoCloseable {
                 reusable = false;
                 throw new EOFException("the server closed the connection before " + what + " was complete");
             }
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            long left = (deadlineNs - System.nanoTime()) / 1_000_000L;
             if (left <= 0 || !await(SelectionKey.OP_READ, left)) {
-                if (System.nanoTime() - deadline >= 0) {
+                if (System.nanoTime() - deadlineNs >= 0) {
                     reusable = false;
                     throw new SocketTimeoutException("no " + what + " within " + timeoutMs + " ms");
                 }
@@ -216,7 +221,7 @@ final class HttpConnection implements AutoCloseable {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         int end;
         while ((end = headEnd()) < 0) {
-            fill(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L), "response head");
+            fill(deadline, timeoutMs, "response head");
         }
         byte[] raw = new byte[end - in.position()];
         in.get(raw);
