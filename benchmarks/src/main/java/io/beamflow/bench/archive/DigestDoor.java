@@ -30,7 +30,8 @@ import java.util.concurrent.Executors;
  * migrator is measured on: a door port that redirects each {@code PUT} ({@code 307}, after
  * {@code Expect: 100-continue}, before the body) to a pool port, as dCache's door does; the pool reads the body
  * from the socket into direct, aligned buffers, computes ADLER32 on them in place (the archive's
- * {@code SwarAdler32}, as the migrator does), writes them with {@code O_DIRECT} ({@code PosixTarget}'s writer), fsyncs and answers {@code 201};
+ * {@code SwarAdler32}, as the migrator does), writes them with {@code O_DIRECT} ({@code PosixTarget}'s writer; the write of one buffer overlaps the
+ * receiving of the next), fsyncs and answers {@code 201};
  * {@code HEAD} with {@code Want-Digest: adler32} answers from the stored checksum (RFC 3230). Blocking NIO, a
  * thread per connection, keep-alive. Only what {@code WebDavTarget} uses: MKCOL, PUT, MOVE, HEAD, GET, DELETE.
  * Benchmark support: it trusts its client (loopback, sizes still bounded).
@@ -90,8 +91,10 @@ public final class DigestDoor implements AutoCloseable {
     private final class Connection {
         final SocketChannel ch;
         final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD).flip();
-        /** Allocated at the first body (door connections that only redirect need none). */
+        /** Two body buffers (one filled from the socket while the other is written to disk), allocated at the first body. */
+        ByteBuffer[] bodies;
         ByteBuffer body;
+        int turn;
 
         Connection(SocketChannel ch) {
             this.ch = ch;
@@ -146,9 +149,11 @@ public final class DigestDoor implements AutoCloseable {
 
         /** Fills {@link #body} with up to {@code max} body bytes: first those read with the head. */
         int fill(int max) throws IOException {
-            if (body == null) {
-                body = ByteBuffer.allocateDirect(BUFFER + ALIGN).alignedSlice(ALIGN);
+            if (bodies == null) {
+                bodies = new ByteBuffer[] {ByteBuffer.allocateDirect(BUFFER + ALIGN).alignedSlice(ALIGN),
+                    ByteBuffer.allocateDirect(BUFFER + ALIGN).alignedSlice(ALIGN)};
             }
+            body = bodies[turn++ & 1];
             body.clear().limit(max);
             while (body.hasRemaining() && head.hasRemaining()) {
                 body.put(head.get());
@@ -260,22 +265,52 @@ public final class DigestDoor implements AutoCloseable {
         // stored as a pool would, with O_DIRECT where the disk takes it (PosixTarget's writer)
         ArchiveTarget.Upload up = store.begin(root.relativize(f).toString(), size);
         SwarAdler32 sum = new SwarAdler32();
+        java.util.concurrent.Future<?> writing = null;
         try {
             long left = size;
             while (left > 0) {
-                // whole buffers: only the last write may be short of a block
+                // whole buffers: only the last write may be short of a block; the disk write of one buffer
+                // overlaps the receiving of the next (as a pool's mover queues its writes)
                 int n = c.fill((int) Math.min(BUFFER, left));
                 sum.update(c.body.duplicate());
-                up.write(c.body);
+                finish(writing);
+                ByteBuffer b = c.body;
+                writing = threads.submit(() -> {
+                    up.write(b);
+                    return null;
+                });
                 left -= n;
             }
+            finish(writing);
+            writing = null;
             up.commit();
         } catch (IOException | RuntimeException e) {
+            if (writing != null) {
+                try {
+                    finish(writing);
+                } catch (IOException | RuntimeException ignored) {
+                    // aborting anyway
+                }
+            }
             up.abort();
             throw e;
         }
         adler.put(f, sum.hex());
         c.reply(201, "", 0);
+    }
+
+    private static void finish(java.util.concurrent.Future<?> writing) throws IOException {
+        if (writing == null) {
+            return;
+        }
+        try {
+            writing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     @Override
