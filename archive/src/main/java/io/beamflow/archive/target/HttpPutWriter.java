@@ -25,6 +25,8 @@ final class HttpPutWriter {
     private HttpConnection conn;
     private long written;
     private boolean done;
+    /** The answer to a PUT without a body (read at the start), or -1. */
+    private int emptyAnswer = -1;
 
     private HttpPutWriter(KeepAlivePool pool, URI url, long size, String authorization, long timeoutMs) {
         this.pool = pool;
@@ -35,7 +37,8 @@ final class HttpPutWriter {
     }
 
     /**
-     * Sends the request head and, for a body, waits for {@code 100 Continue}, following redirects.
+     * Sends the request head and waits for {@code 100 Continue} (for an empty body: for the answer), following
+     * redirects.
      *
      * @param pool          where connections come from and go back to
      * @param url           where the file goes ({@code http} only)
@@ -78,11 +81,8 @@ final class HttpPutWriter {
                 try {
                     conn.requestBegun();
                     conn.writeAscii(head(), timeoutMs);
-                    if (size == 0) {
-                        return; // no body, no 100 Continue: the answer is read at finish()
-                    }
                     answer = conn.readHead(timeoutMs);
-                    while (answer.informational() && answer.status() != 100) {
+                    while (answer.informational() && (size == 0 || answer.status() != 100)) {
                         answer = conn.readHead(timeoutMs); // 102 Processing and the like
                     }
                 } catch (IOException e) {
@@ -94,7 +94,17 @@ final class HttpPutWriter {
                     }
                 }
             }
-            if (answer.status() == 100) {
+            int s = answer.status();
+            if (s == 100) {
+                return; // the body is welcome
+            }
+            boolean redirect = s == 301 || s == 302 || s == 307 || s == 308;
+            if (size == 0 && !redirect) {
+                // no body: this is the answer to the whole PUT
+                conn.discardBody(answer, false, timeoutMs);
+                pool.release(conn);
+                conn = null;
+                emptyAnswer = s;
                 return;
             }
             // a final answer before the body: the server will not read a body on this connection
@@ -102,8 +112,7 @@ final class HttpPutWriter {
             safeDiscard(answer);
             conn.close();
             conn = null;
-            int s = answer.status();
-            if (s != 301 && s != 302 && s != 307 && s != 308) {
+            if (!redirect) {
                 throw new IOException("PUT " + url + " refused: HTTP " + s);
             }
             String location = answer.header("location");
@@ -189,6 +198,10 @@ final class HttpPutWriter {
     int finish() throws IOException {
         if (written != size) {
             throw new IOException("PUT " + url + ": " + written + " bytes written, file has " + size);
+        }
+        if (emptyAnswer >= 0 && !done) {
+            done = true;
+            return emptyAnswer;
         }
         if (conn == null || done) {
             throw new IOException("PUT " + url + " is no longer open");

@@ -149,9 +149,11 @@ class WebDavStreamedPutTest {
             byte[] data = random(100_000, 4);
             store(t, "bt/a.h5", data, 65536);
             store(t, "bt/b.h5", data, 65536);
-            assertEquals(2, s.bodies.size());
+            store(t, "bt/empty.h5", new byte[0], 16);
+            assertEquals(3, s.bodies.size());
             assertEquals(adler(data), s.bodies.get(1).adler32());
-            assertEquals(2, puts(s).stream().map(ScriptedHttpServer.Request::connection).distinct().count());
+            assertEquals(0, s.bodies.get(2).bytes(), "an empty file's PUT retried as well");
+            assertEquals(3, puts(s).stream().map(ScriptedHttpServer.Request::connection).distinct().count());
         }
     }
 
