@@ -149,14 +149,6 @@ final class HttpConnection implements AutoCloseable {
         write(ByteBuffer.wrap(ascii.getBytes(StandardCharsets.ISO_8859_1)), idleTimeoutMs);
     }
 
-    /** @return whether at least one byte of a response arrived (a final answer may have come early) */
-    boolean answerPending() throws IOException {
-        if (in.hasRemaining()) {
-            return true;
-        }
-        return fillNow() > 0;
-    }
-
     private boolean await(int op, long timeoutMs) throws IOException {
         selection.interestOps(op);
         try {

@@ -42,8 +42,9 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * MB/s is series bytes over wall time; CPU s/GB is user + system CPU time of the shell commands
  * ({@code /usr/bin/time}) or of this JVM ({@code /proc/self/stat}: all threads, GC included) per GB of series;
- * the emulated doors run in a child JVM, their CPU is printed apart (on this machine they share the cores). The migrator is warmed up on a small series
- * first, as the long-running service it is.
+ * the emulated doors run in a child JVM, their CPU is printed apart (on this machine they share the cores). The
+ * migrator is warmed up on a small series first, as the long-running service it is, and each door process takes
+ * 64 MiB before it is measured.
  *
  * <p>Arguments: {@code [workDir] [totalMiB] [fileMiB] [rounds] [parallelFiles] [only]}, defaults
  * {@code target/bench-archive 1024 128 3 2}; {@code only} = {@code webdav} runs just {@code cp -r} x2 + {@code sync}
@@ -132,6 +133,7 @@ public final class ArchiveMigrationBenchmark {
                     ? migrate(root, work, List.of(new PosixTarget(a), new PosixTarget(b)), bytes, parallel) : SKIPPED);
             clean(work, a, b);
             try (DoorProcess doors = new DoorProcess(a, b)) {
+                doors.warmUp();
                 double[] door0 = doors.cpu();
                 Run m = migrate(root, work, doors.targets(), bytes, parallel);
                 double[] door1 = doors.cpu();
@@ -195,6 +197,27 @@ public final class ArchiveMigrationBenchmark {
 
         List<ArchiveTarget> targets() {
             return List.of(new WebDavTarget(urls.get(0), 60_000, null), new WebDavTarget(urls.get(1), 60_000, null));
+        }
+
+        /**
+         * Stores 64 MiB through each door before it is measured, so its code is compiled as in the long-running
+         * server it stands in for (the migrator is warmed up likewise); the files go under {@code warm-up/}.
+         */
+        void warmUp() throws IOException {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(4 << 20);
+            new SplittableRandom(7).longs(buf.capacity() / 8).forEach(buf::putLong);
+            buf.flip();
+            for (ArchiveTarget t : targets()) {
+                try (t) {
+                    for (int i = 0; i < 4; i++) {
+                        ArchiveTarget.Upload up = t.begin("warm-up/w" + i, 16L << 20);
+                        for (int k = 0; k < 4; k++) {
+                            up.write(buf);
+                        }
+                        up.commit();
+                    }
+                }
+            }
         }
 
         double[] cpu() throws IOException {
