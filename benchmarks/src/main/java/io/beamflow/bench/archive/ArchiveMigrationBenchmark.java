@@ -143,6 +143,9 @@ public final class ArchiveMigrationBenchmark {
             StringBuilder line = new StringBuilder("round " + r + " (load average " + loadAverage() + "):");
             for (String n : names) {
                 Run x = runs.get(n).get(r - 1);
+                if (x == SKIPPED) {
+                    continue;
+                }
                 line.append(String.format(Locale.ROOT, "%n  %-50s %5.0f MB/s  CPU %.2f s/GB (user %.2f, sys %.2f)", n,
                         bytes / x.seconds() / 1e6, x.cpuSeconds() / (bytes / 1e9), x.userSeconds() / (bytes / 1e9),
                         x.sysSeconds() / (bytes / 1e9)));
@@ -150,8 +153,8 @@ public final class ArchiveMigrationBenchmark {
             line.append(String.format(Locale.ROOT, "%n  (the two emulated doors, in their own process: CPU %.2f s/GB)",
                     doorCpu.get(r - 1) / (bytes / 1e9)));
             System.out.println(line);
-            System.out.printf(Locale.ROOT, "round %d ratios: POSIX migrate / shell verified %.2f; WebDAV-digest migrate"
-                    + " / cp + sync %.2f%n", r, runs.get(names[0]).get(r - 1).seconds() / runs.get(names[2]).get(r - 1).seconds(),
+            System.out.printf(Locale.ROOT, "round %d ratios: %sWebDAV-digest migrate / cp + sync %.2f%n", r, !all ? ""
+                    : String.format(Locale.ROOT, "POSIX migrate / shell verified %.2f; ", runs.get(names[0]).get(r - 1).seconds() / runs.get(names[2]).get(r - 1).seconds()),
                     runs.get(names[1]).get(r - 1).seconds() / runs.get(names[3]).get(r - 1).seconds());
         }
         clean(work, a, b);
@@ -161,11 +164,16 @@ public final class ArchiveMigrationBenchmark {
         for (String n : names) {
             Run x = runs.get(n).stream().filter(y -> y != SKIPPED).min((p, q) -> Double.compare(p.seconds(), q.seconds())).orElse(SKIPPED);
             best.put(n, x);
+            if (x == SKIPPED) {
+                continue;
+            }
             System.out.printf(Locale.ROOT, "  %-50s %7.0f MB/s  %6.2f s  CPU %5.2f s/GB (user %.2f, sys %.2f)%n", n,
                     bytes / x.seconds() / 1e6, x.seconds(), x.cpuSeconds() / gb, x.userSeconds() / gb, x.sysSeconds() / gb);
         }
-        System.out.printf(Locale.ROOT, "ratio migrate (POSIX, O_DIRECT verify) / shell (cp + sync + dd direct) = %.2f%n",
-                best.get(names[0]).seconds() / best.get(names[2]).seconds());
+        if (all) {
+            System.out.printf(Locale.ROOT, "ratio migrate (POSIX, O_DIRECT verify) / shell (cp + sync + dd direct) = %.2f%n",
+                    best.get(names[0]).seconds() / best.get(names[2]).seconds());
+        }
         System.out.printf(Locale.ROOT, "ratio migrate (WebDAV, server digest) / shell (cp + sync)            = %.2f%n",
                 best.get(names[1]).seconds() / best.get(names[3]).seconds());
         FileTrees.deleteRecursively(work);
