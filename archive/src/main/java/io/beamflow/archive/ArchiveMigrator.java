@@ -173,18 +173,20 @@ public final class ArchiveMigrator {
         TransferProgress progress = new TransferProgress(plan.size(), plannedBytes, reporter);
         ExecutorService shaThreads = Executors.newCachedThreadPool(daemon("archive-sha256"));
         ExecutorService ioThreads = Executors.newCachedThreadPool(daemon("archive-commit-verify"));
+        ExecutorService writeThreads = Executors.newCachedThreadPool(daemon("archive-write"));
         try {
             if (parallelFiles == 1 || plan.size() < 2) {
-                OneReadCopier copier = new OneReadCopier(shaThreads);
+                OneReadCopier copier = new OneReadCopier(shaThreads, writeThreads);
                 for (Work w : plan) {
                     migrateFile(w, copier, ioThreads, report, progress);
                     progress.fileDone();
                 }
             } else {
-                runParallel(plan, shaThreads, ioThreads, report, progress);
+                runParallel(plan, shaThreads, writeThreads, ioThreads, report, progress);
             }
         } finally {
             shaThreads.shutdownNow();
+            writeThreads.shutdownNow();
             ioThreads.shutdownNow();
         }
         progress.finish();
@@ -201,10 +203,10 @@ public final class ArchiveMigrator {
         };
     }
 
-    private void runParallel(List<Work> plan, ExecutorService shaThreads, ExecutorService ioThreads, MigrationReport report,
-            TransferProgress progress) throws IOException {
+    private void runParallel(List<Work> plan, ExecutorService shaThreads, ExecutorService writeThreads,
+            ExecutorService ioThreads, MigrationReport report, TransferProgress progress) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelFiles, plan.size()), daemon("archive-copy"));
-        ThreadLocal<OneReadCopier> copiers = ThreadLocal.withInitial(() -> new OneReadCopier(shaThreads));
+        ThreadLocal<OneReadCopier> copiers = ThreadLocal.withInitial(() -> new OneReadCopier(shaThreads, writeThreads));
         try {
             List<Future<?>> done = new ArrayList<>();
             for (Work w : plan) {

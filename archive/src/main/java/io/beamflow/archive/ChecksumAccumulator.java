@@ -10,13 +10,13 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.Adler32;
+import java.util.zip.Checksum;
 
 /** Computes ADLER32 (and SHA-256 when asked) of a byte stream in one pass, in the calling thread. Not thread-safe. */
 public final class ChecksumAccumulator {
     private static final int BUFFER_BYTES = 1 << 20;
 
-    private final Adler32 adler = new Adler32();
+    private final SwarAdler32 adler = new SwarAdler32();
     private final MessageDigest sha;
     private long bytes;
 
@@ -79,10 +79,10 @@ public final class ChecksumAccumulator {
     }
 
     /**
-     * @param adler an ADLER32
+     * @param adler an ADLER32 ({@link SwarAdler32} or {@link java.util.zip.Adler32})
      * @return its value as 8 lower-case hex digits
      */
-    public static String hex(Adler32 adler) {
+    public static String hex(Checksum adler) {
         return String.format("%08x", adler.getValue());
     }
 

@@ -18,14 +18,17 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
-import java.util.zip.Adler32;
 
 /**
  * Reads a source file once (never through a symbolic link) and feeds every byte to the ADLER32, to the
- * uploads of all targets and, when configured, to a SHA-256 computed on another thread, so the read stays
- * one pass at disk speed. Every chunk but the last fills a whole aligned buffer, so targets can write it with
- * {@code O_DIRECT}. An upload that fails is dropped and the others go on. One instance per thread.
+ * uploads of all targets and, when configured, to a SHA-256, so the read stays one pass at disk speed. The
+ * read and the ADLER32 run on the calling thread; each upload is written by a thread of its own and the
+ * SHA-256 on another, all from the same buffers (no copy): a buffer goes back to the reader once every
+ * consumer is done with it, so a slow target does not hold the others up by more than the buffers ahead.
+ * Every chunk but the last fills a whole aligned buffer, so targets can write it with {@code O_DIRECT}. An
+ * upload that fails is dropped and the others go on. One instance per thread.
  */
 final class OneReadCopier {
     static final int BUFFER_BYTES = 4 << 20;
@@ -34,23 +37,72 @@ final class OneReadCopier {
     private static final int BUFFERS = 3;
 
     private final ExecutorService shaThreads;
-    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final ExecutorService writeThreads;
+    private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
 
     /** What one read produced. */
     record Result(FileChecksums checksums, long bytesRead, Map<ArchiveTarget, IOException> failed) {
     }
 
-    /** @param shaThreads where SHA-256 runs when configured (one task per file) */
-    OneReadCopier(ExecutorService shaThreads) {
-        this.shaThreads = shaThreads;
-        for (int i = 0; i < BUFFERS; i++) {
-            free.add(newBuffer());
+    /** A read buffer and the number of consumers still using it. */
+    private final class Chunk {
+        final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES + ALIGNMENT).alignedSlice(ALIGNMENT);
+        final AtomicInteger users = new AtomicInteger();
+
+        void release() {
+            if (users.decrementAndGet() == 0) {
+                free.add(this);
+            }
         }
     }
 
-    /** @return a direct buffer of {@link #BUFFER_BYTES}, aligned so targets can write it with O_DIRECT */
-    private static ByteBuffer newBuffer() {
-        return ByteBuffer.allocateDirect(BUFFER_BYTES + ALIGNMENT).alignedSlice(ALIGNMENT);
+    /** Marks the end of a file in a consumer's queue. */
+    private static final Chunk END = null;
+
+    /**
+     * @param shaThreads   where SHA-256 runs when configured (one task per file)
+     * @param writeThreads where the uploads are written (one task per upload)
+     */
+    OneReadCopier(ExecutorService shaThreads, ExecutorService writeThreads) {
+        this.shaThreads = shaThreads;
+        this.writeThreads = writeThreads;
+        for (int i = 0; i < BUFFERS; i++) {
+            free.add(new Chunk());
+        }
+    }
+
+    /** Writes the chunks handed to it to one upload, in order, on its own thread. */
+    private static final class Writer {
+        final ArchiveTarget target;
+        final ArchiveTarget.Upload upload;
+        /** Chunks to write; an entry with a null chunk ends the file. Room for every buffer and the end. */
+        final BlockingQueue<java.util.Optional<Chunk>> chunks = new ArrayBlockingQueue<>(BUFFERS + 1);
+        volatile IOException failure;
+        Future<?> done;
+
+        Writer(ArchiveTarget target, ArchiveTarget.Upload upload) {
+            this.target = target;
+            this.upload = upload;
+        }
+
+        void run() throws InterruptedException {
+            while (true) {
+                Chunk c = chunks.take().orElse(END);
+                if (c == END) {
+                    return;
+                }
+                try {
+                    if (failure == null) {
+                        upload.write(c.buf);
+                    }
+                } catch (IOException | RuntimeException ex) {
+                    failure = ex instanceof IOException io ? io : new IOException(ex.toString(), ex);
+                    upload.abort();
+                } finally {
+                    c.release();
+                }
+            }
+        }
     }
 
     /**
@@ -66,38 +118,43 @@ final class OneReadCopier {
      */
     Result copy(Path source, Map<ArchiveTarget, ArchiveTarget.Upload> uploads, ChecksumAlgorithms algorithms,
             Throttle throttle, LongConsumer progress) throws IOException {
-        Map<ArchiveTarget, ArchiveTarget.Upload> live = new LinkedHashMap<>(uploads);
+        List<Writer> writers = new ArrayList<>();
         Map<ArchiveTarget, IOException> failed = new LinkedHashMap<>();
-        Adler32 adler = new Adler32();
+        SwarAdler32 adler = new SwarAdler32();
         ShaTask sha = algorithms.sha256() ? new ShaTask() : null;
         Future<String> shaResult = sha == null ? null : shaThreads.submit(sha::run);
         long total = 0;
         boolean ok = false;
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            for (Map.Entry<ArchiveTarget, ArchiveTarget.Upload> e : uploads.entrySet()) {
+                Writer w = new Writer(e.getKey(), e.getValue());
+                w.done = writeThreads.submit(() -> {
+                    w.run();
+                    return null;
+                });
+                writers.add(w);
+            }
+            List<Writer> live = new ArrayList<>(writers);
             while (true) {
-                ByteBuffer buf = take(free);
+                Chunk c = free.take();
+                ByteBuffer buf = c.buf;
                 buf.clear();
                 int n = fill(in, buf);
                 if (n <= 0) {
-                    free.add(buf);
+                    free.add(c);
                     break;
                 }
                 buf.flip();
                 adler.update(buf.duplicate());
-                for (Map.Entry<ArchiveTarget, ArchiveTarget.Upload> e : new ArrayList<>(live.entrySet())) {
-                    try {
-                        e.getValue().write(buf);
-                    } catch (IOException | RuntimeException ex) {
-                        e.getValue().abort();
-                        live.remove(e.getKey());
-                        failed.put(e.getKey(), ex instanceof IOException io ? io : new IOException(ex.toString(), ex));
-                    }
+                live.removeIf(w -> w.failure != null);
+                c.users.set(live.size() + (sha != null ? 1 : 0) + 1);
+                for (Writer w : live) {
+                    w.chunks.add(java.util.Optional.of(c));
                 }
                 if (sha != null) {
-                    sha.chunks.add(buf);
-                } else {
-                    free.add(buf);
+                    sha.chunks.add(java.util.Optional.of(c));
                 }
+                c.release(); // the reader's own use
                 total += n;
                 // the limit is on what goes to the targets, as before the copies shared one read
                 throttle.acquire((long) n * Math.max(1, live.size()));
@@ -108,8 +165,14 @@ final class OneReadCopier {
             }
             String shaHex = null;
             if (sha != null) {
-                sha.chunks.add(ShaTask.END);
+                sha.chunks.add(java.util.Optional.empty());
                 shaHex = shaResult.get();
+            }
+            finish(writers);
+            for (Writer w : writers) {
+                if (w.failure != null) {
+                    failed.put(w.target, w.failure);
+                }
             }
             ok = true;
             return new Result(new FileChecksums(ChecksumAccumulator.hex(adler), shaHex), total, failed);
@@ -123,13 +186,36 @@ final class OneReadCopier {
                 if (shaResult != null) {
                     shaResult.cancel(true);
                 }
-                live.values().forEach(ArchiveTarget.Upload::abort);
+                try {
+                    finish(writers);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                uploads.values().forEach(ArchiveTarget.Upload::abort);
             }
             if (free.size() < BUFFERS) {
-                // a failed SHA task kept buffers: give this copier fresh ones
+                // a failed SHA task or writer kept buffers: give this copier fresh ones
                 free.clear();
                 for (int i = 0; i < BUFFERS; i++) {
-                    free.add(newBuffer());
+                    free.add(new Chunk());
+                }
+            }
+        }
+    }
+
+    /** Ends every writer's file and waits until each has written (or dropped) all it was given. */
+    private static void finish(List<Writer> writers) throws InterruptedException {
+        for (Writer w : writers) {
+            if (!w.done.isDone()) {
+                w.chunks.add(java.util.Optional.empty());
+            }
+        }
+        for (Writer w : writers) {
+            try {
+                w.done.get();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                if (w.failure == null) {
+                    w.failure = new IOException("writer of " + w.target.uri() + " failed: " + e.getCause(), e.getCause());
                 }
             }
         }
@@ -147,24 +233,19 @@ final class OneReadCopier {
         return total;
     }
 
-    private static ByteBuffer take(BlockingQueue<ByteBuffer> q) throws InterruptedException {
-        return q.take();
-    }
-
-    /** SHA-256 of the chunks handed over, on its own thread; each chunk goes back to the free list after. */
-    private final class ShaTask {
-        static final ByteBuffer END = ByteBuffer.allocate(0);
-        final BlockingQueue<ByteBuffer> chunks = new ArrayBlockingQueue<>(BUFFERS + 1);
+    /** SHA-256 of the chunks handed over, on its own thread; each chunk is released after. */
+    private static final class ShaTask {
+        final BlockingQueue<java.util.Optional<Chunk>> chunks = new ArrayBlockingQueue<>(BUFFERS + 1);
 
         String run() throws InterruptedException {
             MessageDigest md = ChecksumAccumulator.newSha256();
             while (true) {
-                ByteBuffer b = chunks.take();
-                if (b == END) {
+                Chunk c = chunks.take().orElse(END);
+                if (c == END) {
                     return HexFormat.of().formatHex(md.digest());
                 }
-                md.update(b.duplicate());
-                free.add(b);
+                md.update(c.buf.duplicate());
+                c.release();
             }
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.beamflow.archive.catalog.ArchiveCatalog;
 import io.beamflow.archive.catalog.CatalogCopy;
+import io.beamflow.archive.catalog.CopyState;
 import io.beamflow.archive.report.MigrationReport;
 import io.beamflow.archive.report.ProgressReporter;
 import io.beamflow.archive.target.ArchiveTarget;
@@ -102,6 +103,83 @@ class OneReadMigrationTest {
                 assertTrue(c.verified());
                 assertEquals(VerifyOutcome.METHOD_CACHED, c.method());
                 assertTrue(c.detail().contains("tmpfs"), c.detail());
+            }
+        }
+    }
+
+    /** A POSIX target whose copies fail at their second chunk, as a target that fills up or drops off mid-file. */
+    private static final class FailingMidFile implements ArchiveTarget {
+        private final PosixTarget inner;
+
+        FailingMidFile(PosixTarget inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String uri() {
+            return inner.uri() + "-failing";
+        }
+
+        @Override
+        public Upload begin(String relPath, long sizeBytes) throws IOException {
+            Upload u = inner.begin(relPath, sizeBytes);
+            return new Upload() {
+                private int writes;
+
+                @Override
+                public void write(java.nio.ByteBuffer data) throws IOException {
+                    if (++writes == 2) {
+                        throw new IOException("no space left on the test target");
+                    }
+                    u.write(data);
+                }
+
+                @Override
+                public void commit() throws IOException {
+                    u.commit();
+                }
+
+                @Override
+                public void abort() {
+                    u.abort();
+                }
+            };
+        }
+
+        @Override
+        public VerifyOutcome verify(String relPath, FileChecksums expected, long sizeBytes) throws IOException {
+            return inner.verify(relPath, expected, sizeBytes);
+        }
+
+        @Override
+        public java.io.InputStream open(String relPath) throws IOException {
+            return inner.open(relPath);
+        }
+    }
+
+    @Test
+    void shouldFinishTheOtherCopiesWhenOneTargetFailsInTheMiddleOfAFile() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s3", 3, (9 << 20) + 5, 13);
+        PosixTarget good = new PosixTarget(tmp.resolve("pool-good"));
+        FailingMidFile bad = new FailingMidFile(new PosixTarget(tmp.resolve("pool-bad")));
+        try (ArchiveCatalog catalog = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("c.db"), new MutableClock(Instant.EPOCH))) {
+            MigrationReport r = new ArchiveMigrator(new SeriesScanner(beamline), catalog, List.of(bad, good), Throttle.NONE, 2,
+                    ChecksumAlgorithms.ADLER32_SHA256).migrate(null, ProgressReporter.NONE);
+            assertEquals(3, r.errors().size(), r.errors().toString());
+            assertTrue(r.errors().stream().allMatch(e -> e.contains("no space left on the test target")), r.errors().toString());
+            for (Path f : files) {
+                String rel = beamline.relativize(f).toString();
+                assertEquals(ChecksumAccumulator.of(f), catalog.file(rel).orElseThrow().checksums(),
+                        "ADLER32 and SHA-256 of the one read, with a consumer gone mid-file");
+                Map<String, CopyState> states = new java.util.HashMap<>();
+                catalog.copies(rel).forEach(c -> states.put(c.target(), c.state()));
+                // a file of one chunk (the master) never reaches the failing second write
+                boolean multiChunk = Files.size(f) > OneReadCopier.BUFFER_BYTES;
+                assertEquals(Map.of(good.uri(), CopyState.VERIFIED, bad.uri(), multiChunk ? CopyState.FAILED : CopyState.VERIFIED),
+                        states, rel);
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(good.fileOf(rel)));
+                assertTrue(!multiChunk || Files.notExists(tmp.resolve("pool-bad").resolve(rel)), "no final-named partial copy");
             }
         }
     }

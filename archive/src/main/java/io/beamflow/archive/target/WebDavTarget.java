@@ -25,7 +25,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * An archive target behind an HTTP/WebDAV door (how dCache's WebDAV door is used). A copy is
  * {@code PUT} to {@code .<name>.beamflow-part} and {@code MOVE}d to its final name; parent collections
- * are created with {@code MKCOL}. Verification asks for the server's checksum with
+ * are created with {@code MKCOL}. Over plain {@code http} the {@code PUT} body goes from the source's read
+ * buffers straight to the socket ({@code Expect: 100-continue}, redirects to the pool followed, connections
+ * kept alive); over {@code https} through the JDK HTTP client. Verification asks for the server's checksum with
  * {@code Want-Digest: adler32, sha-256} (RFC 3230) and compares the {@code Digest} answer where the
  * server offers one (dCache does); otherwise it reads the copy back with {@code GET}.
  */
@@ -36,6 +38,9 @@ public final class WebDavTarget implements ArchiveTarget {
     private final Duration requestTimeout;
     private final String authorization;
     private final Set<String> knownCollections = ConcurrentHashMap.newKeySet();
+    /** Kept-alive connections of the streamed PUTs (plain http). */
+    private final KeepAlivePool puts = new KeepAlivePool();
+    private final boolean streamed;
 
     /**
      * @param base          root URL of the target, e.g. {@code https://dcache.example.org:2880/pnfs/archive}
@@ -47,7 +52,11 @@ public final class WebDavTarget implements ArchiveTarget {
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.uri = this.base.toString();
         this.requestTimeout = Duration.ofMillis(timeoutMs);
+        if (authorization != null && authorization.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("the Authorization value has control characters");
+        }
         this.authorization = authorization;
+        this.streamed = "http".equalsIgnoreCase(this.base.getScheme());
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -126,11 +135,67 @@ public final class WebDavTarget implements ArchiveTarget {
     public Upload begin(String relPath, long sizeBytes) throws IOException {
         RelativePaths.check(relPath);
         mkcols(RelativePaths.parent(relPath));
-        return new HttpUpload(urlOf(RelativePaths.temporary(relPath)), urlOf(relPath), sizeBytes);
+        URI tmp = urlOf(RelativePaths.temporary(relPath));
+        if (streamed) {
+            return new StreamedUpload(HttpPutWriter.start(puts, tmp, sizeBytes, authorization,
+                    requestTimeout.toMillis()), tmp, urlOf(relPath));
+        }
+        return new HttpUpload(tmp, urlOf(relPath), sizeBytes);
     }
 
     /**
-     * A copy streamed as the body of one {@code PUT} while the source is read: the reading thread hands each
+     * A copy streamed as the body of one {@code PUT} over plain HTTP, written from the source's read buffers
+     * straight to the socket ({@link HttpPutWriter}); {@link #commit()} reads the answer and {@code MOVE}s the
+     * copy to its final name.
+     */
+    private final class StreamedUpload implements Upload {
+        private final HttpPutWriter put;
+        private final URI tmp;
+        private final URI dest;
+
+        StreamedUpload(HttpPutWriter put, URI tmp, URI dest) {
+            this.put = put;
+            this.tmp = tmp;
+            this.dest = dest;
+        }
+
+        @Override
+        public void write(ByteBuffer data) throws IOException {
+            put.write(data);
+        }
+
+        @Override
+        public void commit() throws IOException {
+            try {
+                int code = put.finish();
+                if (code != 201 && code != 204 && code != 200) {
+                    throw new IOException("PUT " + put.url() + " failed: HTTP " + code);
+                }
+                move(tmp, dest);
+            } catch (IOException | RuntimeException e) {
+                abort();
+                throw e;
+            }
+        }
+
+        @Override
+        public void abort() {
+            put.abort();
+            deleteQuietly(tmp);
+        }
+    }
+
+    private void move(URI tmp, URI dest) throws IOException {
+        HttpRequest move = request(tmp).timeout(requestTimeout).header("Destination", dest.toASCIIString())
+                .header("Overwrite", "T").method("MOVE", HttpRequest.BodyPublishers.noBody()).build();
+        int code = send(move, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (code != 201 && code != 204) {
+            throw new IOException("MOVE " + tmp + " -> " + dest + " failed: HTTP " + code);
+        }
+    }
+
+    /**
+     * A copy streamed over {@code https} as the body of one {@code PUT} while the source is read: the reading thread hands each
      * chunk over (a copy, as the HTTP client may hold it after {@code onNext}) to a {@link Flow.Publisher} that
      * passes it on as the client asks for more, at most a few chunks ahead (backpressure); {@link #commit()}
      * waits for the answer and {@code MOVE}s the copy to its final name.
@@ -291,12 +356,7 @@ public final class WebDavTarget implements ArchiveTarget {
                 if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
                     throw new IOException("PUT " + tmp + " failed: HTTP " + r.statusCode());
                 }
-                HttpRequest move = request(tmp).timeout(requestTimeout).header("Destination", dest.toASCIIString())
-                        .header("Overwrite", "T").method("MOVE", HttpRequest.BodyPublishers.noBody()).build();
-                int code = send(move, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (code != 201 && code != 204) {
-                    throw new IOException("MOVE " + tmp + " -> " + dest + " failed: HTTP " + code);
-                }
+                move(tmp, dest);
             } catch (IOException | RuntimeException e) {
                 abort();
                 throw e;
@@ -364,6 +424,11 @@ public final class WebDavTarget implements ArchiveTarget {
             throw new NoSuchFileException(url.toString());
         }
         throw new IOException("GET " + url + " failed: HTTP " + r.statusCode());
+    }
+
+    @Override
+    public void close() {
+        puts.close();
     }
 
     @Override

@@ -36,26 +36,38 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code cp -r} to A and B, {@code sync} (the baseline for server-digest verification);</li>
  *   <li>{@code ArchiveMigrator} to two POSIX targets: one read per file, ADLER32, fsync + rename, read-back
  *       of both copies with {@code O_DIRECT}, catalog (fresh SQLite) upserts;</li>
- *   <li>{@code ArchiveMigrator} to two WebDAV doors on loopback that store like a dCache pool (ADLER32 while
- *       receiving, fsync) and answer {@code Want-Digest}: verification by server digest, no read-back.</li>
+ *   <li>{@code ArchiveMigrator} to two WebDAV doors on loopback that redirect each PUT to their pool ({@code 307}),
+ *       whose pool stores like a dCache pool (ADLER32 while receiving, {@code O_DIRECT}, fsync) and answer
+ *       {@code Want-Digest}: verification by server digest, no read-back.</li>
  * </ol>
  * MB/s is series bytes over wall time; CPU s/GB is user + system CPU time of the shell commands
  * ({@code /usr/bin/time}) or of this JVM ({@code /proc/self/stat}: all threads, GC included) per GB of series;
- * the emulated doors run in a child JVM, their CPU is printed apart (on this machine they share the cores). The migrator is warmed up on a small series
- * first, as the long-running service it is.
+ * the emulated doors run in a child JVM, their CPU is printed apart (on this machine they share the cores). The
+ * migrator is warmed up on a small series first, as the long-running service it is, and each door process takes
+ * 64 MiB before it is measured.
  *
- * <p>Arguments: {@code [workDir] [totalMiB] [fileMiB] [rounds] [parallelFiles]}, defaults
- * {@code target/bench-archive 1024 128 3 2}.
+ * <p>Arguments: {@code [workDir] [totalMiB] [fileMiB] [rounds] [parallelFiles] [only]}, defaults
+ * {@code target/bench-archive 1024 128 3 2}; {@code only} = {@code webdav} runs just {@code cp -r} x2 + {@code sync}
+ * and the WebDAV migration (for profiling).
  */
 public final class ArchiveMigrationBenchmark {
     private ArchiveMigrationBenchmark() {
     }
+
+    /** Stands for a contestant not run (webdav only). */
+    private static final Run SKIPPED = new Run(Double.NaN, Double.NaN, Double.NaN);
 
     /** One measurement. */
     private record Run(double seconds, double cpuSeconds, double userSeconds, double sysSeconds) {
         Run(double seconds, double userSeconds, double sysSeconds) {
             this(seconds, userSeconds + sysSeconds, userSeconds, sysSeconds);
         }
+    }
+
+    /** @return the 1, 5 and 15 minute load averages ({@code /proc/loadavg}) */
+    private static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return f[0] + " " + f[1] + " " + f[2];
     }
 
     /** @return user and system CPU seconds of this process so far ({@code /proc/self/stat}, clock ticks of 10 ms) */
@@ -76,6 +88,7 @@ public final class ArchiveMigrationBenchmark {
         int fileMiB = args.length > 2 ? Integer.parseInt(args[2]) : 128;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         int parallel = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        boolean all = args.length <= 5 || !args[5].equals("webdav");
         FileTrees.deleteRecursively(work);
         Path root = work.resolve("beamline");
         long bytes = createSeries(root.resolve("bench/s1"), totalMiB, fileMiB);
@@ -104,7 +117,9 @@ public final class ArchiveMigrationBenchmark {
         long warmBytes = createSeries(warm.resolve("beamline/bench/s1"), 64, 16);
         for (int i = 0; i < 2; i++) {
             clean(work, a, b);
-            migrate(warm.resolve("beamline"), work, List.of(new PosixTarget(a), new PosixTarget(b)), warmBytes, parallel);
+            if (all) {
+                migrate(warm.resolve("beamline"), work, List.of(new PosixTarget(a), new PosixTarget(b)), warmBytes, parallel);
+            }
             clean(work, a, b);
             try (DoorProcess doors = new DoorProcess(a, b)) {
                 migrate(warm.resolve("beamline"), work, doors.targets(), warmBytes, parallel);
@@ -112,21 +127,25 @@ public final class ArchiveMigrationBenchmark {
         }
         FileTrees.deleteRecursively(warm);
         for (int r = 1; r <= rounds; r++) {
-            runs.get(names[0]).add(clean(work, a, b) ? shell(shellVerified, work) : null);
+            runs.get(names[0]).add(clean(work, a, b) && all ? shell(shellVerified, work) : SKIPPED);
             runs.get(names[1]).add(clean(work, a, b) ? shell(shellCopy, work) : null);
-            runs.get(names[2]).add(clean(work, a, b)
-                    ? migrate(root, work, List.of(new PosixTarget(a), new PosixTarget(b)), bytes, parallel) : null);
+            runs.get(names[2]).add(clean(work, a, b) && all
+                    ? migrate(root, work, List.of(new PosixTarget(a), new PosixTarget(b)), bytes, parallel) : SKIPPED);
             clean(work, a, b);
             try (DoorProcess doors = new DoorProcess(a, b)) {
+                doors.warmUp();
                 double[] door0 = doors.cpu();
                 Run m = migrate(root, work, doors.targets(), bytes, parallel);
                 double[] door1 = doors.cpu();
                 doorCpu.add((door1[0] - door0[0]) + (door1[1] - door0[1]));
                 runs.get(names[3]).add(m);
             }
-            StringBuilder line = new StringBuilder("round " + r + ":");
+            StringBuilder line = new StringBuilder("round " + r + " (load average " + loadAverage() + "):");
             for (String n : names) {
                 Run x = runs.get(n).get(r - 1);
+                if (x == SKIPPED) {
+                    continue;
+                }
                 line.append(String.format(Locale.ROOT, "%n  %-50s %5.0f MB/s  CPU %.2f s/GB (user %.2f, sys %.2f)", n,
                         bytes / x.seconds() / 1e6, x.cpuSeconds() / (bytes / 1e9), x.userSeconds() / (bytes / 1e9),
                         x.sysSeconds() / (bytes / 1e9)));
@@ -134,8 +153,8 @@ public final class ArchiveMigrationBenchmark {
             line.append(String.format(Locale.ROOT, "%n  (the two emulated doors, in their own process: CPU %.2f s/GB)",
                     doorCpu.get(r - 1) / (bytes / 1e9)));
             System.out.println(line);
-            System.out.printf(Locale.ROOT, "round %d ratios: POSIX migrate / shell verified %.2f; WebDAV-digest migrate"
-                    + " / cp + sync %.2f%n", r, runs.get(names[0]).get(r - 1).seconds() / runs.get(names[2]).get(r - 1).seconds(),
+            System.out.printf(Locale.ROOT, "round %d ratios: %sWebDAV-digest migrate / cp + sync %.2f%n", r, !all ? ""
+                    : String.format(Locale.ROOT, "POSIX migrate / shell verified %.2f; ", runs.get(names[0]).get(r - 1).seconds() / runs.get(names[2]).get(r - 1).seconds()),
                     runs.get(names[1]).get(r - 1).seconds() / runs.get(names[3]).get(r - 1).seconds());
         }
         clean(work, a, b);
@@ -143,13 +162,18 @@ public final class ArchiveMigrationBenchmark {
         Map<String, Run> best = new LinkedHashMap<>();
         System.out.printf(Locale.ROOT, "best of %d (%.2f GB series, two copies each):%n", rounds, gb);
         for (String n : names) {
-            Run x = runs.get(n).stream().min((p, q) -> Double.compare(p.seconds(), q.seconds())).orElseThrow();
+            Run x = runs.get(n).stream().filter(y -> y != SKIPPED).min((p, q) -> Double.compare(p.seconds(), q.seconds())).orElse(SKIPPED);
             best.put(n, x);
+            if (x == SKIPPED) {
+                continue;
+            }
             System.out.printf(Locale.ROOT, "  %-50s %7.0f MB/s  %6.2f s  CPU %5.2f s/GB (user %.2f, sys %.2f)%n", n,
                     bytes / x.seconds() / 1e6, x.seconds(), x.cpuSeconds() / gb, x.userSeconds() / gb, x.sysSeconds() / gb);
         }
-        System.out.printf(Locale.ROOT, "ratio migrate (POSIX, O_DIRECT verify) / shell (cp + sync + dd direct) = %.2f%n",
-                best.get(names[0]).seconds() / best.get(names[2]).seconds());
+        if (all) {
+            System.out.printf(Locale.ROOT, "ratio migrate (POSIX, O_DIRECT verify) / shell (cp + sync + dd direct) = %.2f%n",
+                    best.get(names[0]).seconds() / best.get(names[2]).seconds());
+        }
         System.out.printf(Locale.ROOT, "ratio migrate (WebDAV, server digest) / shell (cp + sync)            = %.2f%n",
                 best.get(names[1]).seconds() / best.get(names[3]).seconds());
         FileTrees.deleteRecursively(work);
@@ -181,6 +205,27 @@ public final class ArchiveMigrationBenchmark {
 
         List<ArchiveTarget> targets() {
             return List.of(new WebDavTarget(urls.get(0), 60_000, null), new WebDavTarget(urls.get(1), 60_000, null));
+        }
+
+        /**
+         * Stores 64 MiB through each door before it is measured, so its code is compiled as in the long-running
+         * server it stands in for (the migrator is warmed up likewise); the files go under {@code warm-up/}.
+         */
+        void warmUp() throws IOException {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(4 << 20);
+            new SplittableRandom(7).longs(buf.capacity() / 8).forEach(buf::putLong);
+            buf.flip();
+            for (ArchiveTarget t : targets()) {
+                try (t) {
+                    for (int i = 0; i < 4; i++) {
+                        ArchiveTarget.Upload up = t.begin("warm-up/w" + i, 16L << 20);
+                        for (int k = 0; k < 4; k++) {
+                            up.write(buf);
+                        }
+                        up.commit();
+                    }
+                }
+            }
         }
 
         double[] cpu() throws IOException {
