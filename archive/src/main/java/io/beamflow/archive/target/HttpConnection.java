@@ -203,6 +203,37 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /**
+     * Waits for a whole response head to arrive without taking it, and without giving up the connection when none
+     * comes.
+     *
+     * @param waitMs longest wait
+     * @return whether a head is buffered ({@link #readHead} returns it at once); false when none came in time
+     * @throws IOException when the connection ends or the head is too large
+     */
+    boolean awaitHead(long waitMs) throws IOException {
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (headEnd() < 0) {
+            if (in.limit() == in.capacity() && in.position() == 0) {
+                reusable = false;
+                throw new IOException("response head exceeds " + MAX_HEAD_BYTES + " bytes");
+            }
+            int n = fillNow();
+            if (n < 0) {
+                reusable = false;
+                throw new EOFException("the server closed the connection before the response head was complete");
+            }
+            if (n == 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return false;
+                }
+                await(SelectionKey.OP_READ, left);
+            }
+        }
+        return true;
+    }
+
+    /**
      * Reads one response head.
      *
      * @param timeoutMs longest wait for the whole head

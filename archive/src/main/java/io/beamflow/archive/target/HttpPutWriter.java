@@ -16,6 +16,8 @@ import java.nio.ByteBuffer;
 final class HttpPutWriter {
     /** Redirects followed at most (dCache: one, door to pool). */
     static final int MAX_REDIRECTS = 5;
+    /** How long a body waits for {@code 100 Continue} before it is sent anyway (a server may ignore the expectation). */
+    static final long CONTINUE_WAIT_MS = 1000;
 
     private final KeepAlivePool pool;
     private final String authorization;
@@ -38,7 +40,8 @@ final class HttpPutWriter {
 
     /**
      * Sends the request head and waits for {@code 100 Continue} (for an empty body: for the answer), following
-     * redirects.
+     * redirects; a server that does not answer the expectation within {@link #CONTINUE_WAIT_MS} gets the body
+     * anyway.
      *
      * @param pool          where connections come from and go back to
      * @param url           where the file goes ({@code http} only)
@@ -81,6 +84,11 @@ final class HttpPutWriter {
                 try {
                     conn.requestBegun();
                     conn.writeAscii(head(), timeoutMs);
+                    if (size > 0 && !conn.awaitHead(Math.min(CONTINUE_WAIT_MS, timeoutMs))) {
+                        // no answer to the expectation: a server may ignore it (RFC 9110 10.1.1), so the body goes
+                        // now, as curl does; a refusal then comes as the final answer after it
+                        return;
+                    }
                     answer = conn.readHead(timeoutMs);
                     while (answer.informational() && (size == 0 || answer.status() != 100)) {
                         answer = conn.readHead(timeoutMs); // 102 Processing and the like
