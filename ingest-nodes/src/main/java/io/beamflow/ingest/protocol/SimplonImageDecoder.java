@@ -77,8 +77,25 @@ public final class SimplonImageDecoder {
     public RejectReason checkCompressed(String encoding, org.agrona.DirectBuffer data, int offset, int length,
             long rawLength, int pixelBytes) {
         int elementSize = encoding.startsWith("bs8") ? 1 : encoding.startsWith("bs16") ? 2 : 4;
+        return checkBitshuffle(elementSize, data, offset, length, rawLength, pixelBytes);
+    }
+
+    /**
+     * As {@link #checkCompressed}, for a protocol that gives the element size itself (stream v2's compression tag
+     * {@code ["bslz4", elementSize, bytes]}).
+     *
+     * @param elementSize the element size the sender declares
+     * @param data        the compressed bytes (12-byte header first)
+     * @param offset      their first byte
+     * @param length      their length
+     * @param rawLength   bytes the image has uncompressed, already checked against limits
+     * @param pixelBytes  bytes per pixel of the image's type
+     * @return {@code null} when the data may be journaled as {@link PayloadCodec#BSLZ4}, else the reason
+     */
+    public RejectReason checkBitshuffle(int elementSize, org.agrona.DirectBuffer data, int offset, int length,
+            long rawLength, int pixelBytes) {
         if (elementSize != pixelBytes) {
-            error = encoding + " with " + pixelBytes + "-byte pixels";
+            error = "bitshuffle/LZ4 element size " + elementSize + " with " + pixelBytes + "-byte pixels";
             return RejectReason.BAD_ENCODING;
         }
         String problem = BitshuffleLz4Codec.checkStructure(data, offset, length, rawLength, elementSize);
