@@ -295,13 +295,13 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         // buffer for its features only (no stage before the file changes its pixels: they are the raw pixels, and
         // an assembled frame arrives uncompressed); otherwise its pixels travel on. A body that does not
         // decompress quarantines the series (CodecException), it never fails the job.
-        boolean keepReceived = passThrough != null && r.payloadCodec == passThrough && r.moduleCount == 1;
-        byte[] pixels = decompressor.decode(r.payload, r.payloadCodec, r.width, r.height, r.pixelType,
-                keepReceived);
-        FrameReducer reducer = ensureReducer(r.seriesId, r.width, r.height, r.pixelType);
+        FrameReducer reducer = ensureReducer(r.seriesId, r.width, r.height, r.pixelType); // checks the shape first
         if (!current.calibrated()) {
             framesWithoutCorrections.inc();
         }
+        boolean keepReceived = passThrough != null && r.payloadCodec == passThrough && r.moduleCount == 1;
+        byte[] pixels = decompressor.decode(r.payload, r.payloadCodec, r.width, r.height, r.pixelType,
+                keepReceived);
         FrameResult out = new FrameResult();
         out.kind = FrameResult.Kind.FRAME;
         out.seriesId = r.seriesId;
