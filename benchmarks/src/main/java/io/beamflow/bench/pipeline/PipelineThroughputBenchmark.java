@@ -5,8 +5,8 @@ import io.beamflow.app.demo.ReductionRateSampler;
 import io.beamflow.app.pipeline.FrameNetworkSettings;
 import io.beamflow.app.pipeline.PipelineRunner;
 import io.beamflow.core.codec.BitshuffleLz4Codec;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.config.BeamflowConfig;
-import io.beamflow.core.frame.FrameHeader;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.io.FileTrees;
 import io.beamflow.core.journal.FrameJournal;
@@ -49,8 +49,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Run (after {@code mvn -B -q -DskipTests package}):
  * {@code benchmarks/target/bench io.beamflow.bench.pipeline.PipelineThroughputBenchmark [--config config/demo.yaml]
- * [--size 1024] [--frames 1000] [--parallelism 1,2] [--compression-threads N] [--dir /tmp/beamflow-pipeline-bench]}
+ * [--size 1024] [--frames 1000] [--parallelism 1,2] [--compression-threads N] [--dir /tmp/beamflow-pipeline-bench]
+ * [--sources raw,bslz4]}
  * ({@code -Dbench.flink="key=value;key=value"} in {@code BENCH_HEAP} adds Flink settings, for trying them).
+ *
+ * <p>{@code --sources} (default {@code raw}): {@code raw} journals the frames as pixels (a native or uncompressed
+ * sender); {@code bslz4} journals the same frames as an ingest node journals a DECTRIS {@code bs16-lz4<} frame,
+ * compressed as received, so that the job passes them through to the files (compressed pass-through). Each source
+ * gets its own journal and runs at each parallelism; the table gives journal bytes per frame and CPU per frame.
  */
 public final class PipelineThroughputBenchmark {
     private static volatile long blackhole;
@@ -80,51 +86,91 @@ public final class PipelineThroughputBenchmark {
         for (String p : opts.getOrDefault("parallelism", "1,2").split(",")) {
             parallelisms.add(Integer.parseInt(p.strip()));
         }
-        Path journalRoot = dir.resolve("journal-" + size + "-" + frames);
+        List<String> sources = List.of(opts.getOrDefault("sources", "raw").split(","));
         FileTrees.deleteRecursively(dir);
-        long bytes = fill(journalRoot, "bench-stream", "bench-" + size, size, frames);
-        System.out.printf(Locale.ROOT, "journal: %d frames of %dx%d uint16 (%.1f MB) in %s%n", frames, size, size,
-                bytes / 1e6, journalRoot);
+        Map<String, Path> journals = new HashMap<>();
+        Map<String, Long> journaled = new HashMap<>();
+        long bytes = (long) size * size * 2 * frames;
+        for (String source : sources) {
+            boolean compressed = switch (source.strip()) {
+                case "raw" -> false;
+                case "bslz4" -> true;
+                default -> throw new IllegalArgumentException("unknown source '" + source + "' (raw, bslz4)");
+            };
+            Path journalRoot = dir.resolve("journal-" + source.strip() + "-" + size + "-" + frames);
+            long body = fill(journalRoot, "bench-stream", "bench-" + size, size, frames, compressed);
+            journals.put(source.strip(), journalRoot);
+            journaled.put(source.strip(), body);
+            System.out.printf(Locale.ROOT, "journal (%s): %d frames of %dx%d uint16, %.1f MB of frame bodies "
+                    + "(%.0f bytes per frame) in %s%n", source.strip(), frames, size, size, body / 1e6,
+                    (double) body / frames, journalRoot);
+        }
 
         BeamflowConfig base = BeamflowConfig.load(configFile);
         double ceiling = kernelCeiling(base, size);
         System.out.printf(Locale.ROOT, "kernel ceiling (one thread: reduce + bitshuffle/LZ4): %.1f frames/s%n",
                 ceiling);
+        if (journals.containsKey("bslz4")) {
+            double[] ms = codecMillis(size);
+            System.out.printf(Locale.ROOT, "per frame, one thread: bitshuffle/LZ4 compress %.2f ms (what a raw frame "
+                    + "costs to encode for the sink; a bslz4 frame passes through), decompress %.2f ms (what a bslz4 "
+                    + "frame costs the reduction before its features)%n", ms[0], ms[1]);
+        }
         List<Measured> results = new ArrayList<>();
+        List<String> resultSources = new ArrayList<>();
         for (int p : parallelisms) {
-            BeamflowConfig config = BeamflowConfig.load(configFile);
-            config.reduction.parallelism = p;
-            if (opts.containsKey("compression-threads")) {
-                config.sink.compressionThreads = Integer.parseInt(opts.get("compression-threads"));
+            for (String source : journals.keySet().stream().sorted(java.util.Comparator.comparing(sources::indexOf))
+                    .toList()) {
+                BeamflowConfig config = BeamflowConfig.load(configFile);
+                config.reduction.parallelism = p;
+                if (opts.containsKey("compression-threads")) {
+                    config.sink.compressionThreads = Integer.parseInt(opts.get("compression-threads"));
+                }
+                Measured m = run(config, journals.get(source), dir.resolve("run-" + source + "-p" + p), frames, bytes);
+                results.add(m);
+                resultSources.add(source);
+                System.out.printf(Locale.ROOT, "%s, parallelism %d: %.1f frames/s steady, %.1f frames/s and %.0f MB/s "
+                        + "with start and commit, %.1f s, %.1f CPU-s%n", source, p, m.steadyFramesPerSecond(),
+                        m.framesPerSecond(), m.megabytesPerSecond(), m.seconds(), m.cpuSeconds());
             }
-            Measured m = run(config, journalRoot, dir.resolve("run-p" + p), frames, bytes);
-            results.add(m);
-            System.out.printf(Locale.ROOT, "parallelism %d: %.1f frames/s steady, %.1f frames/s and %.0f MB/s with start "
-                    + "and commit, %.1f s, %.1f CPU-s%n", p, m.steadyFramesPerSecond(), m.framesPerSecond(),
-                    m.megabytesPerSecond(), m.seconds(), m.cpuSeconds());
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "| %dx%d, %d frames | steady frames/s | efficiency (of ceiling %.1f/s) | "
-                + "x parallelism 1 | frames/s incl. start and commit | MB/s | CPU-s | CPU share by thread |%n", size,
-                size, frames, ceiling);
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| %dx%d, %d frames | source | journal bytes/frame | steady frames/s | "
+                + "efficiency (of ceiling %.1f/s) | x first row | frames/s incl. start and commit | MB/s | CPU-s | "
+                + "CPU ms/frame | sink thread CPU ms/frame | CPU share by thread |%n", size, size, frames, ceiling);
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         double first = results.get(0).steadyFramesPerSecond();
-        for (Measured m : results) {
+        for (int i = 0; i < results.size(); i++) {
+            Measured m = results.get(i);
+            String source = resultSources.get(i);
+            double sinkCpu = m.cpuByStage().entrySet().stream().filter(e -> e.getKey().contains("hdf5-sink"))
+                    .mapToDouble(Map.Entry::getValue).sum();
             StringBuilder shares = new StringBuilder();
             m.cpuByStage().entrySet().stream()
                     .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
                     .filter(e -> e.getValue() / m.cpuSeconds() >= 0.01)
                     .forEach(e -> shares.append(String.format(Locale.ROOT, "%s %.0f %%; ", e.getKey(),
                             100 * e.getValue() / m.cpuSeconds())));
-            System.out.printf(Locale.ROOT, "| parallelism %d | %.1f | %.2f | %.2f | %.1f | %.0f | %.1f | %s |%n",
-                    m.parallelism(), m.steadyFramesPerSecond(), m.steadyFramesPerSecond() / ceiling,
+            System.out.printf(Locale.ROOT, "| parallelism %d | %s | %.0f | %.1f | %.2f | %.2f | %.1f | %.0f | %.1f | %.2f "
+                    + "| %.2f | %s |%n", m.parallelism(), source, (double) journaled.get(source) / frames,
+                    m.steadyFramesPerSecond(), m.steadyFramesPerSecond() / ceiling,
                     m.steadyFramesPerSecond() / first, m.framesPerSecond(), m.megabytesPerSecond(), m.cpuSeconds(),
-                    shares);
+                    1000 * m.cpuSeconds() / frames, 1000 * sinkCpu / frames, shares);
         }
     }
 
-    /** Writes one series into a journal as an ingest node would; returns the pixel bytes written. */
+    /** Writes one series of raw frames into a journal as an ingest node would; returns the pixel bytes written. */
     static long fill(Path journalRoot, String stream, String series, int size, int frames) {
+        return fill(journalRoot, stream, series, size, frames, false);
+    }
+
+    /**
+     * Writes one series into a journal as an ingest node would: raw pixels, or (with {@code compressed}) the
+     * bitshuffle+LZ4 chunks a DECTRIS detector sends, journaled as received.
+     *
+     * @return the frame body bytes written
+     */
+    static long fill(Path journalRoot, String stream, String series, int size, int frames, boolean compressed) {
         SimulationParameters p = SimulationParameters.defaults(size, size).withHitFraction(0.3);
         FrameSynthesizer synth = new FrameSynthesizer(p);
         UnsafeBuffer header = new UnsafeBuffer(new byte[512]);
@@ -137,14 +183,20 @@ public final class PipelineThroughputBenchmark {
             journal.append(header.byteArray(), 0, n, meta, 0, meta.length);
             // A few dozen distinct frames, repeated: synthesis is slower than the pipeline.
             List<byte[]> distinct = new ArrayList<>();
+            BitshuffleLz4Codec codec = new BitshuffleLz4Codec();
             for (int i = 0; i < Math.min(frames, 40); i++) {
-                distinct.add(FrameSynthesizer.toLittleEndianBytes(synth.frame(i)));
+                byte[] raw = FrameSynthesizer.toLittleEndianBytes(synth.frame(i));
+                if (compressed) {
+                    byte[] out = new byte[BitshuffleLz4Codec.maxCompressedLength(raw.length, 2)];
+                    raw = java.util.Arrays.copyOf(out, codec.compress(raw, 0, raw.length, 2, out, 0));
+                }
+                distinct.add(raw);
             }
             for (int f = 0; f < frames; f++) {
                 byte[] pixels = distinct.get(f % distinct.size());
-                FrameHeader h = new FrameHeader(series, f, 0, 1, size, size, PixelType.UINT16, f * 1_000_000L,
-                        System.currentTimeMillis() * 1_000_000L);
-                n = NativeHeaderFlyweight.encodeFrame(header, 0, h);
+                n = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, series, f, 0, 1, size, size,
+                        PixelType.UINT16, f * 1_000_000L, System.currentTimeMillis() * 1_000_000L, pixels.length,
+                        compressed ? PayloadCodec.BSLZ4 : PayloadCodec.RAW);
                 journal.append(header.byteArray(), 0, n, pixels, 0, pixels.length);
                 bytes += pixels.length;
             }
@@ -182,6 +234,38 @@ public final class PipelineThroughputBenchmark {
             }
         }
         throw new AssertionError();
+    }
+
+    /** @return single-thread milliseconds per frame to compress and to decompress a realistic frame */
+    static double[] codecMillis(int size) {
+        FrameSynthesizer synth = new FrameSynthesizer(SimulationParameters.defaults(size, size).withHitFraction(0.3));
+        List<byte[]> raw = new ArrayList<>();
+        List<byte[]> packed = new ArrayList<>();
+        BitshuffleLz4Codec codec = new BitshuffleLz4Codec();
+        for (int i = 0; i < 10; i++) {
+            byte[] f = FrameSynthesizer.toLittleEndianBytes(synth.frame(i));
+            byte[] out = new byte[BitshuffleLz4Codec.maxCompressedLength(f.length, 2)];
+            raw.add(f);
+            packed.add(java.util.Arrays.copyOf(out, codec.compress(f, 0, f.length, 2, out, 0)));
+        }
+        byte[] out = new byte[BitshuffleLz4Codec.maxCompressedLength(raw.get(0).length, 2)];
+        double[] ms = new double[2];
+        for (int round = 0; round < 2; round++) { // the first round warms up
+            for (int op = 0; op < 2; op++) {
+                long start = System.nanoTime();
+                int done = 0;
+                long sink = 0;
+                while (System.nanoTime() - start < 2_000_000_000L) {
+                    byte[] in = (op == 0 ? raw : packed).get(done % raw.size());
+                    sink += op == 0 ? codec.compress(in, 0, in.length, 2, out, 0)
+                            : codec.decompress(in, 0, in.length, 2, out, 0);
+                    done++;
+                }
+                blackhole = sink;
+                ms[op] = (System.nanoTime() - start) / 1e6 / done;
+            }
+        }
+        return ms;
     }
 
     /** Runs the bounded production job over the journal and measures it to the last committed file. */

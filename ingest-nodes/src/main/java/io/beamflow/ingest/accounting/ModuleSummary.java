@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param moduleIndex     module index
  * @param framesReceived  frames accepted and journaled
- * @param bytesReceived   payload bytes journaled (decoded pixels)
+ * @param bytesReceived   payload bytes journaled (pixels, or the compressed bytes of frames kept compressed)
  * @param gaps            frame numbers skipped between accepted frames
  * @param firstFrame      lowest accepted frame number, -1 if none
  * @param lastFrame       highest accepted frame number, -1 if none

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param endpoint           ZeroMQ endpoint
  * @param messagesReceived   multipart messages taken from the socket
  * @param framesJournaled    frames appended to the journal (all series)
- * @param bytesJournaled     frame payload bytes appended to the journal
+ * @param bytesJournaled     frame payload bytes appended to the journal (compressed ones for frames kept compressed)
  * @param rejected           rejected messages by reason (all, including those without a known series)
  * @param backpressureEvents times the node stopped reading because the journal volume was full
  * @param backpressured      whether the node is not reading right now because the volume is full

@@ -1,6 +1,9 @@
 package io.beamflow.ingest.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.beamflow.core.codec.BitshuffleLz4Codec;
+import io.beamflow.core.codec.PayloadCodec;
+import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.core.wire.NativeHeaderFlyweight;
 import io.beamflow.core.wire.RejectReason;
@@ -12,7 +15,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The native Beamflow protocol: FRAME = [header, payload], SERIES_START = [header, JSON],
  * SERIES_END = [header]. The received header part itself becomes the journal record's header
  * (receive time stamped in place), and the payload part (decoded by JeroMQ into a pooled direct
- * buffer) is appended from where it was received: one copy from the socket buffer to the journal.
+ * buffer) is appended from where it was received: one copy from the socket buffer to the journal. A FRAME with a
+ * version-2 header carries bitshuffle+LZ4 pixels (HDF5 filter 32008 chunk), journaled as sent after a structural
+ * check.
  */
 public final class NativeProtocolAdapter implements ProtocolAdapter {
     /** Name of this protocol in configuration. */
@@ -74,6 +79,16 @@ public final class NativeProtocolAdapter implements ProtocolAdapter {
             return writer.reject(RejectReason.PAYLOAD_LENGTH_MISMATCH, seriesId, flyweight.moduleIndex(),
                     "frame " + flyweight.frameNumber() + ": payload part has " + length
                             + " bytes, header declares " + flyweight.payloadLength());
+        }
+        if (flyweight.payloadCodec() == PayloadCodec.BSLZ4) {
+            // a version-2 header: bitshuffle+LZ4 pixels, journaled as sent once their structure is checked
+            int pixelBytes = PixelType.fromCode(flyweight.pixelTypeCode()).bytes();
+            long raw = (long) flyweight.width() * flyweight.height() * pixelBytes; // validated against the limits
+            String problem = BitshuffleLz4Codec.checkStructure(parts.view(1), 0, length, raw, pixelBytes);
+            if (problem != null) {
+                return writer.reject(RejectReason.BAD_ENCODING, seriesId, flyweight.moduleIndex(),
+                        "frame " + flyweight.frameNumber() + ": " + problem);
+            }
         }
         return writer.write(headerBuffer, flyweight.encodedLength(), seriesId, parts.view(1), 0, length);
     }

@@ -1,5 +1,7 @@
 package io.beamflow.ingest.protocol;
 
+import io.beamflow.core.codec.BitshuffleLz4Codec;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.wire.RejectReason;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -42,6 +44,68 @@ public final class SimplonImageDecoder {
      */
     public static boolean isRaw(String encoding) {
         return encoding.equals("<") || encoding.isEmpty();
+    }
+
+    /**
+     * Which encodings are journaled as received (and written to the data files as they are): bitshuffle+LZ4,
+     * the HDF5 filter 32008 chunk format.
+     *
+     * @param encoding an {@code encoding} field
+     * @return the codec the data keep in the journal, or {@code null} when they are decoded at ingest
+     */
+    public static PayloadCodec passThroughCodec(String encoding) {
+        return switch (encoding) {
+            case "bs8-lz4<", "bs16-lz4<", "bs32-lz4<" -> PayloadCodec.BSLZ4;
+            default -> null;
+        };
+    }
+
+    /**
+     * Checks compressed data that are journaled as received ({@link #passThroughCodec}) without decompressing
+     * them: element size against the pixel type, the 12-byte header's total against shape and type, the block
+     * size, and every block's compressed length against the data (overflow-safe). Corrupt LZ4 content inside a
+     * well-formed block is found when the reduction decompresses the frame (it quarantines it there).
+     *
+     * @param encoding   the {@code encoding} field (one {@link #passThroughCodec} accepts)
+     * @param data       the data part
+     * @param offset     its first byte
+     * @param length     its length
+     * @param rawLength  bytes the image has uncompressed (shape x pixel size), already checked against limits
+     * @param pixelBytes bytes per pixel
+     * @return {@code null} when the data may be journaled, else the reason ({@link #error()} says more)
+     */
+    public RejectReason checkCompressed(String encoding, org.agrona.DirectBuffer data, int offset, int length,
+            long rawLength, int pixelBytes) {
+        int elementSize = encoding.startsWith("bs8") ? 1 : encoding.startsWith("bs16") ? 2 : 4;
+        return checkBitshuffle(elementSize, data, offset, length, rawLength, pixelBytes);
+    }
+
+    /**
+     * As {@link #checkCompressed}, for a protocol that gives the element size itself (stream v2's compression tag
+     * {@code ["bslz4", elementSize, bytes]}).
+     *
+     * @param elementSize the element size the sender declares
+     * @param data        the compressed bytes (12-byte header first)
+     * @param offset      their first byte
+     * @param length      their length
+     * @param rawLength   bytes the image has uncompressed, already checked against limits
+     * @param pixelBytes  bytes per pixel of the image's type
+     * @return {@code null} when the data may be journaled as {@link PayloadCodec#BSLZ4}, else the reason
+     */
+    public RejectReason checkBitshuffle(int elementSize, org.agrona.DirectBuffer data, int offset, int length,
+            long rawLength, int pixelBytes) {
+        if (elementSize != pixelBytes) {
+            error = "bitshuffle/LZ4 element size " + elementSize + " with " + pixelBytes + "-byte pixels";
+            return RejectReason.BAD_ENCODING;
+        }
+        String problem = BitshuffleLz4Codec.checkStructure(data, offset, length, rawLength, elementSize);
+        if (problem != null) {
+            error = problem;
+            boolean wrongSize = length >= BitshuffleLz4Codec.HEADER_BYTES
+                    && data.getLong(offset, java.nio.ByteOrder.BIG_ENDIAN) != rawLength;
+            return wrongSize ? RejectReason.PAYLOAD_LENGTH_MISMATCH : RejectReason.BAD_ENCODING;
+        }
+        return null;
     }
 
     /** @return the buffer holding the last decoded image (valid until the next call) */

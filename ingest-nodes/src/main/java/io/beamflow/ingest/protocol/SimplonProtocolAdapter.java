@@ -3,6 +3,7 @@ package io.beamflow.ingest.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.frame.FrameHeader;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
@@ -21,9 +22,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code none} (1 part), {@code basic} (+ detector configuration) or {@code all} (+ flat-field, pixel
  * mask and count-rate table, 8 parts), optionally followed by an appendix part. Image: 4 parts
  * ({@code dimage-1.0}, {@code dimage_d-1.0}, data, {@code dconfig-1.0}), optionally an appendix.
- * The journal receives native records: decoded little-endian pixels, and series metadata derived from
- * the detector configuration; with {@code all}, the flat field, pixel mask and count-rate table follow it as
- * {@link SeriesArrays} for the master file. The series id is the detector's series number in decimal.
+ * The journal receives native records: little-endian pixels (decoded from {@code lz4<}), bitshuffle+LZ4
+ * frames as received (checked, not decompressed; see {@link SimplonImageDecoder#checkCompressed}), and series
+ * metadata derived from the detector configuration; with {@code all}, the flat field, pixel mask and count-rate
+ * table follow it as {@link SeriesArrays} for the master file. The series id is the detector's series number in
+ * decimal.
  */
 public final class SimplonProtocolAdapter implements ProtocolAdapter {
     /** Name of this protocol in configuration. */
@@ -286,6 +289,18 @@ public final class SimplonProtocolAdapter implements ProtocolAdapter {
         String encoding = d.path("encoding").asText("<");
         int hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, seriesId, frame, 0, 1, (int) w, (int) h,
                 type, 0, 0, raw);
+        PayloadCodec keep = SimplonImageDecoder.passThroughCodec(encoding);
+        if (keep != null) {
+            // Journaled as received (about a fifth of the raw bytes) after a structural check; the reduction
+            // decompresses it for its features and the sink writes these bytes as the frame's chunk.
+            RejectReason bad = decoder.checkCompressed(encoding, parts.view(2), 0, dataLength, raw, type.bytes());
+            if (bad != null) {
+                return writer.reject(bad, seriesId, 0, "frame " + frame + ": " + decoder.error());
+            }
+            hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, seriesId, frame, 0, 1, (int) w, (int) h,
+                    type, 0, 0, dataLength, keep);
+            return writer.write(header, hl, seriesId, parts.view(2), 0, dataLength);
+        }
         if (SimplonImageDecoder.isRaw(encoding)) {
             if (dataLength != raw) {
                 return writer.reject(RejectReason.PAYLOAD_LENGTH_MISMATCH, seriesId, 0, "frame " + frame

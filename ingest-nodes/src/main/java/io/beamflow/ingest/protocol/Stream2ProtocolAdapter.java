@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.frame.FrameHeader;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
@@ -39,9 +40,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * replaced by a description of it (dtype, shape, bytes, compression). The channel's {@code pixel_mask} and
  * {@code flatfield} and the {@code countrate_correction_lookup_table} travel decompressed as
  * {@link SeriesArrays} after the metadata JSON of the SERIES_START record, within the frame limit (named in
- * {@code series_arrays}, or in {@code series_arrays_omitted} when left out). Pixel decoding goes through the same
- * {@link SimplonImageDecoder} as stream v1 (bitshuffle+LZ4 as {@code bsNN-lz4<}), so that a change to how
- * v1 journals compressed frames applies here at {@link #journalImage}.
+ * {@code series_arrays}, or in {@code series_arrays_omitted} when left out). Images: raw as sent, {@code lz4} decoded, {@code bslz4}
+ * checked by the same {@link SimplonImageDecoder} as stream v1 and journaled as received (compressed pass-through).
  */
 public final class Stream2ProtocolAdapter implements ProtocolAdapter {
     /** Name of this protocol in configuration. */
@@ -354,7 +354,7 @@ public final class Stream2ProtocolAdapter implements ProtocolAdapter {
         return all;
     }
 
-    /** Decodes one channel's image (as stream v1 does: {@link SimplonImageDecoder}) and journals it. */
+    /** Journals one channel's image: raw as sent, lz4 decoded, bslz4 checked and kept compressed (as stream v1). */
     private boolean journalImage(String id, long frame, long startNs, Stream2Array a) {
         PixelType type = a.pixelType();
         int raw = (int) a.rawLength();
@@ -372,13 +372,17 @@ public final class Stream2ProtocolAdapter implements ProtocolAdapter {
             body.wrap(lz4.output());
             return writer.write(header, hl, id, body, 0, raw);
         }
-        String encoding = "bs" + (8 * type.bytes()) + "-lz4<";
-        RejectReason bad = decoder.decode(encoding, a.bytes(), raw, type.bytes());
+        // bslz4: journaled as received after a structural check, as stream v1's bitshuffle frames (compressed
+        // pass-through: the reduction decompresses it for its features, the sink writes these bytes as the chunk)
+        byte[] bytes = a.bytes();
+        body.wrap(bytes);
+        RejectReason bad = decoder.checkBitshuffle(a.elementSize(), body, 0, bytes.length, raw, type.bytes());
         if (bad != null) {
             return writer.reject(bad, id, 0, "image " + frame + ": " + decoder.error());
         }
-        body.wrap(decoder.output());
-        return writer.write(header, hl, id, body, 0, raw);
+        hl = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, id, frame, 0, 1, (int) a.dims()[1],
+                (int) a.dims()[0], type, startNs, 0, bytes.length, PayloadCodec.BSLZ4);
+        return writer.write(header, hl, id, body, 0, bytes.length);
     }
 
     private boolean onEnd(long series) throws CborException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamflow.core.codec.BitshuffleLz4Codec;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.journal.FrameJournal;
 import io.beamflow.core.journal.JournalConfig;
@@ -69,7 +70,7 @@ class SimplonProtocolAdapterTest {
     }
 
     @Test
-    void shouldAcceptHeaderDetailAllAndDecodeBitshuffle32BitImages() throws Exception {
+    void shouldAcceptHeaderDetailAllAndJournalBitshuffle32BitImagesAsReceived() throws Exception {
         byte[] config = utf8("{\"description\":\"EIGER2 X 4M\",\"x_pixels_in_detector\":40,\"y_pixels_in_detector\":30,"
                 + "\"bit_depth_image\":32,\"nimages\":2,\"ntrigger\":1,\"wavelength\":1.0}");
         assertTrue(send(utf8("{\"htype\":\"dheader-1.0\",\"series\":3,\"header_detail\":\"all\"}"), config,
@@ -78,6 +79,7 @@ class SimplonProtocolAdapterTest {
                 utf8("{\"htype\":\"dcountrate_table-1.0\",\"shape\":[2,1000],\"type\":\"float32\"}"), new byte[8000]));
         BitshuffleLz4Codec codec = new BitshuffleLz4Codec();
         byte[][] raw = new byte[2][40 * 30 * 4];
+        byte[][] sent = new byte[2][];
         for (int f = 0; f < 2; f++) {
             SplittableRandom r = new SplittableRandom(f);
             for (int i = 0; i < raw[f].length; i += 4) {
@@ -87,6 +89,7 @@ class SimplonProtocolAdapterTest {
             byte[] enc = new byte[BitshuffleLz4Codec.maxCompressedLength(raw[f].length, 4)];
             int n = codec.compress(raw[f], 0, raw[f].length, 4, enc, 0);
             byte[] data = java.util.Arrays.copyOf(enc, n);
+            sent[f] = data;
             assertTrue(send(utf8("{\"htype\":\"dimage-1.0\",\"series\":3,\"frame\":" + f + ",\"hash\":\"\"}"),
                     image(3, f, 40, 30, "uint32", "bs32-lz4<", data), data, utf8("{\"htype\":\"dconfig-1.0\"}")));
         }
@@ -109,10 +112,51 @@ class SimplonProtocolAdapterTest {
         assertEquals(40, recs.get(0).width());
         for (int f = 0; f < 2; f++) {
             assertEquals(PixelType.UINT32.code(), recs.get(1 + f).pixelType());
-            assertArrayEquals(raw[f], recs.get(1 + f).body());
+            assertEquals(PayloadCodec.BSLZ4, recs.get(1 + f).codec());
+            assertArrayEquals(sent[f], recs.get(1 + f).body(), "journaled as received");
+            assertEquals(sent[f].length, recs.get(1 + f).payloadLength());
+            assertArrayEquals(raw[f], recs.get(1 + f).pixels());
         }
         assertEquals(MessageType.SERIES_END, recs.get(3).type());
         assertEquals(2, recs.get(3).payloadLength(), "nimages x ntrigger from the detector configuration");
+    }
+
+    @Test
+    void shouldRejectStructurallyCorruptBitshuffleFramesAtIngestAndKeepJournalingTheGoodOnes() {
+        byte[] raw = new byte[64 * 64 * 2];
+        for (int i = 0; i < raw.length; i += 2) {
+            raw[i] = (byte) (i % 7);
+        }
+        byte[] enc = new byte[BitshuffleLz4Codec.maxCompressedLength(raw.length, 2)];
+        byte[] good = java.util.Arrays.copyOf(enc, new BitshuffleLz4Codec().compress(raw, 0, raw.length, 2, enc, 0));
+        byte[] dconfig = utf8("{\"htype\":\"dconfig-1.0\"}");
+        List<byte[]> corrupt = new java.util.ArrayList<>();
+        byte[] blockTooLong = good.clone();
+        new org.agrona.concurrent.UnsafeBuffer(blockTooLong).putInt(12, Integer.MAX_VALUE, java.nio.ByteOrder.BIG_ENDIAN);
+        corrupt.add(blockTooLong);
+        byte[] badBlockSize = good.clone();
+        new org.agrona.concurrent.UnsafeBuffer(badBlockSize).putInt(8, 12, java.nio.ByteOrder.BIG_ENDIAN);
+        corrupt.add(badBlockSize);
+        corrupt.add(java.util.Arrays.copyOf(good, good.length - 3)); // truncated
+        for (int f = 0; f < corrupt.size(); f++) {
+            byte[] d = corrupt.get(f);
+            assertFalse(send(utf8("{\"htype\":\"dimage-1.0\",\"series\":4,\"frame\":" + f + "}"),
+                    image(4, f, 64, 64, "uint16", "bs16-lz4<", d), d, dconfig), "corrupt frame " + f);
+        }
+        byte[] wrongTotal = good.clone();
+        wrongTotal[7] ^= 2;
+        assertFalse(send(utf8("{\"htype\":\"dimage-1.0\",\"series\":4,\"frame\":3}"),
+                image(4, 3, 64, 64, "uint16", "bs16-lz4<", wrongTotal), wrongTotal, dconfig));
+        assertTrue(send(utf8("{\"htype\":\"dimage-1.0\",\"series\":4,\"frame\":4}"),
+                image(4, 4, 64, 64, "uint16", "bs16-lz4<", good), good, dconfig));
+        var sum = acct.summary();
+        assertEquals(3, sum.rejected(RejectReason.BAD_ENCODING));
+        assertEquals(1, sum.rejected(RejectReason.PAYLOAD_LENGTH_MISMATCH));
+        assertEquals(1, sum.framesJournaled());
+        assertEquals(good.length, sum.bytesJournaled(), "the compressed bytes, not the raw ones");
+        JournalRecords.Rec rec = JournalRecords.frames(JournalRecords.readAll(tmp.resolve("j"))).get(0);
+        assertArrayEquals(good, rec.body());
+        assertArrayEquals(raw, rec.pixels());
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import io.beamflow.core.codec.BitshuffleLz4Codec;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.journal.FrameJournal;
 import io.beamflow.core.journal.JournalConfig;
@@ -275,7 +276,10 @@ class Stream2ProtocolAdapterTest {
         List<Rec> frames = JournalRecords.frames(all);
         assertEquals(3, frames.size());
         assertArrayEquals(u16, frames.get(0).body());
-        assertArrayEquals(u16b, frames.get(1).body());
+        assertEquals(PayloadCodec.BSLZ4, frames.get(1).codec(), "bslz4 journaled as received (pass-through)");
+        assertArrayEquals(bslz4(u16b, 2), frames.get(1).body());
+        assertArrayEquals(u16b, frames.get(1).pixels());
+        assertEquals(PayloadCodec.RAW, frames.get(2).codec(), "lz4 decoded at ingest");
         assertArrayEquals(u32, frames.get(2).body());
         assertEquals(PixelType.UINT16.code(), frames.get(1).pixelType());
         assertEquals(PixelType.UINT32.code(), frames.get(2).pixelType());
@@ -302,7 +306,7 @@ class Stream2ProtocolAdapterTest {
         List<Rec> frames = JournalRecords.frames(all);
         assertEquals(List.of("9", "9_threshold_2"), frames.stream().map(Rec::seriesId).toList());
         assertArrayEquals(a, frames.get(0).body());
-        assertArrayEquals(b, frames.get(1).body());
+        assertArrayEquals(b, frames.get(1).pixels());
         byte[] secondBody = all.stream().filter(r -> r.type() == MessageType.SERIES_START
                 && r.seriesId().equals("9_threshold_2")).findFirst().orElseThrow().body();
         JsonNode second = new ObjectMapper().readTree(Arrays.copyOf(secondBody, SeriesArrays.jsonLength(secondBody)));

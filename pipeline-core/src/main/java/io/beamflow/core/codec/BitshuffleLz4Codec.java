@@ -28,6 +28,7 @@ public final class BitshuffleLz4Codec {
     public static final int HEADER_BYTES = 12;
     private static final int TARGET_BLOCK_BYTES = 8192;
     private static final int MIN_BLOCK_ELEMENTS = 128;
+    private static final int MAX_BLOCK_BYTES = 1 << 26;
 
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     private final LZ4Compressor compressor = LZ4.fastCompressor();
@@ -57,6 +58,79 @@ public final class BitshuffleLz4Codec {
         int blockBytes = blockElements * elementSize;
         int blocks = length / blockBytes + 1;
         return HEADER_BYTES + blocks * (4 + LZ4.fastCompressor().maxCompressedLength(blockBytes)) + 8 * elementSize;
+    }
+
+    /**
+     * An upper bound of the compressed size of {@code rawLength} bytes with any valid block size, without
+     * overflow: what a record or message holding one compressed frame may declare at most.
+     *
+     * @param rawLength uncompressed bytes (non-negative)
+     * @return the bound
+     */
+    public static long compressedLengthBound(long rawLength) {
+        // per 8-element block at least (4-byte length + LZ4's worst case of n + n/255 + 16), plus the header
+        return HEADER_BYTES + rawLength + rawLength / 255 + (rawLength / 8 + 1) * 20;
+    }
+
+    /**
+     * Checks the structure of one compressed chunk without decompressing it, overflow-safe: the header's total
+     * must be {@code expectedLength}, its block size a positive multiple of 8 elements of at most 64 MiB, every
+     * block's compressed length must fit the data and LZ4's bound for the block, and the trailing uncompressed
+     * bytes must be exactly the elements left over. LZ4 content errors are found only when decompressing.
+     *
+     * @param src            the data
+     * @param offset         start of the header in {@code src}
+     * @param length         bytes of data
+     * @param expectedLength uncompressed bytes the frame's shape and type imply
+     * @param elementSize    bytes per element
+     * @return {@code null} when well formed, else what is wrong
+     */
+    public static String checkStructure(org.agrona.DirectBuffer src, int offset, int length, long expectedLength,
+            int elementSize) {
+        if (length < HEADER_BYTES) {
+            return "bitshuffle/LZ4 data of " + length + " bytes is shorter than its 12-byte header";
+        }
+        long total = src.getLong(offset, java.nio.ByteOrder.BIG_ENDIAN);
+        if (total != expectedLength) {
+            return "bitshuffle/LZ4 header declares " + Long.toUnsignedString(total) + " bytes, shape and type imply "
+                    + expectedLength;
+        }
+        if (elementSize <= 0 || expectedLength % elementSize != 0) {
+            return "size " + expectedLength + " is not a multiple of element size " + elementSize;
+        }
+        long blockBytes = src.getInt(offset + 8, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFFFFFFL;
+        if (blockBytes == 0 || blockBytes % elementSize != 0 || (blockBytes / elementSize) % 8 != 0
+                || blockBytes > MAX_BLOCK_BYTES) {
+            return "bitshuffle/LZ4 header declares an invalid block size of " + blockBytes + " bytes for "
+                    + elementSize + "-byte elements";
+        }
+        long blockElements = blockBytes / elementSize;
+        long elements = expectedLength / elementSize;
+        long fullBlocks = elements / blockElements;
+        long lastElements = elements % blockElements;
+        lastElements -= lastElements % 8;
+        long in = HEADER_BYTES;
+        for (long b = 0; b <= fullBlocks; b++) {
+            long bytes = b < fullBlocks ? blockBytes : lastElements * elementSize;
+            if (bytes == 0) {
+                break;
+            }
+            if (length - in < 4) {
+                return "bitshuffle/LZ4 data ends at block " + b + " of " + (fullBlocks + (lastElements > 0 ? 1 : 0));
+            }
+            long n = src.getInt(offset + (int) in, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFFFFFFL;
+            in += 4;
+            if (n == 0 || n > length - in || n > bytes + bytes / 255 + 16) {
+                return "bitshuffle/LZ4 block " + b + " declares " + n + " compressed bytes (" + (length - in)
+                        + " left, " + bytes + " bytes uncompressed)";
+            }
+            in += n;
+        }
+        long leftover = (elements % 8) * elementSize; // block sizes are multiples of 8 elements
+        if (length - in != leftover) {
+            return "bitshuffle/LZ4 data has " + (length - in) + " bytes after its blocks, expected " + leftover;
+        }
+        return null;
     }
 
     /**
@@ -144,7 +218,7 @@ public final class BitshuffleLz4Codec {
             throw new CodecException("declared size " + total + " is not a multiple of element size " + elementSize);
         }
         if (blockBytesDeclared == 0 || blockBytesDeclared % elementSize != 0
-                || (blockBytesDeclared / elementSize) % 8 != 0 || blockBytesDeclared > (1 << 26)) {
+                || (blockBytesDeclared / elementSize) % 8 != 0 || blockBytesDeclared > MAX_BLOCK_BYTES) {
             throw new CodecException("invalid block size " + blockBytesDeclared);
         }
         int blockElements = (int) (blockBytesDeclared / elementSize);

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Durable, append-only journal of validated messages on a Chronicle Queue. Each record is a native
- * header (see {@code NativeHeaderFlyweight}) followed by the body (pixel payload or JSON metadata).
+ * header (see {@code NativeHeaderFlyweight}) followed by the body (pixel payload, compressed as received when the
+ * header is version 2, or JSON metadata).
  *
  * <p>Appending is single-threaded (the owning agent's thread); tailers may be created from any thread
  * and each used by one thread. A record's index is stable across restarts, so Flink split state can be

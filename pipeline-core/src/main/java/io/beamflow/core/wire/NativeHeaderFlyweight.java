@@ -1,5 +1,7 @@
 package io.beamflow.core.wire;
 
+import io.beamflow.core.codec.BitshuffleLz4Codec;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.frame.FrameHeader;
 import io.beamflow.core.frame.PixelType;
 import java.nio.ByteOrder;
@@ -23,11 +25,17 @@ import org.agrona.MutableDirectBuffer;
  * 36     4    module count
  * 40     4    width  (x, fast axis)
  * 44     4    height (y, slow axis)
- * 48     4    pixel type code ({@link PixelType#code()})
+ * 48     4    pixel type code ({@link PixelType#code()}); version 2: 48 u16 pixel type code, 50 u16 payload codec
  * 52     4    series id length in bytes (1..64, ASCII)
  * 56     8    payload length in bytes (FRAME) or frame count (SERIES_END)
  * 64     n    series id
  * </pre>
+ *
+ * <p>Version 2 is the same layout for a FRAME whose body is compressed ({@link PayloadCodec}, e.g. the
+ * bitshuffle+LZ4 chunk a DECTRIS detector sent): the payload length is then the compressed body's length and
+ * the pixel type field holds the codec in its upper half. Raw frames and markers are written as version 1, so
+ * journals written before compressed frames existed read the same, and a reader that knows only version 1
+ * refuses a compressed record instead of taking its bytes for pixels.
  *
  * <p>{@link #wrap} checks only that the fixed part is present; {@link #validate} checks everything
  * else without allocating.
@@ -37,6 +45,8 @@ public final class NativeHeaderFlyweight {
     public static final int MAGIC = 0x574C4642;
     /** Current protocol version. */
     public static final short VERSION = 1;
+    /** Version of a FRAME header whose body is compressed ({@link #payloadCodec()}). */
+    public static final short COMPRESSED_VERSION = 2;
     /** Length of the fixed part before the series id. */
     public static final int FIXED_LENGTH = 64;
 
@@ -52,6 +62,7 @@ public final class NativeHeaderFlyweight {
     private static final int WIDTH_OFFSET = 40;
     private static final int HEIGHT_OFFSET = 44;
     private static final int PIXEL_TYPE_OFFSET = 48;
+    private static final int CODEC_OFFSET = 50;
     private static final int SERIES_ID_LENGTH_OFFSET = 52;
     private static final int PAYLOAD_LENGTH_OFFSET = 56;
 
@@ -109,12 +120,17 @@ public final class NativeHeaderFlyweight {
         if (magic() != MAGIC) {
             return RejectReason.BAD_MAGIC;
         }
-        if (version() != VERSION) {
+        int version = version();
+        if (version != VERSION && version != COMPRESSED_VERSION) {
             return RejectReason.UNSUPPORTED_VERSION;
         }
         MessageType type = messageType();
         if (type == null) {
             return RejectReason.UNKNOWN_MESSAGE_TYPE;
+        }
+        PayloadCodec codec = payloadCodec();
+        if (version == COMPRESSED_VERSION && (type != MessageType.FRAME || codec == null || codec == PayloadCodec.RAW)) {
+            return RejectReason.BAD_ENCODING;
         }
         int idLength = seriesIdLength();
         if (idLength <= 0 || idLength > FrameHeader.MAX_SERIES_ID_LENGTH) {
@@ -146,8 +162,13 @@ public final class NativeHeaderFlyweight {
         }
         // overflow-safe: (long) w * h * 4 wraps for w = h = 2^31 - 1
         long implied = limits.frameBytes(w, h, pixelType.bytes());
-        if (declared > limits.maxFrameBytes() || implied < 0) {
+        if (implied < 0 || codec == PayloadCodec.RAW && declared > limits.maxFrameBytes()) {
             return RejectReason.FRAME_TOO_LARGE;
+        }
+        if (codec != PayloadCodec.RAW) {
+            boolean fits = declared >= BitshuffleLz4Codec.HEADER_BYTES
+                    && declared <= BitshuffleLz4Codec.compressedLengthBound(implied);
+            return fits ? null : RejectReason.PAYLOAD_LENGTH_MISMATCH;
         }
         if (declared != implied) {
             return RejectReason.PAYLOAD_LENGTH_MISMATCH;
@@ -241,7 +262,14 @@ public final class NativeHeaderFlyweight {
 
     /** @return the raw pixel type code */
     public int pixelTypeCode() {
-        return buffer.getInt(offset + PIXEL_TYPE_OFFSET, LE);
+        return version() == COMPRESSED_VERSION ? buffer.getShort(offset + PIXEL_TYPE_OFFSET, LE) & 0xFFFF
+                : buffer.getInt(offset + PIXEL_TYPE_OFFSET, LE);
+    }
+
+    /** @return how the body is encoded ({@link PayloadCodec#RAW} for version 1), or {@code null} when unknown */
+    public PayloadCodec payloadCodec() {
+        return version() == COMPRESSED_VERSION
+                ? PayloadCodec.fromCode(buffer.getShort(offset + CODEC_OFFSET, LE) & 0xFFFF) : PayloadCodec.RAW;
     }
 
     /** @return the series id length in bytes */
@@ -249,7 +277,7 @@ public final class NativeHeaderFlyweight {
         return buffer.getInt(offset + SERIES_ID_LENGTH_OFFSET, LE);
     }
 
-    /** @return payload length (FRAME) or frame count (SERIES_END) */
+    /** @return payload length (FRAME: of the body as stored, compressed or not) or frame count (SERIES_END) */
     public long payloadLength() {
         return buffer.getLong(offset + PAYLOAD_LENGTH_OFFSET, LE);
     }
@@ -308,9 +336,27 @@ public final class NativeHeaderFlyweight {
     public static int encode(MutableDirectBuffer dst, int at, MessageType type, String seriesId, long frameNumber,
             int moduleIndex, int moduleCount, int width, int height, PixelType pixelType,
             long acquisitionTimeNs, long receiveTimeNs, long payloadLengthOrFrameCount) {
+        return encode(dst, at, type, seriesId, frameNumber, moduleIndex, moduleCount, width, height, pixelType,
+                acquisitionTimeNs, receiveTimeNs, payloadLengthOrFrameCount, PayloadCodec.RAW);
+    }
+
+    /**
+     * Encodes a header whose body is encoded with {@code codec}: version 1 for {@link PayloadCodec#RAW}, else a
+     * version 2 FRAME header.
+     *
+     * @param payloadLengthOrFrameCount the body's length as stored (compressed bytes for a compressed frame)
+     * @return bytes written
+     */
+    public static int encode(MutableDirectBuffer dst, int at, MessageType type, String seriesId, long frameNumber,
+            int moduleIndex, int moduleCount, int width, int height, PixelType pixelType,
+            long acquisitionTimeNs, long receiveTimeNs, long payloadLengthOrFrameCount, PayloadCodec codec) {
+        boolean compressed = codec != PayloadCodec.RAW;
+        if (compressed && type != MessageType.FRAME) {
+            throw new IllegalArgumentException("only a FRAME body can be compressed, not a " + type);
+        }
         byte[] id = seriesId.getBytes(StandardCharsets.US_ASCII);
         dst.putInt(at + MAGIC_OFFSET, MAGIC, LE);
-        dst.putShort(at + VERSION_OFFSET, VERSION, LE);
+        dst.putShort(at + VERSION_OFFSET, compressed ? COMPRESSED_VERSION : VERSION, LE);
         dst.putShort(at + TYPE_OFFSET, (short) type.code(), LE);
         dst.putLong(at + FRAME_NUMBER_OFFSET, frameNumber, LE);
         dst.putLong(at + ACQ_TIME_OFFSET, acquisitionTimeNs, LE);
@@ -320,6 +366,9 @@ public final class NativeHeaderFlyweight {
         dst.putInt(at + WIDTH_OFFSET, width, LE);
         dst.putInt(at + HEIGHT_OFFSET, height, LE);
         dst.putInt(at + PIXEL_TYPE_OFFSET, pixelType == null ? 0 : pixelType.code(), LE);
+        if (compressed) {
+            dst.putShort(at + CODEC_OFFSET, (short) codec.code(), LE);
+        }
         dst.putInt(at + SERIES_ID_LENGTH_OFFSET, id.length, LE);
         dst.putLong(at + PAYLOAD_LENGTH_OFFSET, payloadLengthOrFrameCount, LE);
         dst.putBytes(at + FIXED_LENGTH, id);

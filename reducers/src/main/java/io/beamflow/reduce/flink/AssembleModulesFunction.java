@@ -3,6 +3,7 @@ package io.beamflow.reduce.flink;
 import io.beamflow.core.config.ReductionConfig;
 import io.beamflow.core.wire.MessageType;
 import io.beamflow.reduce.flink.source.JournalRecord;
+import io.beamflow.reduce.kernel.CompressedFrameDecoder;
 import io.beamflow.reduce.kernel.ModuleGeometry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
     private final ReductionConfig.AssemblyConfig config;
     private transient ModuleGeometry geometry;
     private transient Map<Long, int[]> destinationCache;
+    private transient CompressedFrameDecoder decompressor;
     private transient MapState<Long, PartialFrame> pending;
     private transient MapState<Long, Boolean> emitted;
     private transient ValueState<SeriesProgress> progress;
@@ -57,6 +59,7 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
     public void open(OpenContext openContext) {
         geometry = ModuleGeometry.of(config);
         destinationCache = new HashMap<>();
+        decompressor = new CompressedFrameDecoder();
         // explicit, versioned serializers: savepoints do not depend on the classes' reflective layout
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-frames", LongSerializer.INSTANCE,
                 new PartialFrameSerializer()));
@@ -125,6 +128,16 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
             LOG.warn("module part of {}#{} rejected: {}", r.seriesId, r.frameNumber, e.getMessage());
             return;
         }
+        byte[] pixels;
+        try {
+            // a compressed part is decompressed here: assembly changes the layout, so its chunk cannot be kept
+            pixels = decompressor.decode(r.payload, r.payloadCodec, r.width, r.height, r.pixelType, true);
+        } catch (IllegalArgumentException e) {
+            modulePartsRejected.inc();
+            LOG.warn("module part {} of {}#{} rejected: its {} body does not decompress: {}", r.moduleIndex,
+                    r.seriesId, r.frameNumber, r.payloadCodec, e.getMessage());
+            return;
+        }
         PartialFrame f = pending.get(r.frameNumber);
         if (f == null) {
             f = new PartialFrame();
@@ -142,7 +155,7 @@ public final class AssembleModulesFunction extends KeyedProcessFunction<String, 
                     r.frameNumber, r.pixelType, f.pixelType);
             return;
         }
-        ModuleGeometry.place(dest, r.payload, f.pixels, r.pixelType.bytes());
+        ModuleGeometry.place(dest, pixels, f.pixels, r.pixelType.bytes());
         f.presentMask |= 1L << r.moduleIndex;
         f.partWidth[r.moduleIndex] = r.width;
         f.partHeight[r.moduleIndex] = r.height;

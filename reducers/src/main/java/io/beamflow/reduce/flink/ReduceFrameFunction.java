@@ -1,5 +1,6 @@
 package io.beamflow.reduce.flink;
 
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.config.ReductionConfig;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.result.FrameResult;
@@ -8,6 +9,7 @@ import io.beamflow.core.wire.WireLimits;
 import io.beamflow.reduce.flink.source.JournalRecord;
 import io.beamflow.reduce.flink.source.JournalSettings;
 import io.beamflow.reduce.flink.source.reader.JournalPixelReader;
+import io.beamflow.reduce.kernel.CompressedFrameDecoder;
 import io.beamflow.reduce.kernel.FrameReducer;
 import io.beamflow.reduce.kernel.FrameReducerFactory;
 import io.beamflow.reduce.kernel.ImageShape;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * series at its first record, so that calibration can change between series; the few most recent series
  * keep theirs, as one subtask of the frame-parallel reduction sees frames of interleaved series. Every
  * result carries its record's place in its ordered sequence; when the results are put back in order
- * downstream, a record that is dropped here leaves a {@link FrameResult.Kind#DROPPED} result in its place.
+ * downstream, a record that is dropped here leaves a {@link FrameResult.Kind#DROPPED} result in its place. A frame
+ * journaled compressed (bitshuffle+LZ4 as the detector sent it) is decompressed for its features; when the sink
+ * writes the same chunk format, the received bytes go on as the frame's chunk (pass-through).
  */
 public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord, FrameResult> {
     private static final long serialVersionUID = 1L;
@@ -43,6 +47,9 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
     private final int maxHeaderBytes;
     private final long maxFrameBytes;
     private final long maxPixels;
+    private final PayloadCodec passThrough;
+    private transient CompressedFrameDecoder decompressor;
+    private transient Counter framesPassedThrough;
     private transient JournalPixelReader pixelReader;
     /** Series this subtask quarantined, with the reason; later frames of them are not reduced. */
     private transient Map<String, String> quarantined;
@@ -82,6 +89,23 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
      */
     public ReduceFrameFunction(ReductionConfig config, boolean holdPlaces, JournalSettings journalSettings,
             WireLimits limits) {
+        this(config, holdPlaces, journalSettings, limits, null);
+    }
+
+    /**
+     * @param config          reduction settings
+     * @param holdPlaces      whether a dropped record leaves a {@link FrameResult.Kind#DROPPED} result
+     * @param journalSettings journal layout, to read the pixels of frames that arrive as references; {@code null}:
+     *                        every frame carries its pixels
+     * @param limits          largest accepted header and frame (with {@code journalSettings})
+     * @param passThrough     the codec of the sink's chunks (see {@link PayloadCodec#ofSinkCompression}): a frame
+     *                        journaled with it is decompressed only for its features, and its received bytes go on
+     *                        as its {@link FrameResult#chunk}, without the pixels; {@code null}: compressed frames
+     *                        are decompressed and go on as pixels
+     */
+    public ReduceFrameFunction(ReductionConfig config, boolean holdPlaces, JournalSettings journalSettings,
+            WireLimits limits, PayloadCodec passThrough) {
+        this.passThrough = passThrough == PayloadCodec.RAW ? null : passThrough;
         this.config = config;
         this.holdPlaces = holdPlaces;
         this.journalSettings = journalSettings;
@@ -94,6 +118,8 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
     @Override
     public void open(OpenContext openContext) {
         framesReduced = getRuntimeContext().getMetricGroup().counter("framesReduced");
+        framesPassedThrough = getRuntimeContext().getMetricGroup().counter("framesPassedThrough");
+        decompressor = new CompressedFrameDecoder();
         modulePartsWithoutGeometry = getRuntimeContext().getMetricGroup().counter("modulePartsWithoutGeometry");
         framesWithoutCorrections = getRuntimeContext().getMetricGroup().counter("framesReducedWithoutCalibration");
         framesMissingInJournal = getRuntimeContext().getMetricGroup().counter("framesMissingInJournal");
@@ -267,10 +293,17 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
                 return null;
             }
         }
-        FrameReducer reducer = ensureReducer(r.seriesId, r.width, r.height, r.pixelType);
+        // A compressed frame whose received bytes the sink can write as they are is decompressed into a reused
+        // buffer for its features only (no stage before the file changes its pixels: they are the raw pixels, and
+        // an assembled frame arrives uncompressed); otherwise its pixels travel on. A body that does not
+        // decompress quarantines the series (CodecException), it never fails the job.
+        FrameReducer reducer = ensureReducer(r.seriesId, r.width, r.height, r.pixelType); // checks the shape first
         if (!current.calibrated()) {
             framesWithoutCorrections.inc();
         }
+        boolean keepReceived = passThrough != null && r.payloadCodec == passThrough && r.moduleCount == 1;
+        byte[] pixels = decompressor.decode(r.payload, r.payloadCodec, r.width, r.height, r.pixelType,
+                keepReceived);
         FrameResult out = new FrameResult();
         out.kind = FrameResult.Kind.FRAME;
         out.seriesId = r.seriesId;
@@ -280,9 +313,15 @@ public final class ReduceFrameFunction extends RichFlatMapFunction<JournalRecord
         out.pixelType = r.pixelType;
         out.acquisitionTimeNs = r.acquisitionTimeNs;
         out.receiveTimeNs = r.receiveTimeNs;
-        out.pixels = r.payload;
         out.incomplete = r.incomplete;
-        out.features = reducer.reduce(r.payload, r.pixelType, r.invalidMask);
+        out.features = reducer.reduce(pixels, r.pixelType, r.invalidMask);
+        if (keepReceived) {
+            out.chunk = r.payload;
+            out.chunkCodec = passThrough.configName();
+            framesPassedThrough.inc();
+        } else {
+            out.pixels = pixels;
+        }
         framesReduced.inc();
         return out;
     }

@@ -1,5 +1,6 @@
 package io.beamflow.reduce.flink;
 
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.config.BeamflowConfig;
 import io.beamflow.core.config.ReductionConfig;
 import io.beamflow.core.result.FrameResult;
@@ -28,7 +29,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * TaskManagers); the decision ({@link RuleDecisionFunction}, keyed by stream or assembled series) first puts
  * each of them back in journal order, so that the rules and the sink see every series whole and in order.
  * Objects are reused between chained operators (no operator changes a record after passing it on), which
- * saves a copy of every frame's pixels per chained stage.
+ * saves a copy of every frame's pixels per chained stage. Frames journaled bitshuffle+LZ4 compressed pass
+ * through to the sink as their received bytes when {@code sink.compression} is bslz4.
  */
 public final class ReductionJob {
     private ReductionJob() {
@@ -118,7 +120,8 @@ public final class ReductionJob {
         // the reduction differs: at parallelism 1 it is chained to the source.
         DataStream<JournalRecord> toReduce = env.getParallelism() == 1 ? records : records.rebalance();
         DataStream<FrameResult> reduced = toReduce
-                .flatMap(new ReduceFrameFunction(rc, true, byReference ? journal : null, limits)).name("reduce-frames")
+                .flatMap(new ReduceFrameFunction(rc, true, byReference ? journal : null, limits,
+                        PayloadCodec.ofSinkCompression(config.sink.compression))).name("reduce-frames")
                 .uid("reduce-frames");
         if (inReduction != null) {
             reduced = reduced.map(inReduction).name("in-reduction").uid("in-reduction");

@@ -1,5 +1,7 @@
 package io.beamflow.reduce.flink;
 
+import io.beamflow.core.codec.BitshuffleLz4Codec;
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.frame.FrameHeader;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.journal.FrameJournal;
@@ -33,6 +35,23 @@ final class JournalFixture implements AutoCloseable {
                 frameNumber * 1_000_000L, System.nanoTime());
         int n = NativeHeaderFlyweight.encodeFrame(header, 0, h);
         journal.append(header.byteArray(), 0, n, pixels, 0, pixels.length);
+    }
+
+    /**
+     * Appends a uint16 frame as an ingest node journals a bitshuffle+LZ4 frame it received: compressed, with a
+     * version-2 header.
+     *
+     * @return the compressed body
+     */
+    byte[] compressedFrame(String seriesId, long frameNumber, int module, int modules, int width, int height,
+            byte[] pixels) {
+        byte[] enc = new byte[BitshuffleLz4Codec.maxCompressedLength(pixels.length, 2)];
+        byte[] body = java.util.Arrays.copyOf(enc, new BitshuffleLz4Codec().compress(pixels, 0, pixels.length, 2, enc, 0));
+        int n = NativeHeaderFlyweight.encode(header, 0, MessageType.FRAME, seriesId, frameNumber, module, modules,
+                width, height, PixelType.UINT16, frameNumber * 1_000_000L, System.nanoTime(), body.length,
+                PayloadCodec.BSLZ4);
+        journal.append(header.byteArray(), 0, n, body, 0, body.length);
+        return body;
     }
 
     void seriesEnd(String seriesId, long frames) {

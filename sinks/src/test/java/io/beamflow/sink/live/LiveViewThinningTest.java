@@ -55,6 +55,38 @@ class LiveViewThinningTest {
     }
 
     @Test
+    void shouldDecompressTheImagesOfFramesThatPassedThroughAsTheirReceivedChunk() {
+        AtomicLong now = new AtomicLong(0);
+        LiveViewThinning thinning = new LiveViewThinning(100_000_000L, now::get);
+        byte[] raw = new byte[64 * 8 * 2];
+        for (int i = 0; i < raw.length; i += 2) {
+            raw[i] = (byte) (i % 13);
+        }
+        byte[] enc = new byte[io.beamflow.core.codec.BitshuffleLz4Codec.maxCompressedLength(raw.length, 2)];
+        byte[] chunk = java.util.Arrays.copyOf(enc, new io.beamflow.core.codec.BitshuffleLz4Codec()
+                .compress(raw, 0, raw.length, 2, enc, 0));
+        FrameResult passed = frame(0);
+        passed.width = 64;
+        passed.height = 8;
+        passed.pixels = null;
+        passed.chunk = chunk;
+        passed.chunkCodec = "bslz4";
+        FrameResult image = thinning.map(passed);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(raw, image.pixels, "the live view's image");
+        assertNull(image.chunk);
+        assertSame(chunk, passed.chunk, "the HDF5 sink's result keeps its chunk and no pixels");
+        assertNull(passed.pixels);
+        now.addAndGet(10_000_000L);
+        assertNull(thinning.map(passed).pixels, "10 ms later: no image, nothing decompressed");
+        now.addAndGet(100_000_000L);
+        FrameResult corrupt = passed.shallowCopy();
+        corrupt.chunk = java.util.Arrays.copyOf(chunk, 20);
+        FrameResult skipped = thinning.map(corrupt);
+        assertNull(skipped.pixels, "a chunk that does not decompress gives no image, and no failure");
+        assertEquals(0, skipped.frameNumber);
+    }
+
+    @Test
     void shouldPassNoPixelsWhenALivePathGivesTheImages() {
         LiveViewThinning thinning = new LiveViewThinning(Long.MAX_VALUE, () -> 0L);
         assertNull(thinning.map(frame(0)).pixels);

@@ -1,5 +1,6 @@
 package io.beamflow.reduce.flink.source;
 
+import io.beamflow.core.codec.PayloadCodec;
 import io.beamflow.core.frame.PixelType;
 import io.beamflow.core.wire.MessageType;
 
@@ -37,8 +38,13 @@ public final class JournalRecord {
      * reference; the reduction reads them by {@link #journalIndex}), else {@code null}.
      */
     public String journalDirectory;
-    /** Little-endian pixels (FRAME only; {@code null} while they are left in the journal). */
+    /**
+     * The frame's body as journaled (FRAME only; {@code null} while it is left in the journal): little-endian pixels,
+     * or the compressed chunk the detector sent (see {@link #payloadCodec}).
+     */
     public byte[] payload;
+    /** Encoding of {@link #payload}; module assembly and the reduction decompress a compressed one. */
+    public PayloadCodec payloadCodec = PayloadCodec.RAW;
     /** Whether module parts were missing at assembly. */
     public boolean incomplete;
     /** Pixels invalid from assembly (non-zero: missing module or gap), or {@code null}. */

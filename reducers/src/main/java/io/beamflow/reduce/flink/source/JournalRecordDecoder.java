@@ -9,7 +9,10 @@ import io.beamflow.core.wire.WireLimits;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 
-/** Validates a journal record (native header + body) and copies it out into a {@link JournalRecord}. */
+/**
+ * Validates a journal record (native header + body) and copies it out into a {@link JournalRecord}: version-1
+ * records (raw pixels, markers) and version-2 FRAME records (a compressed body, copied as it is, with its codec).
+ */
 public final class JournalRecordDecoder {
     private final NativeHeaderFlyweight header = new NativeHeaderFlyweight();
     private final WireLimits limits;
@@ -87,6 +90,7 @@ public final class JournalRecordDecoder {
             r.width = header.width();
             r.height = header.height();
             r.pixelType = PixelType.fromCode(header.pixelTypeCode());
+            r.payloadCodec = header.payloadCodec();
             if (filter.wantPixels(r)) {
                 r.payload = new byte[bodyLength];
                 buffer.getBytes(offset + headerLength, r.payload);
