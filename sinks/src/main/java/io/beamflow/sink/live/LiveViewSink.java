@@ -107,6 +107,7 @@ public final class LiveViewSink implements Sink<FrameResult> {
         DataStreamSink<FrameResult> counts = toView.sinkTo(new LiveViewSink(control.liveViewEndpoint,
                 control.liveViewMaxRateHz, control.liveViewMaxEdge, true, true))
                 .name("live-view-record-path").uid("live-view-record-path").setParallelism(1);
+        // (where it is chained into the record path's decision, at parallelism 1, one slot holds every task anyway)
         counts.getTransformation().setCoLocationGroupKey(group);
         DataStreamSink<FrameResult> frames = live.sinkTo(new LiveViewSink(control.liveViewEndpoint,
                 control.liveViewMaxRateHz, control.liveViewMaxEdge, true, true))
