@@ -143,8 +143,9 @@ class FlinkLiveViewAndMetricsITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         env.setParallelism(1);
         env.enableCheckpointing(100); // aligned: a task taking both paths would wait for the stalled one's barrier
-        DataStream<FrameResult> record = env.fromSequence(0, 100_000).map(FlinkLiveViewAndMetricsITCase::stallAfterFirst)
-                .returns(FrameResult.class).name("stalled-record-path");
+        DataStream<FrameResult> record = env.fromSequence(0, 100_000)
+                .map(FlinkLiveViewAndMetricsITCase::stallAfterFirst).returns(FrameResult.class)
+                .name("stalled-record-path");
         DataStream<FrameResult> live = env.fromSequence(0, 100_000).map(FlinkLiveViewAndMetricsITCase::liveSample)
                 .returns(FrameResult.class).name("live-path");
         assertNotNull(LiveViewSink.attach(record, live, control));

@@ -171,7 +171,8 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
             for (int i = 0; open.sampler == null && i < maxRecordsPerFetch && !isDone(open); i++) {
                 int read = open.cursor.poll((index, buffer, offset, length) -> {
                     boolean reference = pixelsByReference && !open.split.isRemote();
-                    JournalRecord r = reference ? decoder.decode(open.split.streamId(), index, buffer, offset, length, f -> false)
+                    JournalRecord r = reference
+                            ? decoder.decode(open.split.streamId(), index, buffer, offset, length, f -> false)
                             : decoder.decode(open.split.streamId(), index, buffer, offset, length);
                     if (r == null) {
                         malformedRecords.inc();
