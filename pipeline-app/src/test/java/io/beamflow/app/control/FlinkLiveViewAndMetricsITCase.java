@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.beamflow.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -111,6 +112,57 @@ class FlinkLiveViewAndMetricsITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
             Metrics.removeRegistry(registry);
+        }
+    }
+
+    /** Holds the record path's task after its first record until the test ends. */
+    private static final java.util.concurrent.CountDownLatch RECORD_PATH_RELEASED =
+            new java.util.concurrent.CountDownLatch(1);
+
+    static FrameResult stallAfterFirst(long n) throws InterruptedException {
+        if (n > 0) {
+            RECORD_PATH_RELEASED.await();
+        }
+        FrameResult r = frame(n);
+        r.pixels = null;
+        return r;
+    }
+
+    static FrameResult liveSample(long n) throws InterruptedException {
+        FrameResult r = frame(n);
+        r.preview = true;
+        return r;
+    }
+
+    @Test
+    void shouldKeepPublishingTheLivePathWhileTheRecordPathIsStalledAcrossCheckpoints() throws Exception {
+        ControlConfig control = new ControlConfig();
+        control.liveViewEndpoint = "tcp://127.0.0.1:*";
+        control.liveViewMaxRateHz = 0; // every live sample
+        control.liveViewMaxEdge = 300;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.setParallelism(1);
+        env.enableCheckpointing(100); // aligned: a task taking both paths would wait for the stalled one's barrier
+        DataStream<FrameResult> record = env.fromSequence(0, 100_000)
+                .map(FlinkLiveViewAndMetricsITCase::stallAfterFirst).returns(FrameResult.class)
+                .name("stalled-record-path");
+        DataStream<FrameResult> live = env.fromSequence(0, 100_000).map(FlinkLiveViewAndMetricsITCase::liveSample)
+                .returns(FrameResult.class).name("live-path");
+        assertNotNull(LiveViewSink.attach(record, live, control));
+        java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
+        JobClient job = env.executeAsync("live-view-stalled-record-path-itcase");
+        try (LiveViewSubscriber sub = new LiveViewSubscriber(control.liveViewEndpoint, m -> {
+            if ("frame".equals(m.header().type)) {
+                frames.incrementAndGet();
+            }
+        })) {
+            // about 2 s of samples at 100 Hz, across about 20 checkpoint triggers that cannot complete
+            Await.until(Duration.ofSeconds(90), () -> "200 live frames while the record path is stalled (got "
+                    + frames.get() + ")", () -> frames.get() >= 200);
+            assertEquals(0, sub.undecodable());
+        } finally {
+            RECORD_PATH_RELEASED.countDown();
+            job.cancel().get(30, TimeUnit.SECONDS);
         }
     }
 

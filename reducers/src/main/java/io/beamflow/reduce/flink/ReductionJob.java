@@ -17,6 +17,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -33,6 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * through to the sink as their received bytes when {@code sink.compression} is bslz4.
  */
 public final class ReductionJob {
+    /** Co-location group of the live path's last task ({@code live-decide}), for consumers of the live path. */
+    public static final String LIVE_PATH_GROUP = "beamflow-live-path";
+
     private ReductionJob() {
     }
 
@@ -142,15 +146,22 @@ public final class ReductionJob {
             JournalSource liveSource = JournalSource.live(journals, rc.streamDiscoveryIntervalMs,
                     rc.stopAfterSeriesEnd, expected, limits, journal, liveFramesPerSecond);
             // The live path's records leave each task at once (buffer timeout 0): they are few, and a partly
-            // filled network buffer would otherwise wait for the periodic flush.
-            live = env.fromSource(liveSource, WatermarkStrategy.noWatermarks(), "live-source")
+            // filled network buffer would otherwise wait for the periodic flush. Its source emits the newest frame
+            // as a reference, read from the journal by the reduction chained to it.
+            SingleOutputStreamOperator<FrameResult> decidedLive = env
+                    .fromSource(liveSource, WatermarkStrategy.noWatermarks(), "live-source")
                     .uid("live-source").setParallelism(1)
-                    .flatMap(new ReduceFrameFunction(rc, true)).name("live-reduce").uid("live-reduce")
-                    .setParallelism(1).setBufferTimeout(0)
+                    .flatMap(new ReduceFrameFunction(rc, true, journal, limits)).name("live-reduce")
+                    .uid("live-reduce").setParallelism(1).setBufferTimeout(0)
                     .keyBy(r -> r.orderKey).connect(rules)
                     .process(new RuleDecisionFunction(rc.rulesDirectory, roiNames))
-                    .name("live-decide").uid("live-decide").setParallelism(1)
-                    .map(new MarkPreview()).name("live-mark").uid("live-mark").setParallelism(1).setBufferTimeout(0);
+                    .name("live-decide").uid("live-decide").setParallelism(1);
+            SingleOutputStreamOperator<FrameResult> marked = decidedLive.map(new MarkPreview()).name("live-mark")
+                    .uid("live-mark").setParallelism(1).setBufferTimeout(0);
+            // Whatever consumes the live path in the same slot (the live view) co-locates with this key.
+            decidedLive.getTransformation().setCoLocationGroupKey(LIVE_PATH_GROUP);
+            marked.getTransformation().setCoLocationGroupKey(LIVE_PATH_GROUP);
+            live = marked;
         }
         return new Streams(decided, live);
     }

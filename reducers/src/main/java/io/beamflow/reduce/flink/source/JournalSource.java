@@ -16,6 +16,7 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.SourceReaderOptions;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
 
@@ -73,7 +74,8 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
 
     /**
      * The live path's source: it reads the same journals (their headers only) and emits every series marker but
-     * only the fresh frames a {@link LiveFrameSampler} takes, at most {@code maxFramesPerSecond}; it never
+     * only the newest fresh frame a {@link LiveFrameSampler} takes, at most {@code maxFramesPerSecond}, as a
+     * reference (the reduction reads its pixels from the journal, {@link JournalRecord#journalDirectory}); it never
      * releases a journal.
      *
      * @param journals            where the journals are (local directories only: a journal server would send
@@ -128,11 +130,16 @@ public final class JournalSource implements Source<JournalRecord, JournalSplit, 
         WireLimits limits = new WireLimits(maxHeaderBytes, maxFrameBytes);
         boolean live = liveMinIntervalNs > 0;
         long interval = liveMinIntervalNs;
+        Configuration readerConfig = new Configuration();
+        if (live) {
+            // one fetch waits for the task thread at most, so a frame taken is never behind another one
+            readerConfig.set(SourceReaderOptions.ELEMENT_QUEUE_CAPACITY, 1);
+        }
         return new JournalSourceReader(() -> new JournalSplitReader(limits, 64, stopAfterSeriesEnd, malformed,
                 journalSettings, journals.serverTimeoutMs(), serverErrors,
                 live ? () -> new LiveFrameSampler(interval, LIVE_MAX_AGE_NS, System::nanoTime,
                         JournalSource::epochNanos) : null, pixelsByReference),
-                new Configuration(), context, journals.remote() ? null : journals.directory(),
+                readerConfig, context, journals.remote() ? null : journals.directory(),
                 journals.serverTimeoutMs(), !live);
     }
 

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * journals are tailed, remote ones replayed from their ingest node's journal server (one client per
  * server). A split finishes (bounded mode) after it delivered {@code stopAfterSeriesEnd} SERIES_END
  * records. Malformed records are skipped, logged and counted. On the live path (with a
- * {@link LiveFrameSampler} per split) only the frames the sampler takes are copied and emitted, every series
- * marker still is.
+ * {@link LiveFrameSampler} per split) each fetch reads the headers up to the journal's end and offers the sampler
+ * only the newest frame (and the last frame before each series marker), emitted as a reference whose pixels the
+ * reduction reads from the journal; every series marker is emitted. So the live path never works through a
+ * queue of older frames: however long a fetch waited, it takes the newest frame there is.
  */
 public final class JournalSplitReader implements SplitReader<JournalRecord, JournalSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(JournalSplitReader.class);
@@ -43,6 +45,8 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
     // (JournalServerReadBenchmark: 1 MiB records, 0.83 GB/s at 64 MiB, 1.07 GB/s at 16 MiB).
     private static final int REMOTE_BATCH_RECORDS = 256;
     private static final long REMOTE_BATCH_BYTES = 16L << 20;
+    /** Headers the live path reads per fetch at most (a restored job may start far behind the journal's end). */
+    static final int LIVE_RECORDS_PER_FETCH = 4096;
 
     private final int maxRecordsPerFetch;
     private final int stopAfterSeriesEnd;
@@ -122,6 +126,8 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
         final JournalSplit split;
         final JournalCursor cursor;
         final LiveFrameSampler sampler;
+        /** Live path: the newest frame read and not yet offered to the sampler, as a reference. */
+        JournalRecord newest;
         int seriesEnds;
 
         OpenSplit(JournalSplit split, JournalCursor cursor, LiveFrameSampler sampler) {
@@ -159,13 +165,14 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
                 continue;
             }
             ArrayList<JournalRecord> batch = new ArrayList<>();
-            for (int i = 0; i < maxRecordsPerFetch && !isDone(open); i++) {
+            if (open.sampler != null) {
+                fetchLive(open, batch);
+            }
+            for (int i = 0; open.sampler == null && i < maxRecordsPerFetch && !isDone(open); i++) {
                 int read = open.cursor.poll((index, buffer, offset, length) -> {
                     boolean reference = pixelsByReference && !open.split.isRemote();
-                    JournalRecord r = open.sampler != null
-                            ? decoder.decode(open.split.streamId(), index, buffer, offset, length,
-                                    f -> open.sampler.take(f.receiveTimeNs))
-                            : reference ? decoder.decode(open.split.streamId(), index, buffer, offset, length, f -> false)
+                    JournalRecord r = reference
+                            ? decoder.decode(open.split.streamId(), index, buffer, offset, length, f -> false)
                             : decoder.decode(open.split.streamId(), index, buffer, offset, length);
                     if (r == null) {
                         malformedRecords.inc();
@@ -202,6 +209,50 @@ public final class JournalSplitReader implements SplitReader<JournalRecord, Jour
         }
         wakeUp = false;
         return new RecordsBySplits<>(records, finished);
+    }
+
+    /** The live path's fetch of one split: headers up to the journal's end, the newest frame offered. */
+    private void fetchLive(OpenSplit open, ArrayList<JournalRecord> batch) {
+        for (int i = 0; i < LIVE_RECORDS_PER_FETCH && !isDone(open); i++) {
+            int read = open.cursor.poll((index, buffer, offset, length) -> {
+                JournalRecord r = decoder.decode(open.split.streamId(), index, buffer, offset, length, f -> false);
+                if (r == null) {
+                    malformedRecords.inc();
+                    LOG.warn("skipping malformed record {} of stream {}: {}", index, open.split.streamId(),
+                            decoder.lastError());
+                    return;
+                }
+                if (r.type == MessageType.FRAME) {
+                    r.journalDirectory = open.split.directory();
+                    open.newest = r;
+                    if (open.sampler.everyFrame()) {
+                        offerNewest(open, batch, false);
+                    }
+                    return;
+                }
+                offerNewest(open, batch, false); // a series' last frame goes before its marker, or not at all
+                if (r.type == MessageType.SERIES_END) {
+                    open.seriesEnds++;
+                }
+                batch.add(r);
+            });
+            if (read == 0) {
+                break;
+            }
+        }
+        offerNewest(open, batch, true);
+    }
+
+    /**
+     * @param keep whether a frame the sampler does not take yet stays the candidate (until a newer one is read)
+     */
+    private static void offerNewest(OpenSplit open, ArrayList<JournalRecord> batch, boolean keep) {
+        if (open.newest != null && open.sampler.take(open.newest.receiveTimeNs)) {
+            batch.add(open.newest);
+            open.newest = null;
+        } else if (!keep) {
+            open.newest = null;
+        }
     }
 
     private boolean isDone(OpenSplit open) {

@@ -29,6 +29,11 @@ public final class LiveFrameSampler {
         this.epochNs = epochNs;
     }
 
+    /** @return whether every fresh frame may be taken (no rate limit): no frame need be skipped for a newer one */
+    public boolean everyFrame() {
+        return minIntervalNs <= 1;
+    }
+
     /**
      * @param receiveTimeNs when the ingest node received the frame, ns since the epoch
      * @return whether the live path takes it (if so, it counts as taken)
