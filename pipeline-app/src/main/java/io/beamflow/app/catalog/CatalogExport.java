@@ -122,14 +122,7 @@ public record CatalogExport(Path root, boolean includeCommercial, int embargoYea
         sm.put("seriesKey", s.key());
         sm.put("detector", s.detector());
         sm.put("status", s.status());
-        Map<String, Object> frames = new LinkedHashMap<>();
-        frames.put("received", s.framesReceived());
-        frames.put("kept", s.framesKept());
-        frames.put("reducedOnly", s.framesReducedOnly());
-        frames.put("vetoed", s.framesVetoed());
-        frames.put("rejected", s.framesRejected());
-        frames.put("missing", s.framesMissing());
-        sm.put("frames", frames);
+        sm.put("frames", SeriesCatalogJson.frames(s));
         sm.put("ruleVersions", new java.util.TreeMap<>(s.ruleVersions()));
         sm.put("commercial", b.commercial());
         d.put("scientificMetadata", sm);

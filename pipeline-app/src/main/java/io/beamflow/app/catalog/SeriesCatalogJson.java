@@ -45,14 +45,7 @@ public final class SeriesCatalogJson {
         m.put("endTime", s.endTime());
         m.put("detector", s.detector());
         m.put("status", s.status());
-        Map<String, Object> frames = new LinkedHashMap<>();
-        frames.put("received", s.framesReceived());
-        frames.put("kept", s.framesKept());
-        frames.put("reducedOnly", s.framesReducedOnly());
-        frames.put("vetoed", s.framesVetoed());
-        frames.put("rejected", s.framesRejected());
-        frames.put("missing", s.framesMissing());
-        m.put("frames", frames);
+        m.put("frames", frames(s));
         m.put("ruleVersions", new java.util.TreeMap<>(s.ruleVersions()));
         m.put("sizeBytes", s.sizeBytes());
         m.put("fileCount", s.fileCount());
@@ -79,5 +72,20 @@ public final class SeriesCatalogJson {
         }
         m.put("files", fl);
         return m;
+    }
+
+    /**
+     * @param s a series
+     * @return its frame accounting: received, kept, reduced only, vetoed, rejected, missing
+     */
+    public static Map<String, Object> frames(CatalogSeries s) {
+        Map<String, Object> frames = new LinkedHashMap<>();
+        frames.put("received", s.framesReceived());
+        frames.put("kept", s.framesKept());
+        frames.put("reducedOnly", s.framesReducedOnly());
+        frames.put("vetoed", s.framesVetoed());
+        frames.put("rejected", s.framesRejected());
+        frames.put("missing", s.framesMissing());
+        return frames;
     }
 }
