@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
  * server offers one (dCache does); otherwise it reads the copy back with {@code GET}.
  */
 public final class WebDavTarget implements ArchiveTarget {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebDavTarget.class);
     private final URI base;
     private final String uri;
     private final HttpClient http;
@@ -137,8 +138,13 @@ public final class WebDavTarget implements ArchiveTarget {
         mkcols(RelativePaths.parent(relPath));
         URI tmp = urlOf(RelativePaths.temporary(relPath));
         if (streamed) {
-            return new StreamedUpload(HttpPutWriter.start(puts, tmp, sizeBytes, authorization,
-                    requestTimeout.toMillis()), tmp, urlOf(relPath));
+            long t0 = System.nanoTime();
+            HttpPutWriter put = HttpPutWriter.start(puts, tmp, sizeBytes, authorization, requestTimeout.toMillis());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: PUT head to 100 Continue from {} in {} ms", tmp, put.url().getAuthority(),
+                        (System.nanoTime() - t0) / 1_000_000.0);
+            }
+            return new StreamedUpload(put, tmp, urlOf(relPath));
         }
         return new HttpUpload(tmp, urlOf(relPath), sizeBytes);
     }
@@ -167,11 +173,17 @@ public final class WebDavTarget implements ArchiveTarget {
         @Override
         public void commit() throws IOException {
             try {
+                long t0 = System.nanoTime();
                 int code = put.finish();
                 if (code != 201 && code != 204 && code != 200) {
                     throw new IOException("PUT " + put.url() + " failed: HTTP " + code);
                 }
+                long t1 = System.nanoTime();
                 move(tmp, dest);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{}: PUT answer {} ms after the body, MOVE {} ms", dest, (t1 - t0) / 1_000_000.0,
+                            (System.nanoTime() - t1) / 1_000_000.0);
+                }
             } catch (IOException | RuntimeException e) {
                 abort();
                 throw e;
