@@ -198,6 +198,14 @@ public final class WebDavTarget implements ArchiveTarget {
     }
 
     private void move(URI tmp, URI dest) throws IOException {
+        if (streamed) {
+            int code = BodylessRequest.send(puts, "MOVE", tmp, Map.of("Destination", dest.toASCIIString(),
+                    "Overwrite", "T"), authorization, requestTimeout.toMillis()).status();
+            if (code != 201 && code != 204) {
+                throw new IOException("MOVE " + tmp + " -> " + dest + " failed: HTTP " + code);
+            }
+            return;
+        }
         HttpRequest move = request(tmp).timeout(requestTimeout).header("Destination", dest.toASCIIString())
                 .header("Overwrite", "T").method("MOVE", HttpRequest.BodyPublishers.noBody()).build();
         int code = send(move, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -394,6 +402,10 @@ public final class WebDavTarget implements ArchiveTarget {
 
     private void deleteQuietly(URI url) {
         try {
+            if (streamed) {
+                BodylessRequest.send(puts, "DELETE", url, Map.of(), authorization, requestTimeout.toMillis());
+                return;
+            }
             send(request(url).timeout(requestTimeout).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException | RuntimeException e) {
             // best effort; the next store of this file reuses the temporary name
@@ -403,21 +415,33 @@ public final class WebDavTarget implements ArchiveTarget {
     @Override
     public VerifyOutcome verify(String relPath, FileChecksums expected, long sizeBytes) throws IOException {
         URI url = urlOf(RelativePaths.check(relPath));
+        if (streamed) {
+            HttpConnection.Head h = BodylessRequest.send(puts, "HEAD", url, Map.of("Want-Digest", DigestHeader.want(expected)),
+                    authorization, requestTimeout.toMillis());
+            String cl = h.header("content-length");
+            return checkHead(relPath, url, h.status(), cl == null ? -1 : HttpConnection.contentLength(cl),
+                    h.header("digest"), expected, sizeBytes);
+        }
         HttpRequest head = request(url).timeout(requestTimeout).header("Want-Digest", DigestHeader.want(expected))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<Void> r = send(head, HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 404) {
+        return checkHead(relPath, url, r.statusCode(), r.headers().firstValueAsLong("Content-Length").orElse(-1),
+                r.headers().firstValue("Digest").orElse(null), expected, sizeBytes);
+    }
+
+    /** Judges the answer to {@code HEAD} with {@code Want-Digest}; without a usable digest, reads the copy back. */
+    private VerifyOutcome checkHead(String relPath, URI url, int status, long length, String digest,
+            FileChecksums expected, long sizeBytes) throws IOException {
+        if (status == 404) {
             return VerifyOutcome.missing("no copy at " + url);
         }
-        if (r.statusCode() / 100 != 2) {
-            throw new IOException("HEAD " + url + " failed: HTTP " + r.statusCode());
+        if (status / 100 != 2) {
+            throw new IOException("HEAD " + url + " failed: HTTP " + status);
         }
-        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (length >= 0 && length != sizeBytes) {
             return VerifyOutcome.corrupt("size", "size expected " + sizeBytes + " got " + length);
         }
-        VerifyOutcome byDigest = DigestHeader.compare(DigestHeader.parse(r.headers().firstValue("Digest").orElse(null)),
-                expected);
+        VerifyOutcome byDigest = DigestHeader.compare(DigestHeader.parse(digest), expected);
         if (byDigest != null) {
             return byDigest;
         }
