@@ -78,6 +78,7 @@ public final class DigestDoor implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel c = server.accept();
+                c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
                 threads.execute(() -> serve(c, isDoor));
             } catch (IOException e) {
                 return; // closed
