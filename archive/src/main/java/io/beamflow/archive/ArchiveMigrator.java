@@ -301,7 +301,7 @@ public final class ArchiveMigrator {
             progress.fileDone();
             return null;
         }
-        Sent sent = send(w, toCopy, copier, report, progress);
+        Sent sent = send(w, toCopy, copier, ioThreads, report, progress);
         if (sent == null) {
             progress.fileDone();
             return null;
@@ -328,7 +328,7 @@ public final class ArchiveMigrator {
             throw new ArchiveException("commit of " + p.work().file.relPath() + " failed: " + e.getCause(), e.getCause());
         }
         for (int attempt = 2; !again.isEmpty(); attempt++) {
-            Sent sent = send(p.work(), again, copier, report, progress);
+            Sent sent = send(p.work(), again, copier, ioThreads, report, progress);
             again = sent == null ? List.of() : commitAll(p.work(), sent, attempt >= ATTEMPTS, ioThreads, report);
         }
         progress.fileDone();
@@ -344,8 +344,8 @@ public final class ArchiveMigrator {
      *
      * @return what was sent, or null when nothing is left to commit (the failures are reported then)
      */
-    private Sent send(Work w, List<ArchiveTarget> targets, OneReadCopier copier, MigrationReport report,
-            TransferProgress progress) {
+    private Sent send(Work w, List<ArchiveTarget> targets, OneReadCopier copier, ExecutorService ioThreads,
+            MigrationReport report, TransferProgress progress) {
         SeriesFile f = w.file;
         BasicFileAttributes pre;
         try {
@@ -366,11 +366,22 @@ public final class ArchiveMigrator {
         Map<ArchiveTarget, ArchiveTarget.Upload> uploads = new LinkedHashMap<>();
         // failed targets are reported once the file is registered, so the catalog records their FAILED copies
         Map<ArchiveTarget, Exception> failed = new LinkedHashMap<>();
+        // the targets' handshakes (a door's redirect to its pool, the pool's 100 Continue) at the same time
+        Map<ArchiveTarget, Future<ArchiveTarget.Upload>> others = new LinkedHashMap<>();
+        for (ArchiveTarget t : targets.subList(1, targets.size())) {
+            others.put(t, ioThreads.submit(() -> t.begin(f.relPath(), f.sizeBytes())));
+        }
         for (ArchiveTarget t : targets) {
             try {
-                uploads.put(t, t.begin(f.relPath(), f.sizeBytes()));
+                Future<ArchiveTarget.Upload> begun = others.get(t);
+                uploads.put(t, begun == null ? t.begin(f.relPath(), f.sizeBytes()) : begun.get());
             } catch (IOException | RuntimeException e) {
                 failed.put(t, e);
+            } catch (ExecutionException e) {
+                failed.put(t, e.getCause() instanceof Exception x ? x : new IOException(String.valueOf(e.getCause()), e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.put(t, new InterruptedIOException("interrupted while the copy to " + t.uri() + " began"));
             }
         }
         if (uploads.isEmpty()) {
@@ -455,7 +466,9 @@ public final class ArchiveMigrator {
                 continue;
             }
             VerifyOutcome v = c.outcome();
+            long r0 = System.nanoTime();
             catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
+            LOG.debug("{} -> {}: catalog record {} ms", f.relPath(), t.uri(), ms(System.nanoTime() - r0));
             ArchiveMetrics.copy("migrate", v.state());
             if (v.ok()) {
                 report.copyVerified(false, v.method());

@@ -309,4 +309,35 @@ class OneReadMigrationTest {
             }
         }
     }
+
+    @Test
+    void shouldBeginTheCopiesOfAFileOnAllTargetsAtTheSameTime() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s6", 1, 100_000, 16);
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        List<HookedTarget> targets = new java.util.ArrayList<>();
+        for (String name : List.of("pool-a", "pool-b")) {
+            targets.add(new HookedTarget(new PosixTarget(tmp.resolve(name))) {
+                @Override
+                void begun(String relPath) throws IOException {
+                    // each begin (a door's redirect and the pool's 100 Continue) waits until the other has started
+                    both.countDown();
+                    try {
+                        if (!both.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new IOException("the copies of " + relPath + " began one after the other");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+            });
+        }
+        try (ArchiveCatalog catalog = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("c.db"), new MutableClock(Instant.EPOCH))) {
+            MigrationReport r = new ArchiveMigrator(new SeriesScanner(beamline), catalog, List.copyOf(targets), Throttle.NONE, 1)
+                    .migrate(null, ProgressReporter.NONE);
+            assertTrue(r.ok(), r.errors().toString());
+            assertEquals(2 * files.size(), r.copiesVerified());
+        }
+    }
 }
