@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *       cache, or the server's digest) before its state becomes {@link CopyState#VERIFIED}; the catalog
  *       records the method.</li>
  * </ol>
+ * Files are taken from one queue by {@code parallelFiles} slots. A slot begins a file's copies on all targets
+ * at the same time, reads and sends it, then goes on with the next file while the targets' final answers
+ * (their fsync), the renames, the verifications and the catalog records of the previous one complete in the
+ * background (one such file per slot), so waiting on the targets does not leave the slot idle.
  * Symbolic links and other non-regular files in a series are reported and skipped, never followed. Every
  * step is idempotent, so a pass killed at any point is resumed by running it again.
  */
@@ -490,8 +494,14 @@ public final class ArchiveMigrator {
         }
     }
 
-    private static String ms(long ns) {
-        return String.format(java.util.Locale.ROOT, "%.1f", ns / 1e6);
+    /** @return milliseconds for a debug message, formatted only when the message is logged */
+    private static Object ms(long ns) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return String.format(java.util.Locale.ROOT, "%.1f", ns / 1e6);
+            }
+        };
     }
 
     private Checked commitAndVerify(Work w, ArchiveTarget t, ArchiveTarget.Upload upload) {

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  * {@code PUT} to {@code .<name>.beamflow-part} and {@code MOVE}d to its final name; parent collections
  * are created with {@code MKCOL}. Over plain {@code http} the {@code PUT} body goes from the source's read
  * buffers straight to the socket ({@code Expect: 100-continue}, redirects to the pool followed, connections
- * kept alive); over {@code https} through the JDK HTTP client. Verification asks for the server's checksum with
+ * kept alive), and {@code MOVE}, {@code HEAD} and {@code DELETE} go over the same kept-alive connections; over
+ * {@code https} all requests go through the JDK HTTP client. Verification asks for the server's checksum with
  * {@code Want-Digest: adler32, sha-256} (RFC 3230) and compares the {@code Digest} answer where the
  * server offers one (dCache does); otherwise it reads the copy back with {@code GET}.
  */
