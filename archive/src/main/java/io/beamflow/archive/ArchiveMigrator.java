@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * Files are taken from one queue by {@code parallelFiles} slots. A slot begins a file's copies on all targets
  * at the same time, reads and sends it, then goes on with the next file while the targets' final answers
  * (their fsync), the renames, the verifications and the catalog records of the previous one complete in the
- * background (one such file per slot), so waiting on the targets does not leave the slot idle.
+ * background (awaited once the next file is sent), so waiting on the targets does not leave the slot idle.
  * Symbolic links and other non-regular files in a series are reported and skipped, never followed. Every
  * step is idempotent, so a pass killed at any point is resumed by running it again.
  */
@@ -236,7 +236,7 @@ public final class ArchiveMigrator {
     /**
      * One slot: reads and sends file after file; the commit of a file's copies (the targets' final answers
      * after their fsync, rename, verification, catalog) runs in the background while the next file is read
-     * and sent, and is awaited before the commit of that next file is handed off (one pending file per slot).
+     * and sent, and is awaited once that next file is sent (so a slot has at most two files committing).
      */
     private void runSlot(java.util.Queue<Work> queue, OneReadCopier copier, ExecutorService ioThreads,
             MigrationReport report, TransferProgress progress) {
