@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *       cache, or the server's digest) before its state becomes {@link CopyState#VERIFIED}; the catalog
  *       records the method.</li>
  * </ol>
+ * Files are taken from one queue by {@code parallelFiles} slots. A slot begins a file's copies on all targets
+ * at the same time, reads and sends it, then goes on with the next file while the targets' final answers
+ * (their fsync), the renames, the verifications and the catalog records of the previous one complete in the
+ * background (awaited once the next file is sent), so waiting on the targets does not leave the slot idle.
  * Symbolic links and other non-regular files in a series are reported and skipped, never followed. Every
  * step is idempotent, so a pass killed at any point is resumed by running it again.
  */
@@ -175,15 +179,7 @@ public final class ArchiveMigrator {
         ExecutorService ioThreads = Executors.newCachedThreadPool(daemon("archive-commit-verify"));
         ExecutorService writeThreads = Executors.newCachedThreadPool(daemon("archive-write"));
         try {
-            if (parallelFiles == 1 || plan.size() < 2) {
-                OneReadCopier copier = new OneReadCopier(shaThreads, writeThreads);
-                for (Work w : plan) {
-                    migrateFile(w, copier, ioThreads, report, progress);
-                    progress.fileDone();
-                }
-            } else {
-                runParallel(plan, shaThreads, writeThreads, ioThreads, report, progress);
-            }
+            runSlots(plan, shaThreads, writeThreads, ioThreads, report, progress);
         } finally {
             shaThreads.shutdownNow();
             writeThreads.shutdownNow();
@@ -203,16 +199,25 @@ public final class ArchiveMigrator {
         };
     }
 
-    private void runParallel(List<Work> plan, ExecutorService shaThreads, ExecutorService writeThreads,
+    /**
+     * Runs {@code parallelFiles} slots (the calling thread when there is one) that take the next file of the plan
+     * when they are free, so no slot waits for a wave of files to end.
+     */
+    private void runSlots(List<Work> plan, ExecutorService shaThreads, ExecutorService writeThreads,
             ExecutorService ioThreads, MigrationReport report, TransferProgress progress) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelFiles, plan.size()), daemon("archive-copy"));
-        ThreadLocal<OneReadCopier> copiers = ThreadLocal.withInitial(() -> new OneReadCopier(shaThreads, writeThreads));
+        java.util.Queue<Work> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(plan);
+        int slots = Math.min(parallelFiles, plan.size());
+        if (slots <= 1) {
+            runSlot(queue, new OneReadCopier(shaThreads, writeThreads), ioThreads, report, progress);
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(slots, daemon("archive-copy"));
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (Work w : plan) {
+            for (int i = 0; i < slots; i++) {
                 done.add(pool.submit(() -> {
-                    migrateFile(w, copiers.get(), ioThreads, report, progress);
-                    progress.fileDone();
+                    runSlot(queue, new OneReadCopier(shaThreads, writeThreads), ioThreads, report, progress);
+                    return null;
                 }));
             }
             for (Future<?> f : done) {
@@ -228,7 +233,55 @@ public final class ArchiveMigrator {
         }
     }
 
-    private void migrateFile(Work w, OneReadCopier copier, ExecutorService ioThreads, MigrationReport report,
+    /**
+     * One slot: reads and sends file after file; the commit of a file's copies (the targets' final answers
+     * after their fsync, rename, verification, catalog) runs in the background while the next file is read
+     * and sent, and is awaited once that next file is sent (so a slot has at most two files committing).
+     */
+    private void runSlot(java.util.Queue<Work> queue, OneReadCopier copier, ExecutorService ioThreads,
+            MigrationReport report, TransferProgress progress) {
+        Pending pending = null;
+        try {
+            Work w;
+            while ((w = queue.poll()) != null) {
+                Pending next = startFile(w, copier, ioThreads, report, progress);
+                if (pending != null) {
+                    Pending p = pending;
+                    pending = null;
+                    settle(p, copier, ioThreads, report, progress);
+                }
+                pending = next;
+            }
+            if (pending != null) {
+                Pending p = pending;
+                pending = null;
+                settle(p, copier, ioThreads, report, progress);
+            }
+        } finally {
+            if (pending != null) {
+                // a failure elsewhere ends the slot: let the file's commit end before the pass does
+                try {
+                    pending.again.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    LOG.debug("{}: commit ended with {}", pending.work.file.relPath(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** A file whose copies were sent and are being committed in the background. */
+    private record Pending(Work work, Future<List<ArchiveTarget>> again) {
+    }
+
+    /**
+     * Adopts existing copies, then reads and sends the file to the targets still missing one; their commit goes
+     * on in the background.
+     *
+     * @return the background commit, or null when the file is done (adopted, failed or skipped)
+     */
+    private Pending startFile(Work w, OneReadCopier copier, ExecutorService ioThreads, MigrationReport report,
             TransferProgress progress) {
         SeriesFile f = w.file;
         List<ArchiveTarget> toCopy = new ArrayList<>();
@@ -248,61 +301,112 @@ public final class ArchiveMigrator {
             }
             toCopy.add(t);
         }
-        for (int attempt = 1; !toCopy.isEmpty(); attempt++) {
-            toCopy = copyOnce(w, toCopy, attempt >= ATTEMPTS, copier, ioThreads, report, progress);
+        if (toCopy.isEmpty()) {
+            progress.fileDone();
+            return null;
         }
+        Sent sent = send(w, toCopy, copier, ioThreads, report, progress);
+        if (sent == null) {
+            progress.fileDone();
+            return null;
+        }
+        return new Pending(w, ioThreads.submit(() -> commitAll(w, sent, ATTEMPTS <= 1, ioThreads, report)));
+    }
+
+    /** Waits for a file's background commit, copies it again where a copy failed verification, and counts it done. */
+    private void settle(Pending p, OneReadCopier copier, ExecutorService ioThreads, MigrationReport report,
+            TransferProgress progress) {
+        List<ArchiveTarget> again;
+        try {
+            again = p.again().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ArchiveException("migration interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new ArchiveException("commit of " + p.work().file.relPath() + " failed: " + e.getCause(), e.getCause());
+        }
+        for (int attempt = 2; !again.isEmpty(); attempt++) {
+            Sent sent = send(p.work(), again, copier, ioThreads, report, progress);
+            again = sent == null ? List.of() : commitAll(p.work(), sent, attempt >= ATTEMPTS, ioThreads, report);
+        }
+        progress.fileDone();
+    }
+
+    /** The uploads of one read of a file, not committed yet, and the targets that failed so far. */
+    private record Sent(OneReadCopier.Result read, Map<ArchiveTarget, ArchiveTarget.Upload> uploads,
+            Map<ArchiveTarget, Exception> failed, String changed) {
     }
 
     /**
-     * One read of the source to the given targets, then commit and verification of each copy.
+     * One read of the source to the given targets (the copies are not committed here).
      *
-     * @return the targets whose copy failed verification and should be copied again
+     * @return what was sent, or null when nothing is left to commit (the failures are reported then)
      */
-    private List<ArchiveTarget> copyOnce(Work w, List<ArchiveTarget> targets, boolean last, OneReadCopier copier,
-            ExecutorService ioThreads, MigrationReport report, TransferProgress progress) {
+    private Sent send(Work w, List<ArchiveTarget> targets, OneReadCopier copier, ExecutorService ioThreads,
+            MigrationReport report, TransferProgress progress) {
         SeriesFile f = w.file;
         BasicFileAttributes pre;
         try {
             pre = Files.readAttributes(f.source(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             fail(report, f.relPath() + ": cannot read the source: " + e);
-            return List.of();
+            return null;
         }
         if (!pre.isRegularFile()) {
             skip(report, f.relPath() + ": not a regular file any more (" + kind(pre) + "); not archived, links are never followed");
-            return List.of();
+            return null;
         }
         if (pre.size() != f.sizeBytes()) {
             fail(report, f.relPath() + ": source changed since it was scanned; not archived");
-            return List.of();
+            return null;
         }
+        long t0 = System.nanoTime();
         Map<ArchiveTarget, ArchiveTarget.Upload> uploads = new LinkedHashMap<>();
         // failed targets are reported once the file is registered, so the catalog records their FAILED copies
         Map<ArchiveTarget, Exception> failed = new LinkedHashMap<>();
+        // the targets' handshakes (a door's redirect to its pool, the pool's 100 Continue) at the same time
+        Map<ArchiveTarget, Future<ArchiveTarget.Upload>> others = new LinkedHashMap<>();
+        for (ArchiveTarget t : targets.subList(1, targets.size())) {
+            others.put(t, ioThreads.submit(() -> t.begin(f.relPath(), f.sizeBytes())));
+        }
         for (ArchiveTarget t : targets) {
             try {
-                uploads.put(t, t.begin(f.relPath(), f.sizeBytes()));
+                Future<ArchiveTarget.Upload> begun = others.get(t);
+                uploads.put(t, begun == null ? t.begin(f.relPath(), f.sizeBytes()) : begun.get());
             } catch (IOException | RuntimeException e) {
                 failed.put(t, e);
+            } catch (ExecutionException e) {
+                failed.put(t, e.getCause() instanceof Exception x ? x : new IOException(String.valueOf(e.getCause()), e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.put(t, new InterruptedIOException("interrupted while the copy to " + t.uri() + " began"));
             }
         }
         if (uploads.isEmpty()) {
             failed.forEach((t, e) -> failCopy(report, w, t, e));
-            return List.of();
+            return null;
         }
+        long t1 = System.nanoTime();
         OneReadCopier.Result r;
         try {
             r = copier.copy(f.source(), uploads, algorithms, throttle, progress::addBytes);
         } catch (IOException | RuntimeException e) {
             fail(report, f.relPath() + ": cannot read the source: " + e);
-            return List.of();
+            return null;
         }
+        LOG.debug("{}: begin {} ms, read and send {} ms", f.relPath(), ms(t1 - t0), ms(System.nanoTime() - t1));
         report.sourceRead(r.bytesRead());
         failed.putAll(r.failed());
         uploads.keySet().removeAll(r.failed().keySet());
         if (uploads.isEmpty()) {
             failed.forEach((t, e) -> failCopy(report, w, t, e));
-            return List.of();
+            return null;
         }
         String changed = null;
         try {
@@ -312,6 +416,24 @@ public final class ArchiveMigrator {
         } catch (IOException e) {
             changed = "source vanished while it was copied (" + e + ")";
         }
+        return new Sent(r, uploads, failed, changed);
+    }
+
+    /**
+     * Registers the file (at its first copy), then commits and verifies every copy of one read at the same time
+     * and records each in the catalog; copies are committed only when the source did not change while it was
+     * read and its checksums match the catalog.
+     *
+     * @return the targets whose copy failed verification and should be copied again (none when {@code last})
+     */
+    private List<ArchiveTarget> commitAll(Work w, Sent sent, boolean last, ExecutorService ioThreads,
+            MigrationReport report) {
+        SeriesFile f = w.file;
+        OneReadCopier.Result r = sent.read();
+        Map<ArchiveTarget, ArchiveTarget.Upload> uploads = sent.uploads();
+        Map<ArchiveTarget, Exception> failed = sent.failed();
+        String changed = sent.changed();
+        long t0 = System.nanoTime();
         if (changed == null) {
             if (w.registered == null) {
                 w.registered = catalog.registerFile(f, r.checksums());
@@ -327,6 +449,7 @@ public final class ArchiveMigrator {
             fail(report, f.relPath() + ": " + changed + "; not archived");
             return List.of();
         }
+        long t1 = System.nanoTime();
         // every copy is made durable, renamed and verified at the same time as the others (deeper device queues)
         Map<ArchiveTarget, Future<Checked>> checks = new LinkedHashMap<>();
         for (Map.Entry<ArchiveTarget, ArchiveTarget.Upload> e : uploads.entrySet()) {
@@ -336,6 +459,8 @@ public final class ArchiveMigrator {
         for (Map.Entry<ArchiveTarget, Future<Checked>> e : checks.entrySet()) {
             ArchiveTarget t = e.getKey();
             Checked c = await(e.getValue());
+            LOG.debug("{} -> {}: commit {} ms, verify {} ms (register {} ms before)", f.relPath(), t.uri(),
+                    ms(c.commitNs()), ms(c.verifyNs()), ms(t1 - t0));
             if (c.committed()) {
                 report.copyWritten(f.sizeBytes());
                 ArchiveMetrics.bytes(f.sizeBytes());
@@ -345,7 +470,9 @@ public final class ArchiveMigrator {
                 continue;
             }
             VerifyOutcome v = c.outcome();
+            long r0 = System.nanoTime();
             catalog.recordCopy(f.relPath(), t.uri(), v.state(), v.method(), v.detail());
+            LOG.debug("{} -> {}: catalog record {} ms", f.relPath(), t.uri(), ms(System.nanoTime() - r0));
             ArchiveMetrics.copy("migrate", v.state());
             if (v.ok()) {
                 report.copyVerified(false, v.method());
@@ -360,18 +487,34 @@ public final class ArchiveMigrator {
         return again;
     }
 
-    /** What committing and verifying one copy gave. */
-    private record Checked(boolean committed, VerifyOutcome outcome, Exception failure) {
+    /** What committing and verifying one copy gave, and how long each took. */
+    private record Checked(boolean committed, VerifyOutcome outcome, Exception failure, long commitNs, long verifyNs) {
+        Checked(boolean committed, VerifyOutcome outcome, Exception failure) {
+            this(committed, outcome, failure, 0, 0);
+        }
+    }
+
+    /** @return milliseconds for a debug message, formatted only when the message is logged */
+    private static Object ms(long ns) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return String.format(java.util.Locale.ROOT, "%.1f", ns / 1e6);
+            }
+        };
     }
 
     private Checked commitAndVerify(Work w, ArchiveTarget t, ArchiveTarget.Upload upload) {
+        long t0 = System.nanoTime();
         try {
             upload.commit();
         } catch (IOException | RuntimeException e) {
             return new Checked(false, null, e);
         }
+        long t1 = System.nanoTime();
         try {
-            return new Checked(true, t.verify(w.file.relPath(), w.registered.checksums(), w.registered.sizeBytes()), null);
+            VerifyOutcome v = t.verify(w.file.relPath(), w.registered.checksums(), w.registered.sizeBytes());
+            return new Checked(true, v, null, t1 - t0, System.nanoTime() - t1);
         } catch (IOException | RuntimeException e) {
             return new Checked(true, null, new IOException("verification failed: " + e, e));
         }

@@ -183,4 +183,161 @@ class OneReadMigrationTest {
             }
         }
     }
+
+    /** A POSIX target with hooks at the begin and commit of each copy and at its verification. */
+    private static class HookedTarget implements ArchiveTarget {
+        final PosixTarget inner;
+
+        HookedTarget(PosixTarget inner) {
+            this.inner = inner;
+        }
+
+        void begun(String relPath) throws IOException {
+        }
+
+        void committing(String relPath) throws IOException {
+        }
+
+        VerifyOutcome verified(String relPath, VerifyOutcome outcome) {
+            return outcome;
+        }
+
+        @Override
+        public String uri() {
+            return inner.uri();
+        }
+
+        @Override
+        public Upload begin(String relPath, long sizeBytes) throws IOException {
+            begun(relPath);
+            Upload u = inner.begin(relPath, sizeBytes);
+            return new Upload() {
+                @Override
+                public void write(java.nio.ByteBuffer data) throws IOException {
+                    u.write(data);
+                }
+
+                @Override
+                public void commit() throws IOException {
+                    committing(relPath);
+                    u.commit();
+                }
+
+                @Override
+                public void abort() {
+                    u.abort();
+                }
+            };
+        }
+
+        @Override
+        public VerifyOutcome verify(String relPath, FileChecksums expected, long sizeBytes) throws IOException {
+            return verified(relPath, inner.verify(relPath, expected, sizeBytes));
+        }
+
+        @Override
+        public java.io.InputStream open(String relPath) throws IOException {
+            return inner.open(relPath);
+        }
+    }
+
+    @Test
+    void shouldSendTheNextFileWhileTheTargetStillCommitsThePreviousOne() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s4", 2, 300_000, 14);
+        java.util.Set<String> begun = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch nextBegun = new java.util.concurrent.CountDownLatch(1);
+        HookedTarget t = new HookedTarget(new PosixTarget(tmp.resolve("pool"))) {
+            @Override
+            void begun(String relPath) {
+                begun.add(relPath);
+                if (begun.size() > 1) {
+                    nextBegun.countDown();
+                }
+            }
+
+            @Override
+            void committing(String relPath) throws IOException {
+                // the first commit (the target's final answer) lasts until the slot has begun sending the next file
+                try {
+                    if (begun.size() == 1 && !nextBegun.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IOException("the next file was not sent while " + relPath + " was being committed");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        };
+        try (ArchiveCatalog catalog = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("c.db"), new MutableClock(Instant.EPOCH))) {
+            MigrationReport r = new ArchiveMigrator(new SeriesScanner(beamline), catalog, List.of(t), Throttle.NONE, 1)
+                    .migrate(null, ProgressReporter.NONE);
+            assertTrue(r.ok(), r.errors().toString());
+            assertEquals(files.size(), r.copiesVerified());
+            for (Path f : files) {
+                String rel = beamline.relativize(f).toString();
+                assertTrue(catalog.copies(rel).get(0).verified(), rel);
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(t.inner.fileOf(rel)));
+            }
+        }
+    }
+
+    @Test
+    void shouldCopyAgainACopyThatFailedItsVerificationWhileTheNextFileIsSent() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s5", 3, 200_000, 15);
+        String victim = beamline.relativize(files.get(0)).toString();
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        HookedTarget t = new HookedTarget(new PosixTarget(tmp.resolve("pool"))) {
+            @Override
+            VerifyOutcome verified(String relPath, VerifyOutcome outcome) {
+                // the first check of one copy finds it damaged, as a bit flipped on the way
+                return relPath.equals(victim) && checks.getAndIncrement() == 0
+                        ? VerifyOutcome.corrupt(outcome.method(), "adler32 expected x got y") : outcome;
+            }
+        };
+        try (ArchiveCatalog catalog = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("c.db"), new MutableClock(Instant.EPOCH))) {
+            MigrationReport r = new ArchiveMigrator(new SeriesScanner(beamline), catalog, List.of(t), Throttle.NONE, 2)
+                    .migrate(null, ProgressReporter.NONE);
+            assertTrue(r.ok(), r.errors().toString());
+            assertEquals(files.size() + 1, r.copiesWritten(), "the damaged copy written once more");
+            assertEquals(2, checks.get());
+            for (Path f : files) {
+                String rel = beamline.relativize(f).toString();
+                assertTrue(catalog.copies(rel).get(0).verified(), rel);
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(t.inner.fileOf(rel)));
+            }
+        }
+    }
+
+    @Test
+    void shouldBeginTheCopiesOfAFileOnAllTargetsAtTheSameTime() throws Exception {
+        Path beamline = tmp.resolve("beamline");
+        List<Path> files = SeriesFixture.write(beamline, "bt", "s6", 1, 100_000, 16);
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        List<HookedTarget> targets = new java.util.ArrayList<>();
+        for (String name : List.of("pool-a", "pool-b")) {
+            targets.add(new HookedTarget(new PosixTarget(tmp.resolve(name))) {
+                @Override
+                void begun(String relPath) throws IOException {
+                    // each begin (a door's redirect and the pool's 100 Continue) waits until the other has started
+                    both.countDown();
+                    try {
+                        if (!both.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new IOException("the copies of " + relPath + " began one after the other");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+            });
+        }
+        try (ArchiveCatalog catalog = ArchiveCatalog.open("jdbc:sqlite:" + tmp.resolve("c.db"), new MutableClock(Instant.EPOCH))) {
+            MigrationReport r = new ArchiveMigrator(new SeriesScanner(beamline), catalog, List.copyOf(targets), Throttle.NONE, 1)
+                    .migrate(null, ProgressReporter.NONE);
+            assertTrue(r.ok(), r.errors().toString());
+            assertEquals(2 * files.size(), r.copiesVerified());
+        }
+    }
 }

@@ -27,11 +27,13 @@ import java.util.concurrent.TimeoutException;
  * {@code PUT} to {@code .<name>.beamflow-part} and {@code MOVE}d to its final name; parent collections
  * are created with {@code MKCOL}. Over plain {@code http} the {@code PUT} body goes from the source's read
  * buffers straight to the socket ({@code Expect: 100-continue}, redirects to the pool followed, connections
- * kept alive); over {@code https} through the JDK HTTP client. Verification asks for the server's checksum with
+ * kept alive), and {@code MOVE}, {@code HEAD} and {@code DELETE} go over the same kept-alive connections; over
+ * {@code https} all requests go through the JDK HTTP client. Verification asks for the server's checksum with
  * {@code Want-Digest: adler32, sha-256} (RFC 3230) and compares the {@code Digest} answer where the
  * server offers one (dCache does); otherwise it reads the copy back with {@code GET}.
  */
 public final class WebDavTarget implements ArchiveTarget {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebDavTarget.class);
     private final URI base;
     private final String uri;
     private final HttpClient http;
@@ -137,8 +139,13 @@ public final class WebDavTarget implements ArchiveTarget {
         mkcols(RelativePaths.parent(relPath));
         URI tmp = urlOf(RelativePaths.temporary(relPath));
         if (streamed) {
-            return new StreamedUpload(HttpPutWriter.start(puts, tmp, sizeBytes, authorization,
-                    requestTimeout.toMillis()), tmp, urlOf(relPath));
+            long t0 = System.nanoTime();
+            HttpPutWriter put = HttpPutWriter.start(puts, tmp, sizeBytes, authorization, requestTimeout.toMillis());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: PUT head to 100 Continue from {} in {} ms", tmp, put.url().getAuthority(),
+                        (System.nanoTime() - t0) / 1_000_000.0);
+            }
+            return new StreamedUpload(put, tmp, urlOf(relPath));
         }
         return new HttpUpload(tmp, urlOf(relPath), sizeBytes);
     }
@@ -167,11 +174,17 @@ public final class WebDavTarget implements ArchiveTarget {
         @Override
         public void commit() throws IOException {
             try {
+                long t0 = System.nanoTime();
                 int code = put.finish();
                 if (code != 201 && code != 204 && code != 200) {
                     throw new IOException("PUT " + put.url() + " failed: HTTP " + code);
                 }
+                long t1 = System.nanoTime();
                 move(tmp, dest);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{}: PUT answer {} ms after the body, MOVE {} ms", dest, (t1 - t0) / 1_000_000.0,
+                            (System.nanoTime() - t1) / 1_000_000.0);
+                }
             } catch (IOException | RuntimeException e) {
                 abort();
                 throw e;
@@ -186,6 +199,14 @@ public final class WebDavTarget implements ArchiveTarget {
     }
 
     private void move(URI tmp, URI dest) throws IOException {
+        if (streamed) {
+            int code = BodylessRequest.send(puts, "MOVE", tmp, Map.of("Destination", dest.toASCIIString(),
+                    "Overwrite", "T"), authorization, requestTimeout.toMillis()).status();
+            if (code != 201 && code != 204) {
+                throw new IOException("MOVE " + tmp + " -> " + dest + " failed: HTTP " + code);
+            }
+            return;
+        }
         HttpRequest move = request(tmp).timeout(requestTimeout).header("Destination", dest.toASCIIString())
                 .header("Overwrite", "T").method("MOVE", HttpRequest.BodyPublishers.noBody()).build();
         int code = send(move, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -382,6 +403,10 @@ public final class WebDavTarget implements ArchiveTarget {
 
     private void deleteQuietly(URI url) {
         try {
+            if (streamed) {
+                BodylessRequest.send(puts, "DELETE", url, Map.of(), authorization, requestTimeout.toMillis());
+                return;
+            }
             send(request(url).timeout(requestTimeout).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException | RuntimeException e) {
             // best effort; the next store of this file reuses the temporary name
@@ -391,21 +416,33 @@ public final class WebDavTarget implements ArchiveTarget {
     @Override
     public VerifyOutcome verify(String relPath, FileChecksums expected, long sizeBytes) throws IOException {
         URI url = urlOf(RelativePaths.check(relPath));
+        if (streamed) {
+            HttpConnection.Head h = BodylessRequest.send(puts, "HEAD", url, Map.of("Want-Digest", DigestHeader.want(expected)),
+                    authorization, requestTimeout.toMillis());
+            String cl = h.header("content-length");
+            return checkHead(relPath, url, h.status(), cl == null ? -1 : HttpConnection.contentLength(cl),
+                    h.header("digest"), expected, sizeBytes);
+        }
         HttpRequest head = request(url).timeout(requestTimeout).header("Want-Digest", DigestHeader.want(expected))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<Void> r = send(head, HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 404) {
+        return checkHead(relPath, url, r.statusCode(), r.headers().firstValueAsLong("Content-Length").orElse(-1),
+                r.headers().firstValue("Digest").orElse(null), expected, sizeBytes);
+    }
+
+    /** Judges the answer to {@code HEAD} with {@code Want-Digest}; without a usable digest, reads the copy back. */
+    private VerifyOutcome checkHead(String relPath, URI url, int status, long length, String digest,
+            FileChecksums expected, long sizeBytes) throws IOException {
+        if (status == 404) {
             return VerifyOutcome.missing("no copy at " + url);
         }
-        if (r.statusCode() / 100 != 2) {
-            throw new IOException("HEAD " + url + " failed: HTTP " + r.statusCode());
+        if (status / 100 != 2) {
+            throw new IOException("HEAD " + url + " failed: HTTP " + status);
         }
-        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (length >= 0 && length != sizeBytes) {
             return VerifyOutcome.corrupt("size", "size expected " + sizeBytes + " got " + length);
         }
-        VerifyOutcome byDigest = DigestHeader.compare(DigestHeader.parse(r.headers().firstValue("Digest").orElse(null)),
-                expected);
+        VerifyOutcome byDigest = DigestHeader.compare(DigestHeader.parse(digest), expected);
         if (byDigest != null) {
             return byDigest;
         }

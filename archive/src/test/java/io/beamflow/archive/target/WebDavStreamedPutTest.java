@@ -233,4 +233,42 @@ class WebDavStreamedPutTest {
         assertThrows(IllegalArgumentException.class, () -> new WebDavTarget(URI.create("http://127.0.0.1:1/x"), 1000,
                 "Bearer x\r\nX-Injected: 1"), "header injection through the configured Authorization");
     }
+
+    @Test
+    void shouldMoveAndVerifyByTheServersDigestOnTheKeptAliveConnectionOfThePut() throws Exception {
+        byte[] data = random(300_001, 9);
+        String good = String.format("%08x", adler(data));
+        try (ScriptedHttpServer s = new ScriptedHttpServer((r, ex) -> {
+            switch (r.method()) {
+                case "PUT" -> {
+                    ex.sendContinue();
+                    ex.readBody();
+                    ex.reply(201, "");
+                }
+                case "MOVE" -> ex.reply(201, "");
+                case "HEAD" -> ex.send("HTTP/1.1 200 OK\r\nContent-Length: " + data.length + "\r\nDigest: adler32="
+                        + (r.target().endsWith("/a.h5") ? good : "00000001") + "\r\n\r\n");
+                default -> ex.reply(405, "");
+            }
+        }); WebDavTarget t = new WebDavTarget(s.url("/pnfs"), 5_000, AUTH)) {
+            store(t, "bt/a.h5", data, 1 << 16);
+            VerifyOutcome ok = t.verify("bt/a.h5", io.beamflow.archive.FileChecksums.adler32(good), data.length);
+            assertTrue(ok.ok(), ok.toString());
+            assertEquals("digest:adler32", ok.method());
+            VerifyOutcome bad = t.verify("bt/b.h5", io.beamflow.archive.FileChecksums.adler32(good), data.length);
+            assertEquals(io.beamflow.archive.catalog.CopyState.CORRUPT, bad.state(), bad.toString());
+            VerifyOutcome shorter = t.verify("bt/a.h5", io.beamflow.archive.FileChecksums.adler32(good), data.length + 1);
+            assertEquals("size", shorter.method(), shorter.toString());
+            ScriptedHttpServer.Request move = s.requests.stream().filter(r -> r.method().equals("MOVE")).findFirst().orElseThrow();
+            assertTrue(move.header("destination").endsWith("/pnfs/bt/a.h5"), move.header("destination"));
+            assertEquals("T", move.header("overwrite"));
+            assertEquals(AUTH, move.header("authorization"));
+            ScriptedHttpServer.Request head = s.requests.stream().filter(r -> r.method().equals("HEAD")).findFirst().orElseThrow();
+            assertEquals("adler32", head.header("want-digest"));
+            assertEquals(AUTH, head.header("authorization"));
+            assertEquals(1, s.requests.stream().filter(r -> !r.method().equals("MKCOL"))
+                    .map(ScriptedHttpServer.Request::connection).distinct().count(),
+                    "PUT, MOVE and the HEADs on one kept-alive connection");
+        }
+    }
 }

@@ -40,6 +40,8 @@ public final class DigestDoor implements AutoCloseable {
     private static final int BUFFER = 4 << 20;
     private static final int ALIGN = 64 << 10;
     private static final int MAX_HEAD = 16 << 10;
+    /** With {@code -Ddigestdoor.trace=true} each stored PUT prints where its time went (on stderr). */
+    private static final boolean TRACE = Boolean.getBoolean("digestdoor.trace");
     private final ServerSocketChannel door;
     private final ServerSocketChannel pool;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -76,6 +78,7 @@ public final class DigestDoor implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel c = server.accept();
+                c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
                 threads.execute(() -> serve(c, isDoor));
             } catch (IOException e) {
                 return; // closed
@@ -266,14 +269,24 @@ public final class DigestDoor implements AutoCloseable {
         ArchiveTarget.Upload up = store.begin(root.relativize(f).toString(), size);
         SwarAdler32 sum = new SwarAdler32();
         java.util.concurrent.Future<?> writing = null;
+        long recvNs = 0;
+        long sumNs = 0;
+        long waitNs = 0;
+        long start = System.nanoTime();
         try {
             long left = size;
             while (left > 0) {
                 // whole buffers: only the last write may be short of a block; the disk write of one buffer
                 // overlaps the receiving of the next (as a pool's mover queues its writes)
+                long t0 = System.nanoTime();
                 int n = c.fill((int) Math.min(BUFFER, left));
+                long t1 = System.nanoTime();
                 sum.update(c.body.duplicate());
+                long t2 = System.nanoTime();
                 finish(writing);
+                recvNs += t1 - t0;
+                sumNs += t2 - t1;
+                waitNs += System.nanoTime() - t2;
                 ByteBuffer b = c.body;
                 writing = threads.submit(() -> {
                     up.write(b);
@@ -281,9 +294,17 @@ public final class DigestDoor implements AutoCloseable {
                 });
                 left -= n;
             }
+            long t3 = System.nanoTime();
             finish(writing);
             writing = null;
+            long t4 = System.nanoTime();
             up.commit();
+            if (TRACE) {
+                long t5 = System.nanoTime();
+                System.err.printf(Locale.ROOT, "door %d %s: %d MiB, receive %.1f ms, adler %.1f ms, wait for disk %.1f ms,"
+                        + " last write %.1f ms, fsync+rename %.1f ms, total %.1f ms%n", port(pool), f.getFileName(),
+                        size >> 20, recvNs / 1e6, sumNs / 1e6, waitNs / 1e6, (t4 - t3) / 1e6, (t5 - t4) / 1e6, (t5 - start) / 1e6);
+            }
         } catch (IOException | RuntimeException e) {
             if (writing != null) {
                 try {
