@@ -116,6 +116,8 @@ public final class ControlServer implements AutoCloseable {
         this.events = new LiveEventsHandler(hub, access, registry);
         guarded(guard, "/api/live/events", events);
         guarded(guard, "/api/live/image", new LiveImageHandler(feed, access, registry));
+        guarded(guard, "/api/live/ticket", new LiveTicketHandler(access, LiveViewAccess.ticketKey(),
+                c.liveViewEndpoint, java.time.Clock.systemUTC(), registry));
         guarded(guard, "/metrics", new MetricsHandler(registry));
         guarded(guard, "/", new StaticResourceHandler(registry));
         http.start();

@@ -398,6 +398,33 @@ class OidcAccessTest {
     }
 
     @Test
+    void shouldIssueLiveViewTicketsToThisBeamlinesOperatorsOnlyAndAdmitThemToTheStream() throws Exception {
+        assertEquals(401, send("POST", "/api/live/ticket", "", null).statusCode(), "anonymous");
+        assertEquals(403, send("POST", "/api/live/ticket", "", bob()).statusCode(), "a participant: every beamtime");
+        assertEquals(403, send("POST", "/api/live/ticket", "", dave()).statusCode(), "an operator of another beamline");
+        assertEquals(405, send("GET", "/api/live/ticket", null, carol()).statusCode());
+        HttpResponse<String> r = send("POST", "/api/live/ticket", "", carol());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode t = json(r);
+        assertEquals("ticket", t.get("username").asText());
+        String ticket = t.get("password").asText();
+        assertTrue(ticket.length() <= 255, "fits ZMTP PLAIN: " + ticket.length());
+        assertTrue(ticket.contains(".oidc:carol."), ticket);
+        // the ticket lets a subscriber into the PUB socket; a tampered one does not
+        String tampered = ticket.replace("carol", "carox");
+        try (LiveViewSubscriber holder = new LiveViewSubscriber(publisher.boundEndpoint(), m -> { }, "ticket", ticket);
+                LiveViewSubscriber forger = new LiveViewSubscriber(publisher.boundEndpoint(), m -> { }, "ticket",
+                        tampered)) {
+            Await.until("the ticket holder receives", () -> {
+                publish("sB", now, 7);
+                return holder.received() >= 4;
+            });
+            assertEquals(0, forger.received());
+        }
+        assertEquals(200, send("POST", "/api/live/ticket", "", admin()).statusCode(), "a facility admin");
+    }
+
+    @Test
     void shouldEndALiveEventStreamWhenItsTokenExpires() throws Exception {
         server.close();
         BeamflowConfig c = config();
