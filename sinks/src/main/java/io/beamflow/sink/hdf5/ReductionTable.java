@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The reduced data of every frame in a series' master, {@code /entry/reduction}: one list of columns, each a name, an
@@ -82,6 +82,8 @@ final class ReductionTable {
 
     private final Hdf5FileWriter master;
     private final List<String> roiNames;
+    /** {@link #roiNames} as a set, to compare each frame's ROIs with (made once, not per frame). */
+    private final Set<String> roiSet;
     private final int radialBins;
     private final List<Column> columns;
     private final ChunkedDataset[] datasets;
@@ -90,6 +92,7 @@ final class ReductionTable {
     private ReductionTable(Hdf5FileWriter master, List<String> roiNames, int radialBins, boolean create) {
         this.master = master;
         this.roiNames = List.copyOf(roiNames);
+        this.roiSet = Set.copyOf(this.roiNames);
         this.radialBins = radialBins;
         this.columns = columns(this.roiNames, radialBins);
         this.datasets = new ChunkedDataset[columns.size()];
@@ -207,7 +210,7 @@ final class ReductionTable {
                 || frame.peaks() != f.peakIntensity.length) {
             mismatches++;
         }
-        if (!roiNames.isEmpty() && !f.roiSums.keySet().equals(new LinkedHashSet<>(roiNames))) {
+        if (!roiNames.isEmpty() && !f.roiSums.keySet().equals(roiSet)) {
             mismatches++;
         }
         if (radialBins > 0 && f.radialProfile.length != radialBins) {
