@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamflow.core.journal.FrameJournal;
-import io.beamflow.core.journal.JournalConfig;
 import io.beamflow.core.wire.RejectReason;
-import io.beamflow.core.wire.WireLimits;
-import io.beamflow.ingest.accounting.RejectLog;
 import io.beamflow.ingest.accounting.StreamAccounting;
 import io.beamflow.ingest.accounting.StreamSummary;
-import io.beamflow.ingest.receive.MessageParts;
 import io.beamflow.ingest.testutil.JournalRecords;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import org.agrona.concurrent.SystemEpochNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +25,7 @@ class SimplonAbuseTest {
     @TempDir
     Path tmp;
 
+    private SimplonAdapterFixture fixture;
     private FrameJournal journal;
     private StreamAccounting acct;
     private SimplonProtocolAdapter adapter;
@@ -40,27 +34,23 @@ class SimplonAbuseTest {
 
     @BeforeEach
     void setUp() {
-        journal = FrameJournal.open(new JournalConfig(tmp.resolve("j"), "FIVE_MINUTELY", 8L << 20));
-        acct = new StreamAccounting("s", "inproc://x", new SimpleMeterRegistry(), new RejectLog(System::nanoTime, 1));
-        adapter = new SimplonProtocolAdapter(new IngestRecordWriter(journal, acct, new SystemEpochNanoClock()),
-                new WireLimits(4096, 1 << 20), new SimplonImageDecoder(BitshuffleSupport.decoder()));
+        fixture = new SimplonAdapterFixture(tmp);
+        journal = fixture.journal;
+        acct = fixture.acct;
+        adapter = fixture.adapter;
     }
 
     @AfterEach
     void tearDown() {
-        journal.close();
+        fixture.close();
     }
 
     private boolean send(byte[]... parts) {
-        MessageParts m = new MessageParts();
-        for (byte[] p : parts) {
-            m.add(p);
-        }
-        return adapter.onMessage(m);
+        return fixture.send(parts);
     }
 
     private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return SimplonAdapterFixture.utf8(s);
     }
 
     private static byte[] imageD(String shape, String type, String encoding, long size) {
